@@ -1,0 +1,170 @@
+"""The meeting as plain, immutable data.
+
+Numbers that feed the tally (points, weights, scores, shares) are `Fraction`s so
+that arithmetic stays exact; only reported figures are ever rounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Literal
+
+Phase = Literal["report", "commentary", "questions", "scoring", "results"]
+Mode = Literal["onsite", "written"]
+
+ONSITE_PHASES: tuple[Phase, ...] = ("report", "commentary", "questions")
+TIMED_PHASES: tuple[Phase, ...] = (*ONSITE_PHASES, "scoring")
+MODES: tuple[Mode, ...] = ("onsite", "written")
+LAYOUTS = ("per_criterion", "overall", "per_criterion_and_overall", "numeric")
+BLANK_POLICIES = ("abstain", "invalid")
+COMBINATION_METHODS = ("weighted", "committee")
+
+
+@dataclass(frozen=True)
+class Grade:
+    label: str
+    points: Fraction
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    weight: Fraction
+    expected: int
+
+
+@dataclass(frozen=True)
+class PhaseTiming:
+    """How long a phase lasts and when its timer changes colour (seconds left)."""
+
+    duration: int
+    warning: int
+    danger: int
+    auto_start: bool = False
+
+
+@dataclass(frozen=True)
+class Subject:
+    name: str
+    unit: str
+    mode: Mode
+    order: int
+    person: str = ""
+    # External score components by name, e.g. {"daily": Fraction(91)}.
+    scores: dict[str, Fraction] = field(default_factory=dict)
+    # Per-subject overrides of phase timings and category weights.
+    timings: dict[str, PhaseTiming] = field(default_factory=dict)
+    weights: dict[str, Fraction] | None = None
+
+    @property
+    def daily(self) -> Fraction | None:
+        return self.scores.get("daily")
+
+
+@dataclass(frozen=True)
+class Trim:
+    enabled: bool = False
+    more_than: int = 5  # trim the highest and lowest grade when a group has more raters
+
+
+@dataclass(frozen=True)
+class Validity:
+    top_grade_quota: Fraction | None = None  # share of subjects that may get the top grade
+    all_same_invalid: bool = False
+    blank: str = "abstain"  # "abstain" or "invalid"
+    over_return_voids: bool = True
+
+
+@dataclass(frozen=True)
+class Band:
+    min: Fraction
+    grade: str
+
+
+@dataclass(frozen=True)
+class ShareRule:
+    """When the share of `grades` among non-abstain grades is above/below a bound,
+    force the final grade and/or raise a flag."""
+
+    grades: tuple[str, ...]
+    above: Fraction | None = None
+    below: Fraction | None = None
+    grade: str | None = None
+    flag: str | None = None
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A follow-up flag raised by the final grade or a final score under a bound."""
+
+    flag: str
+    grade: str | None = None
+    score_below: Fraction | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    layout: str = "per_criterion"
+    numeric_range: tuple[Fraction, Fraction] = (Fraction(0), Fraction(100))
+    average_within_category: bool = True
+    trim: Trim = Trim()
+    validity: Validity = Validity()
+    combination_method: str = "weighted"
+    combination: dict[str, Fraction] = field(default_factory=lambda: {"meeting": Fraction(1)})
+    bands: tuple[Band, ...] = ()
+    share_rules: tuple[ShareRule, ...] = ()
+    alerts: tuple[Alert, ...] = ()
+    digits: int = 2
+
+
+@dataclass(frozen=True)
+class PollRules:
+    allow_revision: bool = False
+    hide_results_until_close: bool = True
+
+
+@dataclass(frozen=True)
+class Meeting:
+    title: str
+    date: date
+    venue: str
+    organiser: str
+    criteria: tuple[str, ...]
+    grades: tuple[Grade, ...]  # best first
+    abstain: str | None
+    categories: tuple[Category, ...]
+    subjects: tuple[Subject, ...]
+    timings: dict[str, PhaseTiming]
+    rules: Rules
+    poll: PollRules
+    commenters: tuple[str, ...] = ()
+    askers: tuple[str, ...] = ()
+
+    @property
+    def onsite(self) -> tuple[Subject, ...]:
+        return tuple(sorted((s for s in self.subjects if s.mode == "onsite"), key=_order))
+
+    @property
+    def written(self) -> tuple[Subject, ...]:
+        return tuple(sorted((s for s in self.subjects if s.mode == "written"), key=_order))
+
+    @property
+    def expected_voters(self) -> int:
+        return sum(c.expected for c in self.categories)
+
+    def subject(self, name: str) -> Subject:
+        for s in self.subjects:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def timing(self, phase: str, subject: Subject | None = None) -> PhaseTiming:
+        if subject is not None and phase in subject.timings:
+            return subject.timings[phase]
+        return self.timings[phase]
+
+
+def _order(subject: Subject) -> int:
+    return subject.order

@@ -1,0 +1,437 @@
+"""One meeting = one SQLite file (WAL), shared by every sanshu process.
+
+Every state change and its audit event are written in one short
+`BEGIN IMMEDIATE` transaction; other processes notice the change by polling
+`PRAGMA data_version`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from core import timer as timers
+from core.agenda import build_agenda
+from core.i18n import t
+from core.meetingfile import parse_meeting
+from core.model import Meeting, PhaseTiming
+from core.timer import Timer
+
+SCHEMA_VERSION = 1
+APP_ID = "sanshu"
+BUSY_TIMEOUT_MS = 10_000
+
+Clock = Callable[[], float]
+
+
+class StoreError(Exception):
+    """A problem a user can act on; the message is ready to show."""
+
+
+@dataclass(frozen=True)
+class AgendaStep:
+    position: int
+    subject: str | None
+    phase: str
+    timing: PhaseTiming | None
+    timer: Timer | None
+
+
+@dataclass(frozen=True)
+class MeetingState:
+    position: int
+    steps: tuple[AgendaStep, ...]
+    poll: str  # not_open | open | closed
+
+    @property
+    def step(self) -> AgendaStep:
+        return self.steps[self.position]
+
+    @property
+    def next_step(self) -> AgendaStep | None:
+        return self.steps[self.position + 1] if self.position + 1 < len(self.steps) else None
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    at: float
+    actor: str
+    kind: str
+    payload: dict[str, Any]
+
+
+# ---------------------------------------------------------------------------
+# Schema and migrations
+
+
+def _migrate_to_1(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["meeting"].create(
+        {"id": int, "title": str, "date": str, "venue": str, "source_name": str, "source": str},
+        pk="id",
+    )
+    db["subjects"].create(
+        {
+            "id": int,
+            "name": str,
+            "unit": str,
+            "person": str,
+            "mode": str,
+            "position": int,
+            "daily": str,
+        },
+        pk="id",
+    )
+    db["subjects"].create_index(["name"], unique=True)
+    db["categories"].create(
+        {"id": int, "name": str, "weight": str, "expected": int, "position": int}, pk="id"
+    )
+    db["categories"].create_index(["name"], unique=True)
+    db["criteria"].create({"id": int, "name": str, "position": int}, pk="id")
+    db["grades"].create(
+        {"id": int, "label": str, "points": str, "position": int, "abstain": int}, pk="id"
+    )
+    db["agenda"].create(
+        {
+            "position": int,
+            "subject_id": int,
+            "phase": str,
+            "duration": int,
+            "warning": int,
+            "danger": int,
+            "auto_start": int,
+            "started_at": float,
+            "paused_at": float,
+            "paused_total": float,
+            "added": float,
+        },
+        pk="position",
+        foreign_keys=[("subject_id", "subjects", "id")],
+        not_null={"phase", "paused_total", "added"},
+        defaults={"paused_total": 0.0, "added": 0.0},
+    )
+    db["state"].create({"id": int, "position": int, "poll": str}, pk="id")
+    db["events"].create(
+        {"id": int, "at": float, "actor": str, "kind": str, "payload": str},
+        pk="id",
+        not_null={"at", "actor", "kind", "payload"},
+    )
+    db["events"].create_index(["kind"])
+    # The events are the audit trail: nobody rewrites history.
+    for verb in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER events_no_{verb.lower()} BEFORE {verb} ON events "
+            "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"
+        )
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migrate_to_1}
+
+
+def _connect(path: Path) -> sqlite_utils.Database:
+    conn = sqlite3.connect(
+        path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return sqlite_utils.Database(conn)
+
+
+def _schema_version(db: sqlite_utils.Database) -> int:
+    if "meta" not in db.table_names():
+        return 0
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _migrate(db: sqlite_utils.Database) -> None:
+    current = _schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise StoreError(t("db.too_new", found=current, supported=SCHEMA_VERSION))
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        with _immediate(db):
+            MIGRATIONS[version](db)
+            db["meta"].upsert({"key": "schema_version", "value": str(version)}, pk="key")
+
+
+@contextlib.contextmanager
+def _immediate(db: sqlite_utils.Database) -> Iterator[None]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+# ---------------------------------------------------------------------------
+# The store
+
+
+class MeetingStore:
+    """A process's handle on the meeting database."""
+
+    def __init__(self, path: str | Path, *, actor: str = "host", clock: Clock = time.time):
+        self.path = Path(path)
+        self.actor = actor
+        self.clock = clock
+        if not self.path.exists():
+            raise StoreError(t("db.missing", path=self.path))
+        try:
+            self.db = _connect(self.path)
+            if _schema_version(self.db) == 0:  # never migrate someone else's database
+                raise StoreError(t("db.not_sanshu", path=self.path))
+            _migrate(self.db)
+            row = self.db.execute("SELECT source, source_name FROM meeting WHERE id = 1").fetchone()
+        except sqlite3.DatabaseError as exc:
+            if "locked" in str(exc):
+                raise StoreError(t("db.locked", path=self.path)) from None
+            raise StoreError(t("db.not_sanshu", path=self.path)) from None
+        if row is None:
+            raise StoreError(t("db.not_sanshu", path=self.path))
+        self.meeting: Meeting = parse_meeting(row[0], row[1])
+
+    @classmethod
+    def create(
+        cls,
+        path: str | Path,
+        source: str,
+        source_name: str,
+        *,
+        force: bool = False,
+        clock: Clock = time.time,
+    ) -> MeetingStore:
+        """Create a meeting database from a meeting file's text (already validated or not)."""
+        path = Path(path)
+        meeting = parse_meeting(source, source_name)
+        if path.exists():
+            if not force:
+                raise StoreError(t("db.exists", path=path))
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = _connect(path)
+        _migrate(db)
+        with _immediate(db):
+            _write_definition(db, meeting, source, source_name)
+            db["events"].insert(
+                {
+                    "at": clock(),
+                    "actor": "organiser",
+                    "kind": "meeting.created",
+                    "payload": json.dumps(
+                        {"source": source_name, "title": meeting.title}, ensure_ascii=False
+                    ),
+                }
+            )
+        db.conn.close()
+        return cls(path, clock=clock)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # -- reading ------------------------------------------------------------
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (cheap; poll it)."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def state(self) -> MeetingState:
+        names = {row[0]: row[1] for row in self.db.execute("SELECT id, name FROM subjects")}
+        steps = tuple(
+            _step_from_row(row, names)
+            for row in self.db.query("SELECT * FROM agenda ORDER BY position")
+        )
+        position, poll = self.db.execute("SELECT position, poll FROM state WHERE id = 1").fetchone()
+        return MeetingState(position=position, steps=steps, poll=poll)
+
+    def events(self, kind_prefix: str = "") -> list[Event]:
+        rows = self.db.query(
+            "SELECT * FROM events WHERE kind LIKE ? ORDER BY id", [kind_prefix + "%"]
+        )
+        return [
+            Event(r["id"], r["at"], r["actor"], r["kind"], json.loads(r["payload"])) for r in rows
+        ]
+
+    # -- writing ------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        with _immediate(self.db):
+            yield
+
+    def record(self, kind: str, payload: dict[str, Any]) -> None:
+        """Append an audit event; call inside `transaction()` with the change it records."""
+        self.db.execute(
+            "INSERT INTO events (at, actor, kind, payload) VALUES (?, ?, ?, ?)",
+            [self.clock(), self.actor, kind, json.dumps(payload, ensure_ascii=False)],
+        )
+
+    def _save_timer(self, position: int, timer: Timer) -> None:
+        self.db.execute(
+            "UPDATE agenda SET started_at = ?, paused_at = ?, paused_total = ?, added = ? "
+            "WHERE position = ?",
+            [timer.started_at, timer.paused_at, timer.paused_total, timer.added, position],
+        )
+
+    def _change_timer(self, kind: str, change: Callable[[Timer, float], Timer]) -> MeetingState:
+        with self.transaction():
+            state = self.state()
+            step = state.step
+            if step.timer is None:
+                return state
+            now = self.clock()
+            new = change(step.timer, now)
+            self._save_timer(step.position, new)
+            self.record(
+                kind,
+                {
+                    **_step_payload(step),
+                    "remaining_s": round(new.remaining(now), 3),
+                    "timer": asdict(new),
+                },
+            )
+        return self.state()
+
+    def toggle_timer(self) -> MeetingState:
+        state = self.state()
+        kind = "timer.paused" if state.step.timer and state.step.timer.running else "timer.started"
+        return self._change_timer(kind, timers.toggle)
+
+    def adjust_timer(self, seconds: float) -> MeetingState:
+        return self._change_timer("timer.adjusted", lambda tm, _now: timers.adjust(tm, seconds))
+
+    def reset_timer(self) -> MeetingState:
+        return self._change_timer("timer.reset", lambda tm, _now: timers.reset(tm))
+
+    def move(self, delta: int) -> MeetingState:
+        """Go to the next (+1) or previous (-1) agenda step.
+
+        The step we leave is paused (its used time is kept for the minutes);
+        the step we enter keeps what it had, and starts itself only when the
+        meeting file says `auto_start` and it has never run.
+        """
+        with self.transaction():
+            state = self.state()
+            target = state.position + delta
+            if not 0 <= target < len(state.steps):
+                return state
+            now = self.clock()
+            old = state.step
+            if old.timer is not None and old.timer.running:
+                self._save_timer(old.position, timers.pause(old.timer, now))
+            new = state.steps[target]
+            if (
+                new.timer is not None
+                and new.timing
+                and new.timing.auto_start
+                and not new.timer.started
+            ):
+                self._save_timer(new.position, timers.start(new.timer, now))
+            self.db.execute("UPDATE state SET position = ? WHERE id = 1", [target])
+            self.record("agenda.moved", {"from": old.position, "to": target, **_step_payload(new)})
+        return self.state()
+
+    def set_poll(self, poll: str, reason: str = "") -> MeetingState:
+        with self.transaction():
+            before = self.db.execute("SELECT poll FROM state WHERE id = 1").fetchone()[0]
+            self.db.execute("UPDATE state SET poll = ? WHERE id = 1", [poll])
+            self.record(f"poll.{poll}", {"from": before, "reason": reason})
+        return self.state()
+
+
+def _write_definition(db: sqlite_utils.Database, meeting: Meeting, source: str, name: str) -> None:
+    db["meta"].upsert({"key": "app", "value": APP_ID}, pk="key")
+    db["meta"].upsert({"key": "created_at", "value": repr(time.time())}, pk="key")
+    db["meeting"].insert(
+        {
+            "id": 1,
+            "title": meeting.title,
+            "date": meeting.date.isoformat(),
+            "venue": meeting.venue,
+            "source_name": name,
+            "source": source,
+        }
+    )
+    subject_ids: dict[str, int] = {}
+    for index, subject in enumerate((*meeting.onsite, *meeting.written), 1):
+        subject_ids[subject.name] = index
+        db["subjects"].insert(
+            {
+                "id": index,
+                "name": subject.name,
+                "unit": subject.unit,
+                "person": subject.person,
+                "mode": subject.mode,
+                "position": index,
+                "daily": None if subject.daily is None else str(subject.daily),
+            }
+        )
+    db["categories"].insert_all(
+        {"id": i, "name": c.name, "weight": str(c.weight), "expected": c.expected, "position": i}
+        for i, c in enumerate(meeting.categories, 1)
+    )
+    db["criteria"].insert_all(
+        {"id": i, "name": name, "position": i} for i, name in enumerate(meeting.criteria, 1)
+    )
+    grades = [(g.label, str(g.points), 0) for g in meeting.grades]
+    if meeting.abstain:
+        grades.append((meeting.abstain, None, 1))
+    db["grades"].insert_all(
+        {"id": i, "label": label, "points": points, "position": i, "abstain": abstain}
+        for i, (label, points, abstain) in enumerate(grades, 1)
+    )
+    db["agenda"].insert_all(
+        {
+            "position": position,
+            "subject_id": subject_ids.get(step.subject) if step.subject else None,
+            "phase": step.phase,
+            "duration": step.timing.duration if step.timing else None,
+            "warning": step.timing.warning if step.timing else None,
+            "danger": step.timing.danger if step.timing else None,
+            "auto_start": int(step.timing.auto_start) if step.timing else 0,
+            "paused_total": 0.0,
+            "added": 0.0,
+        }
+        for position, step in enumerate(build_agenda(meeting))
+    )
+    db["state"].insert({"id": 1, "position": 0, "poll": "not_open"})
+
+
+def _step_from_row(row: dict[str, Any], names: dict[int, str]) -> AgendaStep:
+    timing = None
+    timer = None
+    if row["duration"] is not None:
+        timing = PhaseTiming(
+            row["duration"], row["warning"], row["danger"], bool(row["auto_start"])
+        )
+        timer = Timer(
+            duration=row["duration"],
+            started_at=row["started_at"],
+            paused_at=row["paused_at"],
+            paused_total=row["paused_total"],
+            added=row["added"],
+        )
+    return AgendaStep(
+        position=row["position"],
+        subject=names.get(row["subject_id"]) if row["subject_id"] else None,
+        phase=row["phase"],
+        timing=timing,
+        timer=timer,
+    )
+
+
+def _step_payload(step: AgendaStep) -> dict[str, Any]:
+    return {"position": step.position, "subject": step.subject, "phase": step.phase}

@@ -1,0 +1,8 @@
+"""Sample meeting files and templates, shipped as the `sanshu_data` package."""
+
+from importlib.resources import files
+from pathlib import Path
+
+
+def demo_meeting_path() -> Path:
+    return Path(str(files(__name__) / "demo-meeting.toml"))

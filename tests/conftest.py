@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sanshu_data import demo_meeting_path
+
+from core.i18n import set_language
+from core.store import MeetingStore
+
+DEMO_TEXT = demo_meeting_path().read_text(encoding="utf-8")
+
+
+class FakeClock:
+    """A clock the test moves by hand: timers are computed from its instants."""
+
+    def __init__(self, now: float = 1_706_580_000.0):  # 2024-01-30 09:20 Beijing time
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def _language():
+    """Tests read Chinese unless they ask for English; nothing leaks between tests."""
+    set_language("zh")
+    yield
+    set_language(None)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, clock: FakeClock) -> Path:
+    path = tmp_path / "demo.db"
+    MeetingStore.create(path, DEMO_TEXT, "demo-meeting.toml", clock=clock).close()
+    return path
+
+
+@pytest.fixture
+def store(demo_db: Path, clock: FakeClock):
+    s = MeetingStore(demo_db, clock=clock)
+    yield s
+    s.close()

@@ -1,0 +1,75 @@
+"""The `sanshu` command as a user types it: clear messages, never a traceback."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+from tests.conftest import DEMO_TEXT
+from tui.cli import run
+
+
+def test_help_lists_every_command_in_chinese_and_english(capsys):
+    assert run(["--help"]) == 0
+    text = capsys.readouterr().out
+    for command, chinese in [
+        ("check", "校验会议文件"),
+        ("init", "创建会议数据库"),
+        ("demo", "演示会议"),
+    ]:
+        line = next(line for line in text.splitlines() if line.strip().startswith(command))
+        assert chinese in line and "·" in line
+
+
+def test_check_accepts_the_demo(capsys):
+    from sanshu_data import demo_meeting_path
+
+    assert run(["check", str(demo_meeting_path())]) == 0
+    assert "21 个述职对象（现场 4，书面 17）" in capsys.readouterr().out
+
+
+def test_check_rejects_a_bad_file_one_line_per_problem(tmp_path, capsys):
+    bad = tmp_path / "demo.toml"
+    bad.write_text(
+        DEMO_TEXT.replace('mode = "onsite"\norder = 3', 'mode = "live"\norder = 3').replace(
+            "weight = 0.25", "weight = 0.3"
+        ),
+        encoding="utf-8",
+    )
+    assert run(["--lang", "en", "check", str(bad)]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [
+        "demo.toml: categories: category weights must sum to 1, got 1.05",
+        'demo.toml: subjects[3].mode: expected "onsite" / "written", got "live"',
+    ]
+
+
+def test_init_creates_and_refuses_to_overwrite(tmp_path, capsys):
+    from sanshu_data import demo_meeting_path
+
+    db = tmp_path / "x.db"
+    assert run(["init", str(demo_meeting_path()), "--db", str(db)]) == 0
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM subjects").fetchone()[0] == 21
+    conn.close()
+    capsys.readouterr()
+    assert run(["init", str(demo_meeting_path()), "--db", str(db)]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert run(["init", str(demo_meeting_path()), "--db", str(db), "--force"]) == 0
+
+
+def test_installed_command_shows_no_traceback_on_bad_input(tmp_path):
+    bad = tmp_path / "broken.toml"
+    bad.write_text("[meeting\n", encoding="utf-8")
+    for args in (
+        ["check", str(bad)],
+        ["check", str(tmp_path / "missing.toml")],
+        ["init", str(bad), "--db", str(tmp_path / "x.db")],
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "tui", *args], capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr + result.stdout
+        assert result.stderr.strip()

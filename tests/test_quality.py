@@ -1,0 +1,48 @@
+"""Repository guard rails: lint clean, and the package ships its data."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _ruff(*args: str) -> subprocess.CompletedProcess[str]:
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    return subprocess.run([ruff, *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_ruff_check_is_clean():
+    result = _ruff("check", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_clean():
+    result = _ruff("format", "--check", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_wheel_ships_the_demo_meeting(tmp_path):
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next(tmp_path.glob("sanshu-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "sanshu_data/demo-meeting.toml" in names
+    assert any(n.startswith("core/") for n in names) and any(n.startswith("tui/") for n in names)
