@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 import traceback
 from pathlib import Path
@@ -10,10 +11,14 @@ from pathlib import Path
 import click
 import platformdirs
 from rich.console import Console
+from rich.table import Table
 
 from core.i18n import set_language, t
 from core.meetingfile import MeetingFileError, load_meeting
+from core.podium import PodiumBusy, PodiumLock
+from core.status import meeting_status
 from core.store import MeetingStore, StoreError
+from core.timer import format_seconds
 from tui.summary import meeting_summary
 
 out = Console()
@@ -109,10 +114,45 @@ def demo(fresh: bool, db_path: Path | None) -> None:
     run_host(db_path)
 
 
-def run_host(db_path: Path) -> None:
-    store = MeetingStore(db_path)
-    out.print(meeting_summary(store.meeting))
+@cli.command(short_help="主持台（全屏） · Open the podium console")
+@DB_OPTION
+def host(db_path: Path) -> None:
+    """打开主持台，控制议程和计时 · Open the podium console that runs the agenda and timers."""
+    run_host(db_path)
+
+
+@cli.command(short_help="会议进行到哪里 · Where the meeting stands")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON · print JSON for scripts")
+def status(db_path: Path, as_json: bool) -> None:
+    """显示当前述职对象、环节、剩余时间、测评状态 · Show the subject, phase, time left and
+    scoring state."""
+    store = MeetingStore(db_path, actor="status")
+    now = meeting_status(store)
     store.close()
+    if as_json:
+        click.echo(json.dumps(now.as_json(), ensure_ascii=False))
+        return
+    table = Table(show_header=False, box=None)
+    table.add_row(t("status.subject"), now.subject or "—")
+    table.add_row(t("status.phase"), t(f"phase.{now.phase}"))
+    remaining = "—" if now.remaining_s is None else format_seconds(now.remaining_s)
+    table.add_row(t("status.remaining"), remaining)
+    table.add_row(t("status.running"), t("status.yes") if now.running else t("status.no"))
+    table.add_row(t("status.poll"), t(f"poll.{now.poll}"))
+    table.add_row(t("status.turnout"), f"{now.submitted}/{now.expected}")
+    out.print(table)
+
+
+def run_host(db_path: Path) -> None:
+    from tui.host import HostApp
+
+    MeetingStore(db_path).close()  # a clear error before the screen takes over
+    try:
+        with PodiumLock(db_path):
+            HostApp(db_path).run()
+    except PodiumBusy:
+        raise StoreError(t("podium.busy", path=db_path)) from None
 
 
 def run(argv: list[str] | None = None) -> int:

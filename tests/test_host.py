@@ -1,0 +1,186 @@
+"""The podium console driven by its keys, with a frozen clock."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Digits, Static
+
+from core.podium import PodiumLock
+from core.store import MeetingStore
+from tui.cli import run
+from tui.host import HostApp
+from tui.widgets.confirm import Confirm
+from tui.widgets.phase_timer import PhaseTimer
+
+
+def digits(app: HostApp) -> str:
+    return app.query_one(Digits).value
+
+
+def text(app: HostApp, selector: str) -> str:
+    return str(app.query_one(selector, Static).render())
+
+
+async def test_space_starts_and_pauses_the_timer(demo_db, clock):
+    app = HostApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 32)) as pilot:
+        assert digits(app) == "8:00"
+        assert "按空格开始" in text(app, "#timer-note")
+        await pilot.press("space")
+        clock.advance(61.5)
+        await pilot.pause(0.15)
+        assert digits(app) == "6:59"
+        assert app.state.step.timer.running
+        await pilot.press("space")
+        clock.advance(100)
+        await pilot.pause(0.15)
+        assert digits(app) == "6:59"  # paused: time stands still
+        assert "已暂停" in text(app, "#timer-note")
+    kinds = [e.kind for e in MeetingStore(demo_db).events("timer")]
+    assert kinds == ["timer.started", "timer.paused"]
+
+
+@pytest.mark.parametrize(("key", "change"), [("plus", 30), ("minus", -30)])
+async def test_adjust_by_thirty_seconds(demo_db, clock, key, change):
+    app = HostApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await pilot.press("space", key)
+        await pilot.pause(0.15)
+        assert app.state.step.timer.remaining(clock()) == 480 + change
+
+
+async def test_reset_restores_the_phase_duration(demo_db, clock):
+    app = HostApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await pilot.press("space")
+        clock.advance(200)
+        await pilot.press("plus", "r")
+        await pilot.pause(0.15)
+        assert digits(app) == "8:00" and not app.state.step.timer.started
+
+
+@pytest.mark.parametrize(("forward", "back"), [("pagedown", "pageup"), ("right", "left")])
+async def test_clicker_and_arrow_keys_walk_the_agenda(demo_db, clock, forward, back):
+    app = HostApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await pilot.press("space")
+        clock.advance(30)
+        await pilot.press(forward)
+        assert (app.state.step.subject, app.state.step.phase) == ("法工委", "commentary")
+        assert text(app, "#phase") == "点评"
+        assert digits(app) == "5:00"
+        assert not app.state.step.timer.started  # the next phase waits for Space
+        assert not app.state.steps[0].timer.running  # the report timer stopped
+        await pilot.press(back)
+        assert app.state.step.phase == "report"
+        assert digits(app) == "7:30"  # the report keeps the time it used
+
+
+async def test_whole_agenda_in_order(demo_db, clock):
+    app = HostApp(demo_db, clock=clock)
+    seen = []
+    async with app.run_test(size=(120, 32)) as pilot:
+        for _ in range(20):
+            seen.append((app.state.step.subject, app.state.step.phase))
+            await pilot.press("pagedown")
+    expected = [
+        (s, p)
+        for s in ["法工委", "教科文卫办", "农业与农村办", "人事室"]
+        for p in ["report", "commentary", "questions"]
+    ] + [(None, "scoring"), (None, "results")]
+    assert seen[: len(expected)] == expected
+    assert set(seen[len(expected) :]) == {(None, "results")}  # the end stays the end
+
+
+async def test_t_jumps_to_results_which_stay_hidden_until_scoring_closes(demo_db, clock):
+    app = HostApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await pilot.press("t")
+        assert app.state.step.phase == "results"
+        assert "测评结束后显示结果" in text(app, "#stage-note")
+        assert not app.query_one(PhaseTimer).display
+
+
+async def test_overtime_counts_on_in_red_and_rings_once(demo_db, clock):
+    app = HostApp(demo_db, clock=clock)
+    rings = []
+    async with app.run_test(size=(120, 32)) as pilot:
+        app.bell = lambda: rings.append(clock())
+        await pilot.press("space")
+        clock.advance(430)
+        await pilot.pause(0.15)
+        assert app.query_one(PhaseTimer).has_class("-warning")
+        clock.advance(30)
+        await pilot.pause(0.15)
+        assert app.query_one(PhaseTimer).has_class("-danger")
+        clock.advance(25)
+        await pilot.pause(0.15)
+        assert digits(app) == "-0:05"
+        assert app.query_one(PhaseTimer).has_class("-overtime")
+        assert "已超时 0:05" in text(app, "#timer-note")
+        clock.advance(60)
+        await pilot.pause(0.3)
+        assert digits(app) == "-1:05"
+    assert len(rings) == 1
+
+
+async def test_poll_opens_and_closes_with_confirmation(demo_db, clock):
+    app = HostApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await pilot.press("v")
+        assert app.state.poll == "open"
+        await pilot.press("v")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")
+        assert app.state.poll == "open"
+        await pilot.press("v", "y")
+        assert app.state.poll == "closed"
+        await pilot.press("v")  # closed is final here
+        assert app.state.poll == "closed"
+    assert [e.kind for e in MeetingStore(demo_db).events("poll")] == ["poll.open", "poll.closed"]
+
+
+async def test_quit_asks_only_while_the_timer_runs(demo_db, clock):
+    app = HostApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await pilot.press("space", "q")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")
+        assert app.is_running and app.state.step.timer.running
+        await pilot.press("space", "q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_restart_resumes_the_running_timer(demo_db, clock):
+    first = HostApp(demo_db, clock=clock)
+    async with first.run_test(size=(120, 32)) as pilot:
+        await pilot.press("pagedown", "space")
+        clock.advance(42)
+    # The console is gone (as after kill -9); the clock kept moving.
+    clock.advance(18)
+    second = HostApp(demo_db, clock=clock)
+    async with second.run_test(size=(120, 32)) as pilot:
+        await pilot.pause(0.15)
+        assert (second.state.step.subject, second.state.step.phase) == ("法工委", "commentary")
+        assert second.state.step.timer.running
+        assert digits(second) == "4:00"
+
+
+async def test_changes_from_another_process_show_within_half_a_second(demo_db, clock):
+    app = HostApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 32)) as pilot:
+        other = MeetingStore(demo_db, actor="script", clock=clock)
+        other.set_poll("open")
+        other.move(1)
+        await pilot.pause(0.5)
+        assert app.state.poll == "open"
+        assert text(app, "#phase") == "点评"
+        assert "进行中" in text(app, "#turnout-panel")
+
+
+def test_a_second_podium_is_refused_politely(demo_db, capsys):
+    with PodiumLock(demo_db):
+        assert run(["host", "--db", str(demo_db)]) == 1
+    message = capsys.readouterr().err
+    assert "已有一个主持台" in message and "Traceback" not in message

@@ -1,0 +1,173 @@
+"""The podium console (`sanshu host`): the host runs the meeting from here."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Static
+
+from core.i18n import t
+from core.store import AgendaStep, Clock, MeetingState, MeetingStore
+from tui.keys import HOST_KEYS, bindings
+from tui.widgets.agenda import Agenda
+from tui.widgets.confirm import Confirm
+from tui.widgets.phase_timer import PhaseTimer
+
+TICK_S = 0.1  # timer redraw; the time itself comes from stored instants
+POLL_S = 0.25  # how often we look for other processes' writes
+
+
+def step_title(step: AgendaStep) -> str:
+    phase = t(f"phase.{step.phase}")
+    return f"{phase} · {step.subject}" if step.subject else phase
+
+
+class HostApp(App[None]):
+    CSS_PATH = "host.tcss"
+    TITLE = "三述"
+    ENABLE_COMMAND_PALETTE = False  # every action has its own key
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
+    BINDINGS = bindings(HOST_KEYS)
+
+    def __init__(self, db_path: str | Path, *, clock: Clock = time.time) -> None:
+        super().__init__()
+        self.clock = clock
+        self.store = MeetingStore(db_path, actor="host", clock=clock)
+        self.meeting = self.store.meeting
+        self.state: MeetingState = self.store.state()
+        self._seen_version = self.store.data_version()
+        self._last_level = "idle"
+
+    # -- layout ---------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.meeting.title, id="title-bar")
+        with Horizontal(id="body"):
+            agenda = Agenda(id="agenda")
+            agenda.border_title = t("agenda.title")
+            yield agenda
+            with Horizontal(id="main"):
+                with Vertical(id="stage"):
+                    yield Static(id="phase")
+                    yield Static(id="subject")
+                    yield Static(id="unit")
+                    yield PhaseTimer(id="timer")
+                    yield Static(id="stage-note")
+                    yield Static(id="next")
+                with Vertical(id="panels"):
+                    for name in ("questions", "commentary", "turnout"):
+                        panel = Static(id=f"{name}-panel", classes="panel")
+                        panel.border_title = t(f"panel.{name}")
+                        yield panel
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = f"{self.meeting.title} · {t('host.title')}"
+        self.show_state()
+        self.set_interval(TICK_S, self.tick)
+        self.set_interval(POLL_S, self.watch_database)
+
+    # -- data down ------------------------------------------------------------
+
+    def show_state(self) -> None:
+        state, step = self.state, self.state.step
+        self.query_one(Agenda).show(self.meeting, state)
+        self.query_one("#phase", Static).update(t(f"phase.{step.phase}"))
+        if step.subject:
+            subject = self.meeting.subject(step.subject)
+            onsite = [s.name for s in self.meeting.onsite]
+            self.query_one("#subject", Static).update(subject.name)
+            self.query_one("#unit", Static).update(
+                subject.unit if subject.unit != subject.name else ""
+            )
+            note = t("stage.onsite_n", n=onsite.index(subject.name) + 1, total=len(onsite))
+        else:
+            self.query_one("#subject", Static).update(
+                t("stage.all_subjects", count=len(self.meeting.subjects))
+            )
+            self.query_one("#unit", Static).update("")
+            note = t("results.hidden") if step.phase == "results" and state.poll != "closed" else ""
+        self.query_one("#stage-note", Static).update(note)
+        following = state.next_step
+        self.query_one("#next", Static).update(
+            t("stage.next", what=step_title(following)) if following else t("stage.last")
+        )
+        self.query_one(PhaseTimer).show(step.timer, step.timing, self.clock())
+        self._last_level = self.query_one(PhaseTimer).refresh_time(self.clock())
+        self.show_panels()
+
+    def show_panels(self) -> None:
+        self.query_one("#questions-panel", Static).update(t("panel.questions.empty"))
+        self.query_one("#commentary-panel", Static).update(t("panel.commentary.empty"))
+        self.query_one("#turnout-panel", Static).update(
+            t("panel.turnout.status", poll=t(f"poll.{self.state.poll}"))
+        )
+
+    def tick(self) -> None:
+        level = self.query_one(PhaseTimer).refresh_time(self.clock())
+        if level == "overtime" and self._last_level != "overtime":
+            self.bell()  # once, as the time runs out
+        self._last_level = level
+
+    def watch_database(self) -> None:
+        version = self.store.data_version()
+        if version != self._seen_version:
+            self._seen_version = version
+            self.apply(self.store.state())
+
+    def apply(self, state: MeetingState) -> None:
+        self.state = state
+        self.show_state()
+
+    # -- actions --------------------------------------------------------------
+
+    def action_toggle_timer(self) -> None:
+        self.apply(self.store.toggle_timer())
+
+    def action_next_phase(self) -> None:
+        self.apply(self.store.move(+1))
+
+    def action_previous_phase(self) -> None:
+        self.apply(self.store.move(-1))
+
+    def action_add_time(self) -> None:
+        self.apply(self.store.adjust_timer(+30))
+
+    def action_remove_time(self) -> None:
+        self.apply(self.store.adjust_timer(-30))
+
+    def action_reset_timer(self) -> None:
+        self.apply(self.store.reset_timer())
+
+    def action_show_results(self) -> None:
+        self.apply(self.store.move(len(self.state.steps) - 1 - self.state.position))
+
+    def action_toggle_poll(self) -> None:
+        poll = self.state.poll
+        if poll == "not_open":
+            self.apply(self.store.set_poll("open"))
+            self.notify(t("poll.opened"))
+        elif poll == "open":
+
+            def close(yes: bool | None) -> None:
+                if yes:
+                    self.apply(self.store.set_poll("closed"))
+                    self.notify(t("poll.closed_now"))
+
+            self.push_screen(Confirm(t("poll.close_confirm"), t("poll.confirm_yes")), close)
+        else:
+            self.notify(t("poll.already_closed"), severity="warning")
+
+    def action_request_quit(self) -> None:
+        timer = self.state.step.timer
+        if timer is not None and timer.running:
+            self.push_screen(Confirm(t("quit.confirm")), lambda yes: self.exit() if yes else None)
+        else:
+            self.exit()
+
+    def on_unmount(self) -> None:
+        self.store.close()

@@ -1,0 +1,66 @@
+"""The agenda column: on-site subjects in speaking order, the meeting-wide steps,
+then the written reports."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from core.i18n import t
+from core.model import Meeting
+from core.store import MeetingState
+
+
+def agenda_text(meeting: Meeting, state: MeetingState) -> Text:
+    current = state.step
+    text = Text()
+
+    def heading(label: str) -> None:
+        text.append(f"{label}\n", style="bold underline")
+
+    def line(marker: str, label: str, style: str, detail: str = "") -> None:
+        text.append(f" {marker} ", style=style)
+        text.append(label, style=style)
+        if detail:
+            text.append(f"  {detail}", style=style + " italic" if style else "italic")
+        text.append("\n")
+
+    heading(t("agenda.onsite"))
+    for number, subject in enumerate(meeting.onsite, 1):
+        steps = [s for s in state.steps if s.subject == subject.name]
+        positions = [s.position for s in steps]
+        if current.subject == subject.name:
+            line("▶", f"{number} {subject.name}", "bold reverse", t(f"phase.{current.phase}"))
+        elif positions and max(positions) < state.position:
+            line("✓", f"{number} {subject.name}", "dim")
+        else:
+            line(" ", f"{number} {subject.name}", "")
+    heading(t("agenda.meeting"))
+    for step in state.steps:
+        if step.subject is None:
+            label = t(f"phase.{step.phase}")
+            if step.position == state.position:
+                line("▶", label, "bold reverse")
+            elif step.position < state.position:
+                line("✓", label, "dim")
+            else:
+                line(" ", label, "")
+    heading(t("agenda.written", count=len(meeting.written)))
+    for subject in meeting.written:
+        line(" ", subject.name, "dim" if current.phase != "scoring" else "")
+    text.rstrip()
+    return text
+
+
+class Agenda(VerticalScroll):
+    DEFAULT_CSS = """
+    Agenda { height: 1fr; }
+    Agenda > Static { width: 100%; }
+    """
+
+    def compose(self):
+        yield Static(id="agenda-lines")
+
+    def show(self, meeting: Meeting, state: MeetingState) -> None:
+        self.query_one("#agenda-lines", Static).update(agenda_text(meeting, state))

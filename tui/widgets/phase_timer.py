@@ -1,0 +1,106 @@
+"""The big countdown: Digits coloured by how much time is left."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.widgets import Digits, Static
+
+from core.i18n import t
+from core.model import PhaseTiming
+from core.timer import Timer, format_seconds, level
+from tui.widgets.big_time import big_size, big_text
+
+LEVELS = ("idle", "normal", "warning", "danger", "overtime")
+
+
+class PhaseTimer(Vertical):
+    """Shows a stored timer; `refresh_time(now)` recomputes it from the instants."""
+
+    DEFAULT_CSS = """
+    PhaseTimer { height: auto; width: 100%; }
+    PhaseTimer Digits { width: auto; }
+    PhaseTimer #timer-big { width: auto; display: none; }
+    PhaseTimer.-big #timer-big { display: block; }
+    PhaseTimer.-big Digits { display: none; }
+    PhaseTimer.-idle #timer-big { color: $text-muted; }
+    PhaseTimer.-normal #timer-big { color: $success; }
+    PhaseTimer.-warning #timer-big { color: $warning; }
+    PhaseTimer.-danger #timer-big { color: $error; }
+    PhaseTimer.-overtime #timer-big { color: $error; }
+    PhaseTimer.-paused #timer-big { text-style: dim; }
+    PhaseTimer #timer-note { width: 100%; text-align: center; color: $text-muted; }
+    PhaseTimer.-idle Digits { color: $text-muted; }
+    PhaseTimer.-normal Digits { color: $success; }
+    PhaseTimer.-warning Digits { color: $warning; }
+    PhaseTimer.-danger Digits { color: $error; }
+    PhaseTimer.-overtime Digits { color: $error; text-style: bold; }
+    PhaseTimer.-overtime #timer-note { color: $error; text-style: bold; }
+    PhaseTimer.-paused Digits { text-style: dim; }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.timer: Timer | None = None
+        self.timing: PhaseTiming | None = None
+        self._note = ""
+        # Kept as attributes: a resize may arrive while the widget is being torn down.
+        self._digits = Digits("", id="timer-digits")
+        self._big = Static("", id="timer-big")
+        self._note_widget = Static("", id="timer-note")
+
+    def compose(self) -> ComposeResult:
+        with Center():  # Vertical aligns its children as one block; centre the digits alone
+            yield self._digits
+            yield self._big
+        yield self._note_widget
+
+    def big_scale(self) -> int:
+        """Block-letter size that fits the screen: 0 keeps the compact Digits."""
+        width, height = self.app.size
+        for scale in (3, 2):
+            columns, rows = big_size("-00:00", scale)
+            if height >= rows + 26 and width - 90 >= columns:
+                return scale
+        return 0
+
+    def _show_big(self, shown: str) -> None:
+        scale = self.big_scale()
+        self.set_class(scale > 0, "-big")
+        if scale:
+            self._big.update(big_text(shown, scale))
+
+    def on_resize(self) -> None:
+        self._show_big(self._digits.value)
+
+    def show(self, timer: Timer | None, timing: PhaseTiming | None, now: float) -> None:
+        self.timer = timer
+        self.timing = timing
+        self.refresh_time(now)
+
+    def refresh_time(self, now: float) -> str:
+        """Update the display; returns the level so the app can ring the bell."""
+        digits, note = self._digits, self._note_widget
+        if self.timer is None or self.timing is None:
+            self.display = False
+            return "idle"
+        self.display = True
+        remaining = self.timer.remaining(now)
+        current = level(self.timer, now, self.timing.warning, self.timing.danger)
+        shown = format_seconds(remaining)
+        if digits.value != shown:  # repaint only when a second changes
+            digits.update(shown)
+            self._show_big(shown)
+        for name in LEVELS:
+            self.set_class(name == current, f"-{name}")
+        self.set_class(self.timer.started and not self.timer.running, "-paused")
+        if current == "overtime":
+            text = t("timer.overtime", time=shown.lstrip("-"))
+        elif not self.timer.started:
+            text = t("timer.idle")
+        else:
+            text = t("timer.running") if self.timer.running else t("timer.paused")
+        if text != self._note:
+            self._note = text
+            note.update(text)
+        return current
