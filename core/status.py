@@ -46,6 +46,6 @@ def meeting_status(store: MeetingStore) -> Status:
 
 
 def submitted_ballots(store: MeetingStore) -> int:
-    if "ballots" not in store.db.table_names():
-        return 0  # no ballot has been taken yet
-    return store.db.execute("SELECT count(*) FROM ballots").fetchone()[0]
+    """Ballots that count: every web ballot, and paper ballots once confirmed."""
+    query = "SELECT count(*) FROM ballots WHERE confirmed_at IS NOT NULL"
+    return store.db.execute(query).fetchone()[0]

@@ -11,6 +11,7 @@ import contextlib
 import json
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from core.meetingfile import parse_meeting
 from core.model import Meeting, PhaseTiming
 from core.timer import Timer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APP_ID = "sanshu"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -134,7 +135,58 @@ def _migrate_to_1(db: sqlite_utils.Database) -> None:
         )
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migrate_to_1}
+def _migrate_to_2(db: sqlite_utils.Database) -> None:
+    """Ballots. No table links a token or a ballot to a person: slips are handed out
+    at random within a voter category, and only a token's hash is kept."""
+    db["tokens"].create(
+        {
+            "id": int,
+            "hash": str,
+            "code_hash": str,
+            "category": str,
+            "issued_at": float,
+            "revoked_at": float,
+            "batch": int,
+        },
+        pk="id",
+        not_null={"hash", "code_hash", "category", "issued_at"},
+    )
+    db["tokens"].create_index(["hash"], unique=True)
+    db["tokens"].create_index(["code_hash"], unique=True)
+    db["ballots"].create(
+        {
+            "id": int,
+            "token_id": int,
+            "category": str,
+            "source": str,
+            "receipt": str,
+            "submitted_at": float,
+            "updated_at": float,
+            "confirmed_at": float,
+        },
+        pk="id",
+        foreign_keys=[("token_id", "tokens", "id")],
+        not_null={"token_id", "category", "source", "receipt", "submitted_at"},
+    )
+    # One ballot per token, enforced by the database itself.
+    db["ballots"].create_index(["token_id"], unique=True)
+    db["scores"].create(
+        {"ballot_id": int, "subject_id": int, "criterion_id": int, "grade": str},
+        pk=("ballot_id", "subject_id", "criterion_id"),
+        foreign_keys=[("ballot_id", "ballots", "id"), ("subject_id", "subjects", "id")],
+    )
+    db["comments"].create(
+        {"ballot_id": int, "subject_id": int, "text": str},
+        pk=("ballot_id", "subject_id"),
+        foreign_keys=[("ballot_id", "ballots", "id"), ("subject_id", "subjects", "id")],
+    )
+    db.execute("ALTER TABLE state ADD COLUMN poll_changed_at REAL")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _migrate_to_1,
+    2: _migrate_to_2,
+}
 
 
 def _connect(path: Path) -> sqlite_utils.Database:
@@ -345,16 +397,36 @@ class MeetingStore:
         return self.state()
 
     def set_poll(self, poll: str, reason: str = "") -> MeetingState:
+        """Open or close scoring. Reopening a closed poll needs a reason (an event)."""
         with self.transaction():
             before = self.db.execute("SELECT poll FROM state WHERE id = 1").fetchone()[0]
-            self.db.execute("UPDATE state SET poll = ? WHERE id = 1", [poll])
+            if before == poll:
+                return self.state()
+            if before == "closed" and poll == "open" and not reason.strip():
+                raise StoreError(t("poll.reopen_needs_reason"))
+            self.db.execute(
+                "UPDATE state SET poll = ?, poll_changed_at = ? WHERE id = 1", [poll, self.clock()]
+            )
             self.record(f"poll.{poll}", {"from": before, "reason": reason})
         return self.state()
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+
+    def ids(self, table: str, column: str = "name") -> dict[str, int]:
+        """Name → id for subjects or criteria."""
+        return {r[1]: r[0] for r in self.db.execute(f"SELECT id, {column} FROM {table}")}
 
 
 def _write_definition(db: sqlite_utils.Database, meeting: Meeting, source: str, name: str) -> None:
     db["meta"].upsert({"key": "app", "value": APP_ID}, pk="key")
     db["meta"].upsert({"key": "created_at", "value": repr(time.time())}, pk="key")
+    db["meta"].upsert({"key": "meeting_uid", "value": uuid.uuid4().hex}, pk="key")
     db["meeting"].insert(
         {
             "id": 1,

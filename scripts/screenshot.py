@@ -44,7 +44,7 @@ async def shoot(out: Path, size: tuple[int, int], name: str, seconds_in: float) 
         MeetingStore.create(
             db, demo_meeting_path().read_text("utf-8"), "demo-meeting.toml", clock=clock
         ).close()
-        app = HostApp(db, clock=clock)
+        app = HostApp(db, clock=clock, manage_service=False)
         async with app.run_test(size=size) as pilot:
             await pilot.press("space")
             clock.advance(seconds_in)

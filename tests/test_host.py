@@ -22,7 +22,7 @@ def text(app: HostApp, selector: str) -> str:
 
 
 async def test_space_starts_and_pauses_the_timer(demo_db, clock):
-    app = HostApp(demo_db, clock=clock)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 32)) as pilot:
         assert digits(app) == "8:00"
         assert "按空格开始" in text(app, "#timer-note")
@@ -42,7 +42,7 @@ async def test_space_starts_and_pauses_the_timer(demo_db, clock):
 
 @pytest.mark.parametrize(("key", "change"), [("plus", 30), ("minus", -30)])
 async def test_adjust_by_thirty_seconds(demo_db, clock, key, change):
-    app = HostApp(demo_db, clock=clock)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 32)) as pilot:
         await pilot.press("space", key)
         await pilot.pause(0.15)
@@ -50,7 +50,7 @@ async def test_adjust_by_thirty_seconds(demo_db, clock, key, change):
 
 
 async def test_reset_restores_the_phase_duration(demo_db, clock):
-    app = HostApp(demo_db, clock=clock)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 32)) as pilot:
         await pilot.press("space")
         clock.advance(200)
@@ -61,7 +61,7 @@ async def test_reset_restores_the_phase_duration(demo_db, clock):
 
 @pytest.mark.parametrize(("forward", "back"), [("pagedown", "pageup"), ("right", "left")])
 async def test_clicker_and_arrow_keys_walk_the_agenda(demo_db, clock, forward, back):
-    app = HostApp(demo_db, clock=clock)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 32)) as pilot:
         await pilot.press("space")
         clock.advance(30)
@@ -77,7 +77,7 @@ async def test_clicker_and_arrow_keys_walk_the_agenda(demo_db, clock, forward, b
 
 
 async def test_whole_agenda_in_order(demo_db, clock):
-    app = HostApp(demo_db, clock=clock)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
     seen = []
     async with app.run_test(size=(120, 32)) as pilot:
         for _ in range(20):
@@ -93,7 +93,7 @@ async def test_whole_agenda_in_order(demo_db, clock):
 
 
 async def test_t_jumps_to_results_which_stay_hidden_until_scoring_closes(demo_db, clock):
-    app = HostApp(demo_db, clock=clock)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 32)) as pilot:
         await pilot.press("t")
         assert app.state.step.phase == "results"
@@ -102,7 +102,7 @@ async def test_t_jumps_to_results_which_stay_hidden_until_scoring_closes(demo_db
 
 
 async def test_overtime_counts_on_in_red_and_rings_once(demo_db, clock):
-    app = HostApp(demo_db, clock=clock)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
     rings = []
     async with app.run_test(size=(120, 32)) as pilot:
         app.bell = lambda: rings.append(clock())
@@ -125,7 +125,7 @@ async def test_overtime_counts_on_in_red_and_rings_once(demo_db, clock):
 
 
 async def test_poll_opens_and_closes_with_confirmation(demo_db, clock):
-    app = HostApp(demo_db, clock=clock)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 32)) as pilot:
         await pilot.press("v")
         assert app.state.poll == "open"
@@ -141,7 +141,7 @@ async def test_poll_opens_and_closes_with_confirmation(demo_db, clock):
 
 
 async def test_quit_asks_only_while_the_timer_runs(demo_db, clock):
-    app = HostApp(demo_db, clock=clock)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 32)) as pilot:
         await pilot.press("space", "q")
         assert isinstance(app.screen, Confirm)
@@ -153,13 +153,13 @@ async def test_quit_asks_only_while_the_timer_runs(demo_db, clock):
 
 
 async def test_restart_resumes_the_running_timer(demo_db, clock):
-    first = HostApp(demo_db, clock=clock)
+    first = HostApp(demo_db, clock=clock, manage_service=False)
     async with first.run_test(size=(120, 32)) as pilot:
         await pilot.press("pagedown", "space")
         clock.advance(42)
     # The console is gone (as after kill -9); the clock kept moving.
     clock.advance(18)
-    second = HostApp(demo_db, clock=clock)
+    second = HostApp(demo_db, clock=clock, manage_service=False)
     async with second.run_test(size=(120, 32)) as pilot:
         await pilot.pause(0.15)
         assert (second.state.step.subject, second.state.step.phase) == ("法工委", "commentary")
@@ -168,7 +168,7 @@ async def test_restart_resumes_the_running_timer(demo_db, clock):
 
 
 async def test_changes_from_another_process_show_within_half_a_second(demo_db, clock):
-    app = HostApp(demo_db, clock=clock)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 32)) as pilot:
         other = MeetingStore(demo_db, actor="script", clock=clock)
         other.set_poll("open")

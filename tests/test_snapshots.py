@@ -26,7 +26,7 @@ PHASES = {
 @pytest.mark.parametrize("phase", list(PHASES))
 def test_host_console(snap_compare, demo_db, clock, phase, size):
     keys, seconds = PHASES[phase]
-    app = HostApp(demo_db, clock=clock)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
 
     async def run_before(pilot):
         await pilot.press(*keys)

@@ -111,3 +111,22 @@ def test_another_apps_sqlite_file_is_left_alone(tmp_path):
         MeetingStore(other)
     tables = [r[0] for r in sqlite3.connect(other).execute("SELECT name FROM sqlite_master")]
     assert tables == ["notes"]
+
+
+def test_a_version_1_database_is_migrated_in_place(tmp_path, clock):
+    import sqlite_utils
+
+    from core import store as store_module
+    from core.meetingfile import parse_meeting
+
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    store_module.MIGRATIONS[1](db)
+    db["meta"].insert({"key": "schema_version", "value": "1"})
+    store_module._write_definition(db, parse_meeting(DEMO_TEXT), DEMO_TEXT, "old.toml")
+    db.conn.commit()
+    db.conn.close()
+    migrated = MeetingStore(path, clock=clock)
+    assert migrated.meta("schema_version") == str(SCHEMA_VERSION)
+    assert {"tokens", "ballots", "scores"} <= set(migrated.db.table_names())
+    assert migrated.state().step.subject == "法工委"  # the meeting itself is untouched

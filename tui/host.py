@@ -5,16 +5,22 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from rich.console import Group
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
+from core.ballots import pending_paper, turnout
 from core.i18n import t
+from core.service import ensure_service
+from core.slips import ballot_address
 from core.store import AgendaStep, Clock, MeetingState, MeetingStore
 from tui.keys import HOST_KEYS, bindings
 from tui.widgets.agenda import Agenda
 from tui.widgets.confirm import Confirm
 from tui.widgets.phase_timer import PhaseTimer
+from tui.widgets.qr import qr_text
 
 TICK_S = 0.1  # timer redraw; the time itself comes from stored instants
 POLL_S = 0.25  # how often we look for other processes' writes
@@ -33,9 +39,13 @@ class HostApp(App[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     BINDINGS = bindings(HOST_KEYS)
 
-    def __init__(self, db_path: str | Path, *, clock: Clock = time.time) -> None:
+    def __init__(
+        self, db_path: str | Path, *, clock: Clock = time.time, manage_service: bool = True
+    ) -> None:
         super().__init__()
+        self.db_path = Path(db_path)
         self.clock = clock
+        self.manage_service = manage_service
         self.store = MeetingStore(db_path, actor="host", clock=clock)
         self.meeting = self.store.meeting
         self.state: MeetingState = self.store.state()
@@ -70,6 +80,8 @@ class HostApp(App[None]):
         self.show_state()
         self.set_interval(TICK_S, self.tick)
         self.set_interval(POLL_S, self.watch_database)
+        if self.state.poll == "open":
+            self.keep_service_running()  # after a restart: find it again, or start it
 
     # -- data down ------------------------------------------------------------
 
@@ -101,11 +113,37 @@ class HostApp(App[None]):
         self.show_panels()
 
     def show_panels(self) -> None:
+        scoring = self.state.step.phase == "scoring"
+        self.screen.set_class(scoring, "-scoring")
         self.query_one("#questions-panel", Static).update(t("panel.questions.empty"))
         self.query_one("#commentary-panel", Static).update(t("panel.commentary.empty"))
-        self.query_one("#turnout-panel", Static).update(
-            t("panel.turnout.status", poll=t(f"poll.{self.state.poll}"))
-        )
+        counts = turnout(self.store)
+        submitted = sum(n for n, _ in counts.values())
+        total = t("turnout.total", submitted=submitted, expected=self.meeting.expected_voters)
+        status = t("panel.turnout.status", poll=t(f"poll.{self.state.poll}"))
+        panel = self.query_one("#turnout-panel", Static)
+        if scoring:
+            url = ballot_address(self.store)
+            panel.update(Group(qr_text(url), Text(t("turnout.scan", url=url))))
+            lines = [f"{status} · {total}"] + [
+                t("turnout.line", category=name, submitted=n, expected=expected)
+                for name, (n, expected) in counts.items()
+            ]
+            pending = pending_paper(self.store)
+            if pending:
+                lines.append(t("turnout.paper_pending", count=pending))
+            self.query_one("#stage-note", Static).update("\n".join(lines))
+        else:
+            panel.update(f"{status}\n{total}")
+
+    def keep_service_running(self) -> None:
+        if self.manage_service:
+            self.run_worker(
+                lambda: ensure_service(MeetingStore(self.db_path), self.db_path),
+                thread=True,
+                exclusive=True,
+                group="service",
+            )
 
     def tick(self) -> None:
         level = self.query_one(PhaseTimer).refresh_time(self.clock())
@@ -150,6 +188,7 @@ class HostApp(App[None]):
         poll = self.state.poll
         if poll == "not_open":
             self.apply(self.store.set_poll("open"))
+            self.keep_service_running()
             self.notify(t("poll.opened"))
         elif poll == "open":
 

@@ -1,0 +1,401 @@
+"""Voter tokens, ballot validity and storing ballots.
+
+A token is 128 random bits, shown as a URL in a QR code, plus a short typeable
+code. Only hashes are stored, and nothing links either to a person.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from core.i18n import t
+from core.model import Meeting
+from core.store import MeetingStore, StoreError
+
+# Crockford's base32: no I, L, O, U, so a code read aloud or typed is unambiguous.
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10  # 50 bits: typeable, and unguessable among a few thousand slips
+OVERALL = "总体评价"
+
+Item = tuple[str, str]  # (subject name, criterion name or OVERALL)
+
+
+def _encode(number: int, length: int) -> str:
+    chars = []
+    for _ in range(length):
+        number, digit = divmod(number, 32)
+        chars.append(ALPHABET[digit])
+    return "".join(reversed(chars))
+
+
+def new_token() -> str:
+    return _encode(secrets.randbits(128), 26)
+
+
+def new_code() -> str:
+    return _encode(secrets.randbits(5 * CODE_LENGTH), CODE_LENGTH)
+
+
+def pretty_code(code: str) -> str:
+    return f"{code[:5]}-{code[5:]}"
+
+
+def normalise(credential: str) -> str:
+    """What a person typed or a QR code carried, in canonical form."""
+    text = credential.strip().upper().replace("-", "").replace(" ", "")
+    return text.translate(str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"}))
+
+
+def digest(credential: str) -> str:
+    return hashlib.sha256(normalise(credential).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Slip:
+    token: str
+    code: str
+    category: str
+
+
+# ---------------------------------------------------------------------------
+# The form a voter fills
+
+
+def form_columns(meeting: Meeting) -> tuple[str, ...]:
+    layout = meeting.rules.layout
+    if layout == "overall":
+        return (OVERALL,)
+    if layout == "per_criterion_and_overall":
+        return (*meeting.criteria, OVERALL)
+    return meeting.criteria
+
+
+def form_items(meeting: Meeting) -> list[Item]:
+    """Every item of a ballot in form order: on-site subjects first, then written."""
+    columns = form_columns(meeting)
+    return [(s.name, c) for s in (*meeting.onsite, *meeting.written) for c in columns]
+
+
+def choice_labels(meeting: Meeting) -> list[str]:
+    labels = [g.label for g in meeting.grades]
+    return [*labels, meeting.abstain] if meeting.abstain else labels
+
+
+@dataclass(frozen=True)
+class BallotProblem:
+    kind: str  # incomplete | quota | all_same | bad_value
+    message: str
+    items: tuple[Item, ...] = ()
+
+
+def ballot_problems(
+    meeting: Meeting, grades: Mapping[Item, str | None], *, on_screen: bool
+) -> list[BallotProblem]:
+    """Why a ballot is not valid under the meeting's rules (empty list: valid).
+
+    `on_screen` is for forms the voter fills themselves: there every item needs
+    an answer when an abstain choice is offered, so nothing is left out by
+    mistake. On paper a blank item abstains unless the rules say it voids the
+    ballot.
+    """
+    rules = meeting.rules
+    items = form_items(meeting)
+    problems: list[BallotProblem] = []
+    numeric = rules.layout == "numeric"
+
+    blank = tuple(i for i in items if not grades.get(i))
+    blank_is_error = rules.validity.blank == "invalid" or (on_screen and meeting.abstain)
+    if blank and blank_is_error:
+        problems.append(
+            BallotProblem("incomplete", t("ballot.incomplete", count=len(blank)), blank)
+        )
+
+    if numeric:
+        low, high = rules.numeric_range
+        bad = tuple(i for i in items if grades.get(i) and not _in_range(grades[i], low, high))
+        if bad:
+            problems.append(
+                BallotProblem("bad_value", t("ballot.bad_number", low=low, high=high), bad)
+            )
+        return problems
+
+    known = set(choice_labels(meeting))
+    bad = tuple(i for i in items if grades.get(i) and grades[i] not in known)
+    if bad:
+        problems.append(BallotProblem("bad_value", t("ballot.bad_grade"), bad))
+
+    quota = rules.validity.top_grade_quota
+    if quota is not None:
+        top = meeting.grades[0].label
+        limit = math.floor(quota * len(meeting.subjects))
+        for column in form_columns(meeting):
+            tops = tuple(i for i in items if i[1] == column and grades.get(i) == top)
+            if len(tops) > limit:
+                problems.append(
+                    BallotProblem(
+                        "quota",
+                        t("ballot.quota", column=column, grade=top, limit=limit, got=len(tops)),
+                        tops,
+                    )
+                )
+
+    if rules.validity.all_same_invalid:
+        scored = [grades[i] for i in items if grades.get(i) and grades[i] != meeting.abstain]
+        if len(scored) >= 2 and len(set(scored)) == 1 and len(meeting.subjects) > 1:
+            problems.append(BallotProblem("all_same", t("ballot.all_same", grade=scored[0])))
+    return problems
+
+
+def _in_range(value: str, low: Fraction, high: Fraction) -> bool:
+    try:
+        number = Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        return False
+    return low <= number <= high
+
+
+# ---------------------------------------------------------------------------
+# Tokens in the store
+
+
+class BallotRefused(Exception):
+    """The ballot cannot be taken; `kind` picks the page the voter sees."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind  # unknown | revoked | used | not_open | closed
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: int
+    category: str
+    ballot_id: int | None
+    revoked: bool
+
+
+def issue_tokens(
+    store: MeetingStore,
+    category: str,
+    count: int,
+    *,
+    progress: Callable[[int], None] | None = None,
+    chunk: int = 500,
+) -> list[Slip]:
+    if category not in {c.name for c in store.meeting.categories}:
+        known = " / ".join(c.name for c in store.meeting.categories)
+        raise StoreError(t("tokens.unknown_category", got=category, known=known))
+    slips: list[Slip] = []
+    batch = int(store.clock() * 1000)
+    while len(slips) < count:
+        part = [
+            Slip(new_token(), new_code(), category) for _ in range(min(chunk, count - len(slips)))
+        ]
+        with store.transaction():
+            store.db.conn.executemany(
+                "INSERT INTO tokens (hash, code_hash, category, issued_at, batch) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(digest(s.token), digest(s.code), category, store.clock(), batch) for s in part],
+            )
+            store.record("tokens.issued", {"category": category, "count": len(part)})
+        slips.extend(part)
+        if progress:
+            progress(len(part))
+    return slips
+
+
+def issued_counts(store: MeetingStore) -> dict[str, int]:
+    rows = store.db.execute(
+        "SELECT category, count(*) FROM tokens WHERE revoked_at IS NULL GROUP BY category"
+    )
+    return dict(rows.fetchall())
+
+
+def find_token(store: MeetingStore, credential: str) -> TokenInfo | None:
+    if not credential or len(credential) > 64:
+        return None
+    key = digest(credential)
+    row = store.db.execute(
+        "SELECT t.id, t.category, t.revoked_at, b.id FROM tokens t "
+        "LEFT JOIN ballots b ON b.token_id = t.id WHERE t.hash = ? OR t.code_hash = ?",
+        [key, key],
+    ).fetchone()
+    if row is None:
+        return None
+    return TokenInfo(id=row[0], category=row[1], ballot_id=row[3], revoked=row[2] is not None)
+
+
+def revoke_token(store: MeetingStore, code: str) -> bool:
+    info = find_token(store, code)
+    if info is None or info.revoked:
+        return False
+    with store.transaction():
+        store.db.execute("UPDATE tokens SET revoked_at = ? WHERE id = ?", [store.clock(), info.id])
+        store.record("tokens.revoked", {"category": info.category})
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Ballots in the store
+
+
+@dataclass(frozen=True)
+class Stored:
+    ballot_id: int
+    receipt: str
+    revised: bool
+
+
+@dataclass
+class BallotEntry:
+    grades: dict[Item, str | None]
+    comments: dict[str, str] = field(default_factory=dict)
+
+
+def check_token(store: MeetingStore, credential: str, *, for_revision: bool = True) -> TokenInfo:
+    """The token's record, or BallotRefused with the reason a voter should read."""
+    info = find_token(store, credential)
+    if info is None:
+        raise BallotRefused("unknown")
+    if info.revoked:
+        raise BallotRefused("revoked")
+    poll = store.db.execute("SELECT poll FROM state WHERE id = 1").fetchone()[0]
+    if poll != "open":
+        raise BallotRefused("closed" if poll == "closed" else "not_open")
+    if info.ballot_id is not None and not (for_revision and store.meeting.poll.allow_revision):
+        raise BallotRefused("used")
+    return info
+
+
+def store_ballot(
+    store: MeetingStore, credential: str, entry: BallotEntry, *, source: str = "web"
+) -> Stored:
+    """Store one ballot for the token, atomically: one ballot per token, ever.
+
+    A replayed or second POST changes nothing (BallotRefused "used"), unless the
+    meeting lets voters revise until scoring closes.
+    """
+    subject_ids = store.ids("subjects")
+    criterion_ids = {**store.ids("criteria"), OVERALL: 0}
+    now = store.clock()
+    with store.transaction():
+        info = check_token(store, credential)  # inside the write lock: no race
+        revised = info.ballot_id is not None
+        if revised:
+            ballot_id = info.ballot_id
+            receipt = store.db.execute(
+                "SELECT receipt FROM ballots WHERE id = ?", [ballot_id]
+            ).fetchone()[0]
+            store.db.execute("UPDATE ballots SET updated_at = ? WHERE id = ?", [now, ballot_id])
+            store.db.execute("DELETE FROM scores WHERE ballot_id = ?", [ballot_id])
+            store.db.execute("DELETE FROM comments WHERE ballot_id = ?", [ballot_id])
+        else:
+            receipt = pretty_code(new_code())
+            confirmed = None if source == "paper" else now
+            cursor = store.db.execute(
+                "INSERT INTO ballots (token_id, category, source, receipt, submitted_at, "
+                "confirmed_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [info.id, info.category, source, receipt, now, confirmed],
+            )
+            ballot_id = cursor.lastrowid
+        store.db.conn.executemany(
+            "INSERT INTO scores (ballot_id, subject_id, criterion_id, grade) VALUES (?, ?, ?, ?)",
+            [
+                (ballot_id, subject_ids[subject], criterion_ids[criterion], grade or None)
+                for (subject, criterion), grade in entry.grades.items()
+            ],
+        )
+        store.db.conn.executemany(
+            "INSERT INTO comments (ballot_id, subject_id, text) VALUES (?, ?, ?)",
+            [
+                (ballot_id, subject_ids[s], text.strip())
+                for s, text in entry.comments.items()
+                if text.strip()
+            ],
+        )
+        kind = "ballot.revised" if revised else "ballot.submitted"
+        store.record(kind, {"ballot": ballot_id, "category": info.category, "source": source})
+    return Stored(ballot_id, receipt, revised)
+
+
+def ballot_grades(store: MeetingStore, ballot_id: int) -> BallotEntry:
+    """A stored ballot as the form shows it (for revising or confirming)."""
+    subjects = {v: k for k, v in store.ids("subjects").items()}
+    criteria = {v: k for k, v in store.ids("criteria").items()} | {0: OVERALL}
+    grades = {
+        (subjects[s], criteria[c]): g
+        for s, c, g in store.db.execute(
+            "SELECT subject_id, criterion_id, grade FROM scores WHERE ballot_id = ?", [ballot_id]
+        )
+    }
+    comments = {
+        subjects[s]: text
+        for s, text in store.db.execute(
+            "SELECT subject_id, text FROM comments WHERE ballot_id = ?", [ballot_id]
+        )
+    }
+    return BallotEntry(grades, comments)
+
+
+def confirm_paper_ballot(store: MeetingStore, ballot_id: int, confirmer: str) -> bool:
+    with store.transaction():
+        row = store.db.execute(
+            "SELECT confirmed_at FROM ballots WHERE id = ? AND source = 'paper'", [ballot_id]
+        ).fetchone()
+        if row is None or row[0] is not None:
+            return False
+        store.db.execute(
+            "UPDATE ballots SET confirmed_at = ? WHERE id = ?", [store.clock(), ballot_id]
+        )
+        store.record("ballot.confirmed", {"ballot": ballot_id, "confirmer": confirmer})
+    return True
+
+
+def turnout(store: MeetingStore) -> dict[str, tuple[int, int]]:
+    """Per category: (counted ballots, expected voters). Unconfirmed paper ballots wait."""
+    counted = dict(
+        store.db.execute(
+            "SELECT category, count(*) FROM ballots WHERE confirmed_at IS NOT NULL "
+            "GROUP BY category"
+        ).fetchall()
+    )
+    return {c.name: (counted.get(c.name, 0), c.expected) for c in store.meeting.categories}
+
+
+def pending_paper(store: MeetingStore) -> int:
+    query = "SELECT count(*) FROM ballots WHERE source = 'paper' AND confirmed_at IS NULL"
+    return store.db.execute(query).fetchone()[0]
+
+
+def parse_form(
+    meeting: Meeting, fields: Iterable[tuple[str, str]]
+) -> tuple[BallotEntry, list[str]]:
+    """Read posted form fields (`g:<subject>:<criterion>`, `c:<subject>`).
+
+    Returns the entry and the names of fields that are not part of this
+    meeting's form (the caller rejects the post).
+    """
+    items = set(form_items(meeting))
+    subjects = {s.name for s in meeting.subjects}
+    grades: dict[Item, str | None] = dict.fromkeys(form_items(meeting))
+    comments: dict[str, str] = {}
+    unknown: list[str] = []
+    for name, value in fields:
+        kind, _, rest = name.partition(":")
+        if kind == "g":
+            subject, _, criterion = rest.partition(":")
+            if (subject, criterion) in items:
+                grades[(subject, criterion)] = value.strip() or None
+                continue
+        elif kind == "c" and rest in subjects:
+            comments[rest] = value[:500]
+            continue
+        elif name in ("csrf",):
+            continue
+        unknown.append(name)
+    return BallotEntry(grades, comments), unknown

@@ -1,0 +1,64 @@
+"""Printable A4 sheets of QR slips, one slip per voter token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import jinja2
+import qrcode
+import qrcode.image.svg
+
+from core.ballots import Slip, pretty_code
+from core.i18n import t
+from core.net import base_url
+from core.service import service_port
+from core.store import MeetingStore
+
+SLIPS_PER_PAGE = 10  # 2 columns x 5 rows on A4
+
+
+def ballot_url(base: str, token: str) -> str:
+    return f"{base.rstrip('/')}/v/{token}"
+
+
+def ballot_address(store: MeetingStore) -> str:
+    """Where voters go: the base URL the slips were printed with, or this laptop's."""
+    return store.meta("base_url") or base_url(service_port(store))
+
+
+def qr_svg(data: str) -> str:
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, border=1)
+    return image.to_string(encoding="unicode")
+
+
+def qr_matrix(data: str) -> list[list[bool]]:
+    code = qrcode.QRCode(border=1, error_correction=qrcode.constants.ERROR_CORRECT_L)
+    code.add_data(data)
+    code.make(fit=True)
+    return code.get_matrix()
+
+
+def slips_html(
+    title: str,
+    base: str,
+    slips: Sequence[Slip],
+    progress: Callable[[int], None] | None = None,
+) -> tuple[str, int]:
+    """The HTML sheet and its number of pages."""
+    rendered = []
+    for slip in slips:
+        url = ballot_url(base, slip.token)
+        rendered.append(
+            {
+                "qr": qr_svg(url),
+                "url": url,
+                "code": pretty_code(slip.code),
+                "category": slip.category,
+            }
+        )
+        if progress:
+            progress(1)
+    pages = [rendered[i : i + SLIPS_PER_PAGE] for i in range(0, len(rendered), SLIPS_PER_PAGE)]
+    env = jinja2.Environment(loader=jinja2.PackageLoader("core.web", "templates"), autoescape=True)
+    html = env.get_template("slips.html").render(t=t, title=title, base=base, pages=pages)
+    return html, len(pages)
