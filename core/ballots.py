@@ -273,7 +273,12 @@ def check_token(store: MeetingStore, credential: str, *, for_revision: bool = Tr
 
 
 def store_ballot(
-    store: MeetingStore, credential: str, entry: BallotEntry, *, source: str = "web"
+    store: MeetingStore,
+    credential: str,
+    entry: BallotEntry,
+    *,
+    source: str = "web",
+    entered_by: str | None = None,
 ) -> Stored:
     """Store one ballot for the token, atomically: one ballot per token, ever.
 
@@ -299,8 +304,8 @@ def store_ballot(
             confirmed = None if source == "paper" else now
             cursor = store.db.execute(
                 "INSERT INTO ballots (token_id, category, source, receipt, submitted_at, "
-                "confirmed_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [info.id, info.category, source, receipt, now, confirmed],
+                "confirmed_at, entered_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [info.id, info.category, source, receipt, now, confirmed, entered_by],
             )
             ballot_id = cursor.lastrowid
         store.db.conn.executemany(
@@ -342,13 +347,45 @@ def ballot_grades(store: MeetingStore, ballot_id: int) -> BallotEntry:
     return BallotEntry(grades, comments)
 
 
+@dataclass(frozen=True)
+class PaperBallot:
+    id: int
+    category: str
+    entered_by: str
+    entered_at: float
+
+
+def enter_paper_ballot(
+    store: MeetingStore, category: str, entry: BallotEntry, entered_by: str
+) -> Stored:
+    """A paper ballot, typed in by staff on a fresh token of its category.
+
+    It is stored as the voter wrote it, valid or not (the tally counts invalid
+    ballots), and counts only once a second person confirms it.
+    """
+    slip = issue_tokens(store, category, 1)[0]
+    return store_ballot(store, slip.token, entry, source="paper", entered_by=entered_by)
+
+
+def pending_paper_ballots(store: MeetingStore) -> list[PaperBallot]:
+    rows = store.db.execute(
+        "SELECT id, category, coalesce(entered_by, ''), submitted_at FROM ballots "
+        "WHERE source = 'paper' AND confirmed_at IS NULL ORDER BY id"
+    )
+    return [PaperBallot(*row) for row in rows]
+
+
 def confirm_paper_ballot(store: MeetingStore, ballot_id: int, confirmer: str) -> bool:
+    """Count a paper ballot. The confirmer must not be the person who entered it."""
     with store.transaction():
         row = store.db.execute(
-            "SELECT confirmed_at FROM ballots WHERE id = ? AND source = 'paper'", [ballot_id]
+            "SELECT confirmed_at, entered_by FROM ballots WHERE id = ? AND source = 'paper'",
+            [ballot_id],
         ).fetchone()
         if row is None or row[0] is not None:
             return False
+        if not confirmer.strip() or confirmer.strip() == (row[1] or "").strip():
+            raise StoreError(t("paper.same_person"))
         store.db.execute(
             "UPDATE ballots SET confirmed_at = ? WHERE id = ?", [store.clock(), ballot_id]
         )

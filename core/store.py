@@ -26,7 +26,7 @@ from core.meetingfile import parse_meeting
 from core.model import Meeting, PhaseTiming
 from core.timer import Timer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APP_ID = "sanshu"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -183,9 +183,49 @@ def _migrate_to_2(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE state ADD COLUMN poll_changed_at REAL")
 
 
+def _migrate_to_3(db: sqlite_utils.Database) -> None:
+    """The clerk's record: commentary and questions, per subject."""
+    db["commentary"].create(
+        {
+            "id": int,
+            "subject_id": int,
+            "commenter": str,
+            "text": str,
+            "at": float,
+            "edited_at": float,
+            "deleted_at": float,
+        },
+        pk="id",
+        foreign_keys=[("subject_id", "subjects", "id")],
+        not_null={"subject_id", "commenter", "text", "at"},
+    )
+    db["questions"].create(
+        {
+            "id": int,
+            "subject_id": int,
+            "asker": str,
+            "text": str,
+            "state": str,
+            "answer": str,
+            "position": float,
+            "created_at": float,
+            "asked_at": float,
+            "answered_at": float,
+            "withdrawn_at": float,
+            "edited_at": float,
+        },
+        pk="id",
+        foreign_keys=[("subject_id", "subjects", "id")],
+        not_null={"subject_id", "text", "state", "position", "created_at"},
+    )
+    db["questions"].create_index(["subject_id", "position"])
+    db.execute("ALTER TABLE ballots ADD COLUMN entered_by TEXT")  # staff, for paper ballots
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
+    3: _migrate_to_3,
 }
 
 

@@ -36,3 +36,30 @@ def test_host_console(snap_compare, demo_db, clock, phase, size):
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_clerk_console(snap_compare, demo_db, clock, store):
+    from core.record import Record
+    from tui.clerk import ClerkApp
+
+    record = Record(store)
+    first = record.add_question("法工委", "高天庚", "请问，在立法工作中，如何坚持全过程人民民主？")
+    record.add_question("法工委", "机关纪委书记", "请问，如何提升党支部理论学习的生动性、实效性？")
+    record.mark_asking(first)
+    record.add_commentary("法工委", "李清", "要进一步发挥示范引领作用，持续擦亮支部党建品牌。")
+    assert snap_compare(ClerkApp(demo_db, clock=clock), terminal_size=(100, 30))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_projector_view(snap_compare, demo_db, clock, store, size):
+    from core.record import Record
+    from tui.display import DisplayApp
+
+    store.move(2)
+    store.toggle_timer()
+    clock.advance(200)
+    record = Record(store)
+    record.mark_asking(
+        record.add_question("法工委", "高天庚", "请问，如何推动党建与业务深度融合发展？")
+    )
+    assert snap_compare(DisplayApp(demo_db, clock=clock), terminal_size=size)

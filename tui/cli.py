@@ -18,6 +18,7 @@ from core import net
 from core.ballots import issue_tokens, issued_counts, revoke_token
 from core.i18n import set_language, t
 from core.meetingfile import MeetingFileError, load_meeting
+from core.minutes import write_minutes
 from core.podium import PodiumBusy, PodiumLock
 from core.slips import ballot_url, slips_html
 from core.status import meeting_status
@@ -279,6 +280,45 @@ def poll(action: str, db_path: Path, reason: str) -> None:
         highlight=False,
     )
     store.close()
+
+
+@cli.command(short_help="记录员台 · Open the clerk's console")
+@DB_OPTION
+@click.option("--name", default="记录员", help="记录员姓名（纸质票录入人） · the clerk's name")
+def clerk(db_path: Path, name: str) -> None:
+    """记录点评、询问，录入纸质测评票 · Log commentary and questions, enter paper ballots."""
+    from tui.clerk import ClerkApp
+
+    MeetingStore(db_path).close()
+    ClerkApp(db_path, clerk=name).run()
+
+
+@cli.command(short_help="投影画面 · Open the projector view")
+@DB_OPTION
+def display(db_path: Path) -> None:
+    """投影用的只读画面，跟随主持台 · The read-only projector view that follows the podium."""
+    from tui.display import DisplayApp
+
+    MeetingStore(db_path).close()
+    DisplayApp(db_path).run()
+
+
+@cli.command(short_help="导出会议记录 · Write the minutes")
+@DB_OPTION
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="会议记录文件（.docx 或 .md） · the minutes file (.docx or .md)",
+)
+def minutes(db_path: Path, out: Path) -> None:
+    """由会议过程写出会议记录 · Write the meeting record from what happened."""
+    if out.suffix.lower() not in (".docx", ".md"):
+        raise click.UsageError(t("minutes.bad_suffix"))
+    store = MeetingStore(db_path, actor="organiser")
+    write_minutes(store, out)
+    store.close()
+    err.print(t("minutes.written", path=out), style="green", highlight=False)
 
 
 def run_host(db_path: Path) -> None:

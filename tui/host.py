@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from rich.console import Group
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -13,6 +12,7 @@ from textual.widgets import Footer, Static
 
 from core.ballots import pending_paper, turnout
 from core.i18n import t
+from core.record import Question, Record
 from core.service import ensure_service
 from core.slips import ballot_address
 from core.store import AgendaStep, Clock, MeetingState, MeetingStore
@@ -20,10 +20,18 @@ from tui.keys import HOST_KEYS, bindings
 from tui.widgets.agenda import Agenda
 from tui.widgets.confirm import Confirm
 from tui.widgets.phase_timer import PhaseTimer
-from tui.widgets.qr import qr_text
+from tui.widgets.qr import qr_with_caption
 
 TICK_S = 0.1  # timer redraw; the time itself comes from stored instants
 POLL_S = 0.25  # how often we look for other processes' writes
+
+
+def question_line(number: int, question: Question) -> Text:
+    """One line of the podium's queue: the question being asked stands out."""
+    style = {"asking": "bold reverse", "answered": "dim"}.get(question.state, "")
+    mark = {"asking": "▶", "answered": "✓"}.get(question.state, " ")
+    who = f"{question.asker}：" if question.asker else ""
+    return Text(f"{mark}{number}. {who}{question.text}", style=style)
 
 
 def step_title(step: AgendaStep) -> str:
@@ -48,6 +56,7 @@ class HostApp(App[None]):
         self.manage_service = manage_service
         self.store = MeetingStore(db_path, actor="host", clock=clock)
         self.meeting = self.store.meeting
+        self.record = Record(self.store)
         self.state: MeetingState = self.store.state()
         self._seen_version = self.store.data_version()
         self._last_level = "idle"
@@ -115,8 +124,7 @@ class HostApp(App[None]):
     def show_panels(self) -> None:
         scoring = self.state.step.phase == "scoring"
         self.screen.set_class(scoring, "-scoring")
-        self.query_one("#questions-panel", Static).update(t("panel.questions.empty"))
-        self.query_one("#commentary-panel", Static).update(t("panel.commentary.empty"))
+        self.show_record()
         counts = turnout(self.store)
         submitted = sum(n for n, _ in counts.values())
         total = t("turnout.total", submitted=submitted, expected=self.meeting.expected_voters)
@@ -124,7 +132,7 @@ class HostApp(App[None]):
         panel = self.query_one("#turnout-panel", Static)
         if scoring:
             url = ballot_address(self.store)
-            panel.update(Group(qr_text(url), Text(t("turnout.scan", url=url))))
+            panel.update(qr_with_caption(url))
             lines = [f"{status} · {total}"] + [
                 t("turnout.line", category=name, submitted=n, expected=expected)
                 for name, (n, expected) in counts.items()
@@ -135,6 +143,38 @@ class HostApp(App[None]):
             self.query_one("#stage-note", Static).update("\n".join(lines))
         else:
             panel.update(f"{status}\n{total}")
+
+    def show_record(self) -> None:
+        """The current subject's question queue and commentary, as the clerk logs them."""
+        subject = self.state.step.subject
+        questions_panel = self.query_one("#questions-panel", Static)
+        commentary_panel = self.query_one("#commentary-panel", Static)
+        if subject is None:
+            questions_panel.update("")
+            commentary_panel.update("")
+            return
+        questions = self.record.questions(subject, include_withdrawn=False)
+        if questions:
+            answered = sum(q.state == "answered" for q in questions)
+            body = Text(
+                t("host.questions_count", answered=answered, total=len(questions)) + "\n",
+                style="bold",
+            )
+            for number, question in enumerate(questions, 1):
+                body.append_text(question_line(number, question))
+                body.append("\n")
+            questions_panel.update(body)
+        else:
+            questions_panel.update(t("panel.questions.empty"))
+        commentary = self.record.commentary(subject)
+        if commentary:
+            body = Text(t("host.commentary_count", count=len(commentary)) + "\n", style="bold")
+            for entry in commentary[-3:]:
+                body.append(f"{entry.commenter}：", style="bold")
+                body.append(entry.text + "\n")
+            commentary_panel.update(body)
+        else:
+            commentary_panel.update(t("panel.commentary.empty"))
 
     def keep_service_running(self) -> None:
         if self.manage_service:

@@ -39,8 +39,10 @@ class PhaseTimer(Vertical):
     PhaseTimer.-paused Digits { text-style: dim; }
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, *, reserve: tuple[int, int] = (90, 26), **kwargs) -> None:
+        """`reserve`: columns and rows the rest of the screen needs beside the clock."""
         super().__init__(**kwargs)
+        self.reserve = reserve
         self.timer: Timer | None = None
         self.timing: PhaseTiming | None = None
         self._note = ""
@@ -60,7 +62,7 @@ class PhaseTimer(Vertical):
         width, height = self.app.size
         for scale in (3, 2):
             columns, rows = big_size("-00:00", scale)
-            if height >= rows + 26 and width - 90 >= columns:
+            if height >= rows + self.reserve[1] and width - self.reserve[0] >= columns:
                 return scale
         return 0
 

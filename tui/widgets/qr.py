@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
+from core.i18n import t
 from core.slips import qr_matrix
 
 _INK = Style(color="black", bgcolor="white")
@@ -23,4 +24,11 @@ def qr_text(data: str) -> Text:
             text.append(char, _INK)
         text.append("\n")
     text.rstrip()
+    return text
+
+
+def qr_with_caption(url: str) -> Text:
+    """The QR code of the ballot address, with the address spelled out beneath."""
+    text = qr_text(url)
+    text.append("\n" + t("turnout.scan", url=url))
     return text

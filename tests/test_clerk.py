@@ -1,0 +1,162 @@
+"""The clerk's console: every action, drafts that survive, the podium following live."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.keys import _character_to_key
+from textual.widgets import Input, ListView, Select, Static
+
+from core.ballots import turnout
+from core.record import Record
+from core.store import MeetingStore
+from tui.clerk import ClerkApp
+from tui.host import HostApp
+from tui.paper import BallotGrid, ConfirmPaper
+from tui.widgets.entry import EntryArea, EntryEditor
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type as the terminal driver delivers it: one key event per character, the
+    character attached, full-width punctuation included (what an IME commits)."""
+    for char in text:
+        pilot.app.post_message(events.Key(_character_to_key(char), char))
+        await pilot.pause()
+
+
+async def test_focus_starts_in_the_question_box_and_enter_logs_it(demo_db, clock):
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert app.focused.id == "question-text"
+        app.query_one("#asker", Input).value = "高天庚"
+        await type_text(pilot, "如何坚持全过程人民民主，确保立法更好体现人民意志？")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_one("#question-text", EntryArea).text == ""
+    questions = Record(MeetingStore(demo_db)).questions("法工委")
+    assert [(q.asker, q.text, q.state) for q in questions] == [
+        ("高天庚", "如何坚持全过程人民民主，确保立法更好体现人民意志？", "queued")
+    ]
+
+
+async def test_commentary_needs_a_commenter_and_is_saved_with_the_time(demo_db, clock):
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f1")
+        assert app.focused.id == "commentary-text"
+        await type_text(pilot, "要持续擦亮支部党建品牌")
+        await pilot.press("enter")
+        assert Record(app.store).commentary() == []  # nobody named: nothing saved…
+        assert (
+            app.query_one("#commentary-text", EntryArea).text == "要持续擦亮支部党建品牌"
+        )  # …or lost
+        app.query_one("#commenter", Input).value = "李清"
+        app.query_one("#commentary-text", EntryArea).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+    (entry,) = Record(MeetingStore(demo_db)).commentary("法工委")
+    assert (entry.commenter, entry.text, entry.at) == ("李清", "要持续擦亮支部党建品牌", clock())
+
+
+async def test_queue_actions_asking_answer_reorder_withdraw_edit(demo_db, clock, store):
+    record = Record(store)
+    first = record.add_question("法工委", "高天庚", "第一问")
+    second = record.add_question("法工委", "纪委书记", "第二问")
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        queue = app.query_one("#question-list", ListView)
+        queue.focus()
+        queue.index = 1
+        await pilot.press("left_square_bracket")  # move the second question up
+        assert [q.id for q in record.questions("法工委")] == [second, first]
+        queue.index = 1
+        await pilot.press("a")
+        assert {q.id: q.state for q in record.questions("法工委")}[first] == "asking"
+        await pilot.press("enter")
+        assert isinstance(app.screen, EntryEditor)
+        await type_text(pilot, "三个注重")
+        await pilot.press("enter")
+        await pilot.pause()
+        answered = {q.id: q for q in record.questions("法工委")}[first]
+        assert (answered.state, answered.answer) == ("answered", "三个注重")
+        queue.index = 0
+        await pilot.press("e")
+        assert isinstance(app.screen, EntryEditor)
+        await type_text(pilot, "（补充）")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert {q.id: q.text for q in record.questions("法工委")}[second] == "第二问（补充）"
+        queue.index = 0
+        await pilot.press("w")
+        assert {q.id: q.state for q in record.questions("法工委")}[second] == "withdrawn"
+
+
+async def test_switching_subject_mid_entry_loses_nothing(demo_db, clock):
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await type_text(pilot, "未写完的问题")
+        app.query_one("#subject", Select).value = "人事室"
+        await pilot.pause()
+        assert app.subject == "人事室"
+        assert app.query_one("#question-text", EntryArea).text == ""
+        app.query_one("#subject", Select).value = "法工委"
+        await pilot.pause()
+        assert app.query_one("#question-text", EntryArea).text == "未写完的问题"
+
+
+async def test_the_clerk_follows_the_podium(demo_db, clock, store):
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(3):
+            store.move(+1)
+        await pilot.pause(0.5)
+        assert app.subject == "教科文卫办"
+        assert "述职 · 教科文卫办" in str(app.query_one("#following", Static).render())
+
+
+async def test_the_podium_shows_the_clerks_entries_within_half_a_second(demo_db, clock):
+    host = HostApp(demo_db, clock=clock, manage_service=False)
+    async with host.run_test(size=(160, 48)) as pilot:
+        clerk = Record(MeetingStore(demo_db, actor="clerk", clock=clock))
+        asked = clerk.add_question("法工委", "高天庚", "如何推动党建与业务深度融合？")
+        clerk.add_question("法工委", "", "如何加强年轻干部教育？")
+        clerk.mark_asking(asked)
+        clerk.add_commentary("法工委", "李清", "点评要点")
+        await pilot.pause(0.5)
+        panel = str(host.query_one("#questions-panel", Static).render())
+        assert "已回答 0/2" in panel and "▶1. 高天庚：如何推动党建与业务深度融合？" in panel
+        assert "点评 1 条" in str(host.query_one("#commentary-panel", Static).render())
+
+
+async def test_paper_ballot_is_entered_by_keys_and_counts_after_a_second_person(
+    demo_db, clock, store
+):
+    store.set_poll("open")
+    app = ClerkApp(demo_db, clock=clock, clerk="王记录")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")
+        grid = app.query_one(BallotGrid)
+        assert app.focused is grid
+        cells = len(grid.subjects) * len(grid.columns_)
+        await pilot.press(*(["1", "2", "3"] * (cells // 3)))
+        await pilot.press("backspace", "0")  # correct the last cell to 不了解
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert turnout(store)["党组成员"] == (0, 7)  # not counted yet
+        pending = app.query_one("#paper-pending", ListView)
+        pending.focus()
+        pending.index = 0
+        await pilot.press("enter")
+        assert isinstance(app.screen, ConfirmPaper)
+        assert app.screen.query_one(BallotGrid).grades[("老干部处", "执行廉洁自律")] == "不了解"
+        await type_text(pilot, "王记录")  # the same person may not confirm
+        await pilot.press("enter")
+        await pilot.pause()
+        assert turnout(store)["党组成员"] == (0, 7)
+        pending.index = 0
+        await pilot.press("enter")
+        await type_text(pilot, "李核对")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert turnout(store)["党组成员"] == (1, 7)
+    source, by = store.db.execute("SELECT source, entered_by FROM ballots").fetchone()
+    assert (source, by) == ("paper", "王记录")

@@ -1,0 +1,119 @@
+"""The projector view (`sanshu display`): read-only, follows the podium."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Horizontal, Vertical
+from textual.widgets import Static
+
+from core.ballots import turnout
+from core.i18n import t
+from core.record import Record
+from core.slips import ballot_address
+from core.store import Clock, MeetingState, MeetingStore
+from tui.host import POLL_S, TICK_S
+from tui.widgets.phase_timer import PhaseTimer
+from tui.widgets.qr import qr_with_caption
+
+
+class DisplayApp(App[None]):
+    CSS_PATH = "display.tcss"
+    TITLE = "三述"
+    ENABLE_COMMAND_PALETTE = False
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS = [Binding("q,escape", "quit", show=False)]
+
+    def __init__(self, db_path: str | Path, *, clock: Clock = time.time) -> None:
+        super().__init__()
+        self.clock = clock
+        self.store = MeetingStore(db_path, actor="display", clock=clock)
+        self.record = Record(self.store)
+        self.meeting = self.store.meeting
+        self.state: MeetingState = self.store.state()
+        self._seen_version = self.store.data_version()
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.meeting.title, id="title-bar")
+        with Horizontal(id="body"):
+            with Vertical(id="stage"):
+                yield Static(id="phase")
+                yield Static(id="subject")
+                yield Static(id="unit")
+                yield PhaseTimer(id="timer", reserve=(10, 16))
+                with Center():
+                    yield Static(id="asking")
+                yield Static(id="turnout")
+            yield Static(id="qr")
+
+    def on_mount(self) -> None:
+        self.show_state()
+        self.set_interval(TICK_S, lambda: self.query_one(PhaseTimer).refresh_time(self.clock()))
+        self.set_interval(POLL_S, self.watch_database)
+
+    def watch_database(self) -> None:
+        version = self.store.data_version()
+        if version != self._seen_version:
+            self._seen_version = version
+            self.state = self.store.state()
+            self.show_state()
+
+    def show_state(self) -> None:
+        step = self.state.step
+        self.query_one("#phase", Static).update(t(f"phase.{step.phase}"))
+        if step.subject:
+            subject = self.meeting.subject(step.subject)
+            self.query_one("#subject", Static).update(subject.name)
+            self.query_one("#unit", Static).update(
+                subject.unit if subject.unit != subject.name else ""
+            )
+        else:
+            self.query_one("#subject", Static).update(
+                t("stage.all_subjects", count=len(self.meeting.subjects))
+            )
+            self.query_one("#unit", Static).update("")
+        self.query_one(PhaseTimer).show(step.timer, step.timing, self.clock())
+        self.show_asking(step.subject)
+        scoring = step.phase == "scoring"
+        self.screen.set_class(scoring, "-scoring")
+        self.query_one("#turnout", Static).update(self.turnout_text() if scoring else "")
+        if scoring:
+            url = ballot_address(self.store)
+            self.query_one("#qr", Static).update(qr_with_caption(url))
+        if step.phase == "results" and self.state.poll != "closed":
+            self.query_one("#turnout", Static).update(t("results.hidden"))
+
+    def show_asking(self, subject: str | None) -> None:
+        asking = (
+            [q for q in self.record.questions(subject) if q.state == "asking"] if subject else []
+        )
+        widget = self.query_one("#asking", Static)
+        if asking:
+            question = asking[0]
+            widget.update(
+                Text.assemble(
+                    (t("display.asking", asker=question.asker or "") + "\n", "bold"), question.text
+                )
+            )
+            widget.display = True
+        else:
+            widget.display = False
+
+    def turnout_text(self) -> Text:
+        counts = turnout(self.store)
+        submitted = sum(n for n, _ in counts.values())
+        text = Text(
+            t("turnout.total", submitted=submitted, expected=self.meeting.expected_voters),
+            style="bold",
+        )
+        for name, (n, expected) in counts.items():
+            filled = round(12 * n / expected) if expected else 0
+            text.append(f"\n{name:　<9}{'█' * filled}{'░' * (12 - filled)} {n}/{expected}")
+        return text
+
+    def on_unmount(self) -> None:
+        self.store.close()

@@ -1,0 +1,15 @@
+"""Messages widgets send up to their app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+
+@dataclass
+class EntrySubmitted(Message):
+    """Enter was pressed in an EntryArea: save what was typed."""
+
+    area_id: str
+    text: str

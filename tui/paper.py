@@ -1,0 +1,240 @@
+"""Paper ballots at the clerk's desk: keyboard-only entry, confirmed by a second person."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, ListItem, ListView, Select, Static
+
+from core.ballots import (
+    BallotEntry,
+    BallotRefused,
+    Item,
+    ballot_grades,
+    ballot_problems,
+    choice_labels,
+    confirm_paper_ballot,
+    enter_paper_ballot,
+    form_columns,
+    pending_paper_ballots,
+)
+from core.i18n import t
+from core.store import MeetingStore, StoreError
+
+
+def grade_keys(labels: list[str], abstain: str | None) -> dict[str, str]:
+    """1 → 好, 2 → 较好, …; 0 → the abstain choice."""
+    keys = {str(i): label for i, label in enumerate(labels, 1) if label != abstain}
+    if abstain:
+        keys["0"] = abstain
+    return keys
+
+
+class BallotGrid(DataTable):
+    """Subjects down, criteria across; a digit fills a cell and moves on."""
+
+    BINDINGS = [Binding("backspace", "clear_back", show=False)]
+
+    def __init__(self, store: MeetingStore, **kwargs) -> None:
+        super().__init__(cursor_type="cell", zebra_stripes=True, **kwargs)
+        self.meeting = store.meeting
+        self.columns_ = form_columns(self.meeting)
+        self.subjects = [s.name for s in (*self.meeting.onsite, *self.meeting.written)]
+        self.keys = grade_keys(choice_labels(self.meeting), self.meeting.abstain)
+        self.grades: dict[Item, str | None] = {}
+
+    def on_mount(self) -> None:
+        for column in self.columns_:
+            self.add_column(column, key=column)
+        for subject in self.subjects:
+            self.add_row(*["·"] * len(self.columns_), key=subject, label=subject)
+
+    def set_entry(self, grades: dict[Item, str | None]) -> None:
+        self.grades = dict(grades)
+        for (subject, column), grade in self.grades.items():
+            self.update_cell(subject, column, grade or "·")
+
+    def reset(self) -> None:
+        self.set_entry(dict.fromkeys(self.grades, None))
+        self.grades = {}
+        self.move_cursor(row=0, column=0)
+
+    def on_key(self, event) -> None:
+        if event.character in self.keys:
+            event.stop()
+            row, column = self.cursor_coordinate
+            item = (self.subjects[row], self.columns_[column])
+            self.grades[item] = self.keys[event.character]
+            self.update_cell(item[0], item[1], self.keys[event.character])
+            self._step(+1)
+
+    def action_clear_back(self) -> None:
+        """Undo the last entry: the previous cell, or this one at the very end."""
+        row, column = self.cursor_coordinate
+        at_end = (row, column) == (len(self.subjects) - 1, len(self.columns_) - 1)
+        if not (at_end and self.grades.get((self.subjects[row], self.columns_[column]))):
+            self._step(-1)
+        row, column = self.cursor_coordinate
+        item = (self.subjects[row], self.columns_[column])
+        self.grades[item] = None
+        self.update_cell(item[0], item[1], "·")
+
+    def _step(self, delta: int) -> None:
+        width = len(self.columns_)
+        row, column = self.cursor_coordinate
+        index = max(0, min(row * width + column + delta, len(self.subjects) * width - 1))
+        self.move_cursor(row=index // width, column=index % width)
+
+
+class PaperPane(Vertical):
+    """Enter one paper ballot at a time; list those waiting for a second person."""
+
+    DEFAULT_CSS = """
+    PaperPane #paper-top { height: auto; }
+    PaperPane #paper-top Select { width: 30; }
+    PaperPane #paper-top Input { width: 24; }
+    PaperPane BallotGrid { height: 1fr; }
+    PaperPane #paper-pending { height: 8; border: round $primary-lighten-1; }
+    PaperPane .hint { color: $text-muted; }
+    """
+    BINDINGS = [Binding("ctrl+s", "save", show=False)]
+
+    def __init__(self, store: MeetingStore, clerk: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.store = store
+        self.clerk = clerk
+        self._warned_incomplete = False
+
+    def compose(self) -> ComposeResult:
+        categories = [(c.name, c.name) for c in self.store.meeting.categories]
+        with Horizontal(id="paper-top"):
+            yield Select(
+                categories, prompt=t("paper.category"), id="paper-category", allow_blank=False
+            )
+            yield Input(self.clerk, placeholder=t("paper.entered_by"), id="paper-by")
+        keys = " ".join(
+            f"{k}={v}"
+            for k, v in grade_keys(
+                choice_labels(self.store.meeting), self.store.meeting.abstain
+            ).items()
+        )
+        yield Static(t("paper.hint", keys=keys), classes="hint")
+        yield BallotGrid(self.store, id="paper-grid")
+        pending = ListView(id="paper-pending")
+        pending.border_title = t("paper.pending")
+        yield pending
+
+    def on_mount(self) -> None:
+        self.refresh_pending()
+
+    def refresh_pending(self) -> None:
+        view = self.query_one("#paper-pending", ListView)
+        view.clear()
+        ballots = pending_paper_ballots(self.store)
+        for ballot in ballots:
+            item = ListItem(
+                Label(
+                    f"#{ballot.id}  {ballot.category}  {t('paper.entered_by')}：{ballot.entered_by}"
+                )
+            )
+            item.ballot_id = ballot.id  # type: ignore[attr-defined]
+            view.append(item)
+        if not ballots:
+            view.append(ListItem(Label(t("paper.none_pending")), disabled=True))
+
+    def action_save(self) -> None:
+        grid = self.query_one(BallotGrid)
+        meeting = self.store.meeting
+        grades = {(s, c): grid.grades.get((s, c)) for s in grid.subjects for c in grid.columns_}
+        blanks = sum(1 for g in grades.values() if not g)
+        if blanks and not self._warned_incomplete:
+            self._warned_incomplete = True
+            self.notify(t("paper.incomplete", count=blanks), severity="warning")
+            return
+        problems = ballot_problems(meeting, grades, on_screen=False)
+        category = str(self.query_one("#paper-category", Select).value)
+        entered_by = self.query_one("#paper-by", Input).value.strip() or self.clerk
+        try:
+            stored = enter_paper_ballot(self.store, category, BallotEntry(grades), entered_by)
+        except BallotRefused:
+            self.notify(t("paper.not_open"), severity="error")
+            return
+        self._warned_incomplete = False
+        if problems:
+            reasons = "；".join(p.message for p in problems)
+            self.notify(t("paper.invalid", reasons=reasons), severity="warning", timeout=8)
+        self.notify(t("paper.saved", id=stored.ballot_id))
+        grid.reset()
+        grid.focus()
+        self.refresh_pending()
+
+    @on(ListView.Selected, "#paper-pending")
+    def check_ballot(self, event: ListView.Selected) -> None:
+        ballot_id = getattr(event.item, "ballot_id", None)
+        if ballot_id is None:
+            return
+        category = next(b.category for b in pending_paper_ballots(self.store) if b.id == ballot_id)
+
+        def done(confirmer: str | None) -> None:
+            if not confirmer:
+                return
+            try:
+                if confirm_paper_ballot(self.store, ballot_id, confirmer):
+                    self.notify(t("paper.confirmed", id=ballot_id))
+            except StoreError as exc:
+                self.notify(str(exc), severity="error")
+            self.refresh_pending()
+
+        self.app.push_screen(ConfirmPaper(self.store, ballot_id, category), done)
+
+
+class ConfirmPaper(ModalScreen[str | None]):
+    """A second person checks the typed ballot against the paper form."""
+
+    DEFAULT_CSS = """
+    ConfirmPaper { align: center middle; }
+    ConfirmPaper > Vertical {
+        width: 90%; height: 90%; padding: 1 2; border: thick $warning; background: $surface;
+    }
+    ConfirmPaper BallotGrid { height: 1fr; }
+    ConfirmPaper Horizontal { height: auto; margin-top: 1; }
+    ConfirmPaper Input { width: 30; }
+    ConfirmPaper Button { margin-left: 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", show=False), Binding("ctrl+s", "confirm", show=False)]
+
+    def __init__(self, store: MeetingStore, ballot_id: int, category: str) -> None:
+        super().__init__()
+        self.store, self.ballot_id, self.category = store, ballot_id, category
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"[b]{t('paper.confirm_title', id=self.ballot_id, category=self.category)}")
+            yield BallotGrid(self.store, id="confirm-grid")
+            with Horizontal():
+                yield Input(placeholder=t("paper.confirmer"), id="confirmer")
+                yield Button(t("quit.no"), id="cancel")
+                yield Button(t("paper.confirm"), id="confirm", variant="warning")
+
+    def on_mount(self) -> None:
+        grid = self.query_one(BallotGrid)
+        grid.set_entry(ballot_grades(self.store, self.ballot_id).grades)
+        grid.disabled = True  # look, don't touch
+        self.query_one("#confirmer", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_confirm() if event.button.id == "confirm" else self.action_cancel()
+
+    def on_input_submitted(self) -> None:
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        confirmer = self.query_one("#confirmer", Input).value.strip()
+        if confirmer:
+            self.dismiss(confirmer)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
