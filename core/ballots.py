@@ -257,7 +257,9 @@ class BallotEntry:
     comments: dict[str, str] = field(default_factory=dict)
 
 
-def check_token(store: MeetingStore, credential: str, *, for_revision: bool = True) -> TokenInfo:
+def check_token(
+    store: MeetingStore, credential: str, *, for_revision: bool = True, needs_open_poll: bool = True
+) -> TokenInfo:
     """The token's record, or BallotRefused with the reason a voter should read."""
     info = find_token(store, credential)
     if info is None:
@@ -265,7 +267,7 @@ def check_token(store: MeetingStore, credential: str, *, for_revision: bool = Tr
     if info.revoked:
         raise BallotRefused("revoked")
     poll = store.db.execute("SELECT poll FROM state WHERE id = 1").fetchone()[0]
-    if poll != "open":
+    if needs_open_poll and poll != "open":
         raise BallotRefused("closed" if poll == "closed" else "not_open")
     if info.ballot_id is not None and not (for_revision and store.meeting.poll.allow_revision):
         raise BallotRefused("used")
@@ -279,6 +281,7 @@ def store_ballot(
     *,
     source: str = "web",
     entered_by: str | None = None,
+    open_poll: bool = True,
 ) -> Stored:
     """Store one ballot for the token, atomically: one ballot per token, ever.
 
@@ -289,7 +292,8 @@ def store_ballot(
     criterion_ids = {**store.ids("criteria"), OVERALL: 0}
     now = store.clock()
     with store.transaction():
-        info = check_token(store, credential)  # inside the write lock: no race
+        # Checked inside the write lock: two posts of one token cannot both pass.
+        info = check_token(store, credential, needs_open_poll=open_poll)
         revised = info.ballot_id is not None
         if revised:
             ballot_id = info.ballot_id

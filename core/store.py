@@ -26,7 +26,7 @@ from core.meetingfile import parse_meeting
 from core.model import Meeting, PhaseTiming
 from core.timer import Timer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APP_ID = "sanshu"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -222,10 +222,25 @@ def _migrate_to_3(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE ballots ADD COLUMN entered_by TEXT")  # staff, for paper ballots
 
 
+def _migrate_to_4(db: sqlite_utils.Database) -> None:
+    """Results: imported score components and the committee's overrides."""
+    db["daily_scores"].create(
+        {"subject_id": int, "component": str, "score": str, "at": float},
+        pk=("subject_id", "component"),
+        foreign_keys=[("subject_id", "subjects", "id")],
+    )
+    db["overrides"].create(
+        {"subject_id": int, "grade": str, "reason": str, "at": float},
+        pk="subject_id",
+        foreign_keys=[("subject_id", "subjects", "id")],
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
+    4: _migrate_to_4,
 }
 
 

@@ -15,18 +15,28 @@ from rich.progress import Progress
 from rich.table import Table
 
 from core import net
+from core.ballot_import import (
+    ImportProblems,
+    import_ballots,
+    parse_daily_file,
+    write_template,
+)
 from core.ballots import issue_tokens, issued_counts, revoke_token
+from core.exports import to_csv, to_json_text, to_xlsx
 from core.i18n import set_language, t
 from core.meetingfile import MeetingFileError, load_meeting
 from core.minutes import write_minutes
 from core.podium import PodiumBusy, PodiumLock
+from core.results import load_tally, set_components, set_override
 from core.slips import ballot_url, slips_html
 from core.status import meeting_status
 from core.store import MeetingStore, StoreError
 from core.timer import format_seconds
 from tui.summary import meeting_summary
+from tui.tally_view import tally_table
 
 out = Console()
+out_ = out  # the screen, when no --out file is given
 err = Console(stderr=True)
 
 DB_OPTION = click.option(
@@ -321,6 +331,123 @@ def minutes(db_path: Path, out: Path) -> None:
     err.print(t("minutes.written", path=out), style="green", highlight=False)
 
 
+FORMATS = ["table", "json", "csv", "xlsx"]
+
+
+@cli.group(invoke_without_command=True, short_help="测评结果 · The final tally")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="会议数据库文件 · the meeting database file",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="输出格式 · output format",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="输出文件（默认屏幕） · output file (default: the screen)",
+)
+@click.pass_context
+def tally(ctx: click.Context, db_path: Path | None, fmt: str, out: Path | None) -> None:
+    """计算并输出测评结果：排名、各等次票数与占比、得分、等次。
+    · Compute the tally: ranks, grade counts and shares, scores, grades."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if db_path is None:
+        raise click.UsageError("--db")
+    if fmt == "xlsx" and out is None:
+        raise click.UsageError(t("tally.need_out"))
+    store = MeetingStore(db_path, actor="organiser")
+    result = load_tally(store)
+    store.close()
+    if fmt == "table":
+        out_console = Console(file=out.open("w", encoding="utf-8"), width=200) if out else out_
+        out_console.print(tally_table(result, out_console.width))
+    elif fmt == "xlsx":
+        to_xlsx(result, out)
+    else:
+        text = to_json_text(result) if fmt == "json" else to_csv(result)
+        if out:
+            out.write_text(text, encoding="utf-8", newline="")
+        else:
+            click.echo(text)
+    if out:
+        err.print(t("tally.written", path=out), style="green", highlight=False)
+
+
+@tally.command("override", short_help="调整最终等次 · Override a final grade")
+@click.argument("subject")
+@click.argument("grade")
+@click.option("--reason", required=True, help="理由 · the committee's reason")
+@DB_OPTION
+def tally_override(subject: str, grade: str, reason: str, db_path: Path) -> None:
+    """党组（委员会）调整某述职对象的最终等次，须说明理由；计算等次同时保留。
+    · The committee sets a final grade with a reason; the computed grade is kept."""
+    store = MeetingStore(db_path, actor="committee")
+    set_override(store, subject, grade, reason)
+    result = next(s for s in load_tally(store).subjects if s.name == subject)
+    out.print(
+        t(
+            "tally.override_set",
+            subject=subject,
+            grade=grade,
+            computed=result.computed_grade or "—",
+        ),
+        style="green",
+        highlight=False,
+    )
+
+
+@cli.group(short_help="导入外部测评票 · Ballots collected elsewhere")
+def ballots() -> None:
+    """外部收集的测评票（Excel / CSV） · Ballots collected on paper or in another tool."""
+
+
+@ballots.command("template", short_help="空白测评表 · Write the empty workbook")
+@DB_OPTION
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def ballots_template(db_path: Path, out: Path) -> None:
+    """写出空白测评表：每行一张票 · Write the empty workbook, one row per ballot."""
+    store = MeetingStore(db_path, actor="organiser")
+    write_template(store, out)
+    err.print(t("import.template_written", path=out), style="green", highlight=False)
+
+
+@ballots.command("import", short_help="导入测评票 · Import ballots")
+@DB_OPTION
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def ballots_import(db_path: Path, file: Path) -> None:
+    """导入测评票（.xlsx / .csv）；文件有任何问题则全部不导入。
+    · Import ballots; nothing is imported unless the whole file is clean."""
+    store = MeetingStore(db_path, actor="organiser")
+    count, invalid = import_ballots(store, file)
+    out.print(t("import.done", count=count, invalid=invalid), style="green", highlight=False)
+
+
+@cli.group(short_help="日常考核得分 · Daily-assessment scores")
+def daily() -> None:
+    """日常考核得分 · Daily-assessment scores."""
+
+
+@daily.command("import", short_help="导入日常考核得分 · Import daily scores")
+@DB_OPTION
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def daily_import(db_path: Path, file: Path) -> None:
+    """导入日常考核得分：第一列述职对象，第二列得分。
+    · Import daily scores: subject name, then score."""
+    store = MeetingStore(db_path, actor="organiser")
+    scores = parse_daily_file(store, file)
+    set_components(store, scores)
+    out.print(t("daily.done", count=len(scores)), style="green", highlight=False)
+
+
 def run_host(db_path: Path) -> None:
     from tui.host import HostApp
 
@@ -348,6 +475,10 @@ def run(argv: list[str] | None = None) -> int:
         return 1
     except StoreError as exc:
         _error(str(exc))
+        return 1
+    except ImportProblems as exc:
+        for line in exc.lines:
+            _error(line)
         return 1
     except Exception:
         log = data_dir() / "crash.log"

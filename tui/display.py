@@ -14,11 +14,13 @@ from textual.widgets import Static
 from core.ballots import turnout
 from core.i18n import t
 from core.record import Record
+from core.results import load_tally
 from core.slips import ballot_address
 from core.store import Clock, MeetingState, MeetingStore
 from tui.host import POLL_S, TICK_S
 from tui.widgets.phase_timer import PhaseTimer
 from tui.widgets.qr import qr_with_caption
+from tui.widgets.results import ResultsView
 
 
 class DisplayApp(App[None]):
@@ -39,6 +41,7 @@ class DisplayApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(self.meeting.title, id="title-bar")
+        yield ResultsView(id="results")
         with Horizontal(id="body"):
             with Vertical(id="stage"):
                 yield Static(id="phase")
@@ -86,6 +89,10 @@ class DisplayApp(App[None]):
             self.query_one("#qr", Static).update(qr_with_caption(url))
         if step.phase == "results" and self.state.poll != "closed":
             self.query_one("#turnout", Static).update(t("results.hidden"))
+        showing = step.phase == "results" and self.state.poll == "closed"
+        self.screen.set_class(showing, "-results")
+        if showing:
+            self.query_one(ResultsView).show(load_tally(self.store))
 
     def show_asking(self, subject: str | None) -> None:
         asking = (

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static
 from core.ballots import pending_paper, turnout
 from core.i18n import t
 from core.record import Question, Record
+from core.results import load_tally
 from core.service import ensure_service
 from core.slips import ballot_address
 from core.store import AgendaStep, Clock, MeetingState, MeetingStore
@@ -21,6 +22,7 @@ from tui.widgets.agenda import Agenda
 from tui.widgets.confirm import Confirm
 from tui.widgets.phase_timer import PhaseTimer
 from tui.widgets.qr import qr_with_caption
+from tui.widgets.results import ResultsView
 
 TICK_S = 0.1  # timer redraw; the time itself comes from stored instants
 POLL_S = 0.25  # how often we look for other processes' writes
@@ -70,6 +72,7 @@ class HostApp(App[None]):
             agenda.border_title = t("agenda.title")
             yield agenda
             with Horizontal(id="main"):
+                yield ResultsView(id="results")
                 with Vertical(id="stage"):
                     yield Static(id="phase")
                     yield Static(id="subject")
@@ -120,6 +123,16 @@ class HostApp(App[None]):
         self.query_one(PhaseTimer).show(step.timer, step.timing, self.clock())
         self._last_level = self.query_one(PhaseTimer).refresh_time(self.clock())
         self.show_panels()
+        if self.show_results():
+            self.query_one("#ranking").focus()
+
+    def show_results(self) -> bool:
+        """In the results phase, once scoring is closed: the ranked tally fills the screen."""
+        showing = self.state.step.phase == "results" and self.state.poll == "closed"
+        self.screen.set_class(showing, "-results")
+        if showing:
+            self.query_one(ResultsView).show(load_tally(self.store))
+        return showing
 
     def show_panels(self) -> None:
         scoring = self.state.step.phase == "scoring"

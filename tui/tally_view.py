@@ -1,0 +1,113 @@
+"""The tally on a terminal: a rich table, grades in colour, distribution bars."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from core.i18n import t
+from core.tally import SubjectResult, Tally, report
+
+GRADE_STYLES = ["bold green", "cyan", "yellow", "bold red"]  # best … worst
+BAR_STYLES = ["green", "cyan", "yellow", "red", "grey50"]
+
+
+def grade_style(tally: Tally, grade: str | None) -> str:
+    labels = [g.label for g in tally.meeting.grades]
+    if grade not in labels:
+        return ""
+    index = labels.index(grade)
+    return (
+        GRADE_STYLES[min(index, len(GRADE_STYLES) - 1)]
+        if index < len(labels) - 1
+        else GRADE_STYLES[-1]
+    )
+
+
+def distribution_bar(tally: Tally, subject: SubjectResult, width: int = 20) -> Text:
+    """Shares of each grade (abstentions grey) as one coloured bar."""
+    total = sum(subject.counts.values())
+    bar = Text()
+    if not total:
+        return bar
+    used = running = 0
+    for index, count in enumerate(subject.counts.values()):
+        running += count
+        cells = round(width * running / total) - used  # cumulative, so the bar is exactly `width`
+        used += cells
+        bar.append("█" * cells, style=BAR_STYLES[min(index, len(BAR_STYLES) - 1)])
+    return bar
+
+
+def number(value, digits: int) -> str:
+    reported = report(value, digits)
+    return "—" if reported is None else str(reported)
+
+
+def tally_table(tally: Tally, width: int = 200) -> Table:
+    """Fits the terminal: shares, the bar and the mode drop out as it narrows."""
+    show_share = width >= 150
+    show_bar = width >= 110
+    show_mode = width >= 100
+    meeting = tally.meeting
+    digits = meeting.rules.digits
+    show_override = any(s.override_reason for s in tally.subjects)
+    b = tally.ballots
+    table = Table(
+        box=box.HEAVY_HEAD if width >= 120 else box.SIMPLE_HEAD,
+        padding=(0, 1) if width >= 120 else (0, 0),
+        title=t("tally.title", title=meeting.title),
+        caption=t(
+            "tally.caption",
+            issued=b.issued,
+            returned=b.returned,
+            valid=b.valid,
+            invalid=b.invalid,
+            paper=b.paper,
+        )
+        + (("\n" + t("tally.voided")) if tally.voided else ""),
+    )
+    table.add_column(t("col.rank"), justify="right", no_wrap=True)
+    table.add_column(t("col.subject"), style="bold", no_wrap=True)
+    if show_mode:
+        table.add_column(t("col.mode"), no_wrap=True)
+    for grade in meeting.grades:
+        table.add_column(grade.label, justify="right", no_wrap=True)
+    if show_bar:
+        table.add_column("", no_wrap=True)
+    table.add_column(t("col.meeting_score"), justify="right", no_wrap=True)
+    table.add_column(t("col.daily_score"), justify="right", no_wrap=True)
+    table.add_column(t("col.final_score"), justify="right", style="bold", no_wrap=True)
+    table.add_column(t("col.final_grade"), no_wrap=True)
+    if show_override:
+        table.add_column(t("col.override"))
+    for subject in tally.subjects:
+        answers = sum(subject.counts.values()) or 1
+        cells = [
+            f"{subject.counts.get(g.label, 0)}"
+            + (f" ({subject.counts.get(g.label, 0) / answers:.0%})" if show_share else "")
+            for g in meeting.grades
+        ]
+        grade = Text(subject.final_grade or "—", style=grade_style(tally, subject.final_grade))
+        if subject.flags:
+            grade.append(" ⚠", style="bold red")
+        daily = number(subject.daily_score, digits)
+        if subject.daily_score is None and "daily" in meeting.rules.combination:
+            daily = t("missing")
+        override = ""
+        if subject.override_reason:
+            override = f"{subject.computed_grade}→{subject.final_grade}：{subject.override_reason}"
+        table.add_row(
+            str(subject.rank or "—"),
+            subject.name,
+            *([t(f"mode.{subject.mode}")] if show_mode else []),
+            *cells,
+            *([distribution_bar(tally, subject, 12)] if show_bar else []),
+            number(subject.meeting_score, digits),
+            daily,
+            number(subject.final_score, digits),
+            grade,
+            *([override] if show_override else []),
+        )
+    return table
