@@ -145,8 +145,10 @@ def ballot_problems(
                 )
 
     if rules.validity.all_same_invalid:
-        scored = [grades[i] for i in items if grades.get(i) and grades[i] != meeting.abstain]
-        if len(scored) >= 2 and len(set(scored)) == 1 and len(meeting.subjects) > 1:
+        # One grade for everyone the voter graded, across at least two subjects.
+        graded = [i for i in items if grades.get(i) and grades[i] != meeting.abstain]
+        scored = [grades[i] for i in graded]
+        if len({s for s, _ in graded}) >= 2 and len(set(scored)) == 1:
             problems.append(BallotProblem("all_same", t("ballot.all_same", grade=scored[0])))
     return problems
 

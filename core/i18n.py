@@ -158,6 +158,7 @@ _add(
         "cli.init.ok": "已创建会议数据库：{path}",
         "cli.demo.created": "已创建演示会议数据库：{path}",
         "cli.demo.resumed": "继续上次的演示会议：{path}（重新开始请加 --fresh）",
+        "cli.demo.ballots": "已填入 {count} 张示例测评票（含纸质票和无效票），测评已结束，按 t 查看结果",
         "cli.crash": "程序出错了，会议数据未受影响。详细信息已写入 {log}，请把该文件发给技术支持。",
         "cli.interrupted": "已中断。",
         "summary.title": "{title}",
@@ -177,6 +178,7 @@ _add(
         "cli.init.ok": "Created the meeting database: {path}",
         "cli.demo.created": "Created the demo meeting database: {path}",
         "cli.demo.resumed": "Resuming the demo meeting: {path} (add --fresh to start over)",
+        "cli.demo.ballots": "Filled in {count} sample ballots (some paper, some invalid); scoring is closed: press t for the results",
         "cli.crash": "Something went wrong; the meeting data is safe. Details were written to "
         "{log}; please send that file to support.",
         "cli.interrupted": "Interrupted.",

@@ -73,3 +73,23 @@ def test_installed_command_shows_no_traceback_on_bad_input(tmp_path):
         assert result.returncode == 1
         assert "Traceback" not in result.stderr + result.stdout
         assert result.stderr.strip()
+
+
+def test_demo_with_ballots_reaches_the_results(tmp_path, monkeypatch):
+    from core.results import load_tally
+    from core.store import MeetingStore
+    from tui import cli
+
+    opened = []
+    monkeypatch.setattr(cli, "run_host", opened.append)  # the console itself is tested elsewhere
+    db = tmp_path / "demo.db"
+    assert run(["demo", "--with-ballots", "--db", str(db)]) == 0
+    assert opened == [db]
+    store = MeetingStore(db)
+    state = store.state()
+    assert state.poll == "closed" and state.step.phase == "results"
+    ballots = load_tally(store).ballots
+    assert (ballots.returned, ballots.valid, ballots.invalid, ballots.paper) == (72, 70, 2, 6)
+    # Run again without flags: the same meeting resumes, nothing is recreated.
+    assert run(["demo", "--db", str(db)]) == 0
+    assert load_tally(MeetingStore(db)).ballots.returned == 72

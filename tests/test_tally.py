@@ -106,9 +106,8 @@ def test_poor_share_just_above_one_third_is_poor():
 
 def test_quota_and_all_same_make_a_ballot_invalid_and_counted():
     meeting = meeting_with(
-        "[scoring.combination]",
-        '[scoring.validity]\ntop_grade_quota = "1/3"\nall_same_invalid = true\n\n'
-        "[scoring.combination]",
+        "all_same_invalid = true",
+        'all_same_invalid = true\ntop_grade_quota = "1/3"',
     )
     everyone_top = Ballot("党组成员", {item: "好" for item in form_items(meeting)})
     all_fair = Ballot("党组成员", {item: "一般" for item in form_items(meeting)})

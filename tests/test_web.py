@@ -174,9 +174,8 @@ async def test_top_grade_quota_and_all_same_are_enforced(tmp_path, clock):
     path, store = _meeting_with(
         tmp_path,
         clock,
-        "[scoring.combination]",
-        '[scoring.validity]\ntop_grade_quota = "1/3"\nall_same_invalid = true\n\n'
-        "[scoring.combination]",
+        "all_same_invalid = true",
+        'all_same_invalid = true\ntop_grade_quota = "1/3"',
     )
     slip = issue_tokens(store, "党组成员", 1)[0]
     async with TestClient(TestServer(create_app(path, clock=clock))) as client:

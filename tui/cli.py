@@ -22,6 +22,7 @@ from core.ballot_import import (
     write_template,
 )
 from core.ballots import issue_tokens, issued_counts, revoke_token
+from core.demo_ballots import fill_demo_ballots
 from core.exports import to_csv, to_json_text, to_xlsx
 from core.i18n import set_language, t
 from core.meetingfile import MeetingFileError, load_meeting
@@ -107,21 +108,31 @@ def _create(meeting_file: Path, db_path: Path, force: bool) -> MeetingStore:
 @cli.command(short_help="打开演示会议 · Open the demo meeting")
 @click.option("--fresh", is_flag=True, help="重新创建演示会议 · start the demo over")
 @click.option(
+    "--with-ballots",
+    is_flag=True,
+    help="重新创建并填入 72 张示例测评票，直接看结果 · start over with 72 sample ballots, "
+    "scoring closed, at the results",
+)
+@click.option(
     "--db",
     "db_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="演示数据库位置 · where to keep the demo database",
 )
-def demo(fresh: bool, db_path: Path | None) -> None:
+def demo(fresh: bool, with_ballots: bool, db_path: Path | None) -> None:
     """创建（或继续）演示会议并打开主持台 · Create or resume the demo meeting and open the
     host console."""
     from sanshu_data import demo_meeting_path
 
     db_path = db_path or data_dir() / "demo.db"
-    if fresh or not db_path.exists():
+    if fresh or with_ballots or not db_path.exists():
         store = _create(demo_meeting_path(), db_path, force=True)
         err.print(t("cli.demo.created", path=db_path), highlight=False)
+        if with_ballots:
+            count = fill_demo_ballots(store)
+            store.move(len(store.state().steps) - 1)
+            err.print(t("cli.demo.ballots", count=count), highlight=False)
     else:
         store = MeetingStore(db_path)
         err.print(t("cli.demo.resumed", path=db_path), highlight=False)
