@@ -6,6 +6,7 @@ the meeting's digits. docs/scoring.md explains every step with a worked example.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -94,14 +95,6 @@ def _mean(values: Sequence[Fraction]) -> Fraction | None:
     return sum(values, Fraction(0)) / len(values) if values else None
 
 
-def _trimmed(points: list[Fraction], meeting: Meeting) -> list[Fraction]:
-    trim = meeting.rules.trim
-    if trim.enabled and len(points) > trim.more_than:
-        ordered = sorted(points)
-        return ordered[1:-1]  # one highest and one lowest
-    return points
-
-
 def _points(meeting: Meeting, label: str | None) -> Fraction | None:
     """Points of a choice; None for an abstention (not in any denominator)."""
     if not label or label == meeting.abstain:
@@ -118,25 +111,51 @@ def _weights(meeting: Meeting, subject: Subject) -> dict[str, Fraction]:
     return subject.weights or {c.name: c.weight for c in meeting.categories}
 
 
+def _label_mean(meeting: Meeting, labels: Sequence[str | None]) -> Fraction | None:
+    """Mean points of the given choices: abstentions left out, trimmed when the rules say.
+
+    Counts per label first, so the exact arithmetic is a handful of operations
+    however many ballots there are.
+    """
+    tally: Counter[Fraction] = Counter()
+    for label, count in Counter(labels).items():
+        points = _points(meeting, label)
+        if points is not None:
+            tally[points] += count
+    n = sum(tally.values())
+    trim = meeting.rules.trim
+    if trim.enabled and n > trim.more_than:
+        tally[max(tally)] -= 1  # one highest and one lowest
+        tally[min(p for p, c in tally.items() if c > 0)] -= 1
+        n -= 2
+    if not n:
+        return None
+    return sum((points * count for points, count in tally.items()), Fraction(0)) / n
+
+
+def _category_means(
+    meeting: Meeting, item: Item, by_category: Mapping[str, Sequence[Ballot]]
+) -> dict[str, Fraction | None]:
+    """Mean points per voter category for one item."""
+    return {
+        category: _label_mean(meeting, [b.grades.get(item) for b in ballots])
+        for category, ballots in by_category.items()
+    }
+
+
 def _column_score(
-    meeting: Meeting, subject: Subject, column: str, ballots: Sequence[Ballot]
+    meeting: Meeting,
+    subject: Subject,
+    means: Mapping[str, Fraction | None],
+    pooled: Fraction | None,
 ) -> Fraction | None:
-    item = (subject.name, column)
     if not meeting.rules.average_within_category:
-        points = [p for b in ballots if (p := _points(meeting, b.grades.get(item))) is not None]
-        return _mean(_trimmed(points, meeting))
+        return pooled
     weights = _weights(meeting, subject)
     weighted = Fraction(0)
     weight_sum = Fraction(0)
-    for category in meeting.categories:
-        points = [
-            p
-            for b in ballots
-            if b.category == category.name
-            and (p := _points(meeting, b.grades.get(item))) is not None
-        ]
-        mean = _mean(_trimmed(points, meeting))
-        weight = weights.get(category.name, Fraction(0))
+    for category, mean in means.items():
+        weight = weights.get(category, Fraction(0))
         if mean is not None and weight:
             # Only categories that graded this item share its weight.
             weighted += weight * mean
@@ -174,12 +193,18 @@ def _subject(
 ) -> SubjectResult:
     rules = meeting.rules
     columns = form_columns(meeting)
+    by_category = {c.name: [b for b in ballots if b.category == c.name] for c in meeting.categories}
     criteria = {}
+    column_means = {}
     for column in columns:
         item = (subject.name, column)
+        column_means[column] = _category_means(meeting, item, by_category)
+        pooled = None
+        if not rules.average_within_category:
+            pooled = _label_mean(meeting, [b.grades.get(item) for b in ballots])
         criteria[column] = CriterionResult(
             counts=_counts(meeting, [b.grades.get(item) for b in ballots]),
-            score=_column_score(meeting, subject, column, ballots),
+            score=_column_score(meeting, subject, column_means[column], pooled),
         )
     if OVERALL in criteria:
         meeting_score = criteria[OVERALL].score  # the overall grade decides
@@ -187,19 +212,13 @@ def _subject(
         meeting_score = _mean([c.score for c in criteria.values() if c.score is not None])
 
     categories = {}
-    for category in meeting.categories:
-        own = [b for b in ballots if b.category == category.name]
-        graded = [
-            b
+    for category, own in by_category.items():
+        graded = sum(
+            any(_points(meeting, b.grades.get((subject.name, c))) is not None for c in columns)
             for b in own
-            if any(_points(meeting, b.grades.get((subject.name, c))) is not None for c in columns)
-        ]
-        scores = (
-            [s for c in columns if (s := _column_score(meeting, subject, c, own)) is not None]
-            if graded
-            else []
         )
-        categories[category.name] = CategoryResult(len(graded), _mean(scores))
+        means = [m for c in columns if (m := column_means[c][category]) is not None]
+        categories[category] = CategoryResult(graded, _mean(means))
 
     external = {name: components.get(name) for name in rules.combination if name != "meeting"}
     if rules.combination_method == "committee":

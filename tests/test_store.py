@@ -130,3 +130,15 @@ def test_a_version_1_database_is_migrated_in_place(tmp_path, clock):
     assert migrated.meta("schema_version") == str(SCHEMA_VERSION)
     assert {"tokens", "ballots", "scores"} <= set(migrated.db.table_names())
     assert migrated.state().step.subject == "法工委"  # the meeting itself is untouched
+
+
+def test_a_phase_marked_auto_start_starts_when_entered(tmp_path, clock):
+    text = DEMO_TEXT.replace(
+        '[phases.commentary]\nduration = "5:00"',
+        '[phases.commentary]\nduration = "5:00"\nauto_start = true',
+    )
+    assert text != DEMO_TEXT
+    store = MeetingStore.create(tmp_path / "a.db", text, "a.toml", clock=clock)
+    state = store.move(1)
+    assert state.step.phase == "commentary" and state.step.timer.running
+    assert not store.move(1).step.timer.running  # questions wait for Space
