@@ -49,6 +49,15 @@ DB_OPTION = click.option(
 )
 
 
+# On a command group with subcommands, --db is checked by the group's own command.
+GROUP_DB_OPTION = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="会议数据库文件 · the meeting database file",
+)
+
+
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("sanshu"))
 
@@ -174,12 +183,7 @@ def status(db_path: Path, as_json: bool) -> None:
     invoke_without_command=True,
     short_help="发放测评码、打印二维码 · Issue voter tokens and QR slips",
 )
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="会议数据库文件 · the meeting database file",
-)
+@GROUP_DB_OPTION
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -346,12 +350,7 @@ FORMATS = ["table", "json", "csv", "xlsx"]
 
 
 @cli.group(invoke_without_command=True, short_help="测评结果 · The final tally")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="会议数据库文件 · the meeting database file",
-)
+@GROUP_DB_OPTION
 @click.option(
     "--format",
     "fmt",
