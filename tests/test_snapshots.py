@@ -63,3 +63,17 @@ def test_projector_view(snap_compare, demo_db, clock, store, size):
         record.add_question("法工委", "高天庚", "请问，如何推动党建与业务深度融合发展？")
     )
     assert snap_compare(DisplayApp(demo_db, clock=clock), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_results_on_the_podium(snap_compare, demo_db, clock, store, size):
+    from core.demo_ballots import fill_demo_ballots
+
+    fill_demo_ballots(store)  # seeded: the same 72 ballots every run
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+
+    async def run_before(pilot):
+        await pilot.press("t", "down", "down")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
