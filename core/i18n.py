@@ -199,6 +199,7 @@ _add(
 _add(
     {
         "key.toggle": "开始/暂停",
+        "key.space": "空格",
         "key.next": "下一步",
         "key.prev": "上一步",
         "key.plus": "30秒",
@@ -248,13 +249,14 @@ _add(
         "status.no": "未运行",
     },
     {
-        "key.toggle": "Start/Pause",
+        "key.toggle": "Timer",
+        "key.space": "Space",
         "key.next": "Next",
-        "key.prev": "Previous",
+        "key.prev": "Back",
         "key.plus": "30 s",
         "key.minus": "30 s",
         "key.reset": "Reset",
-        "key.poll": "Scoring",
+        "key.poll": "Vote",
         "key.results": "Results",
         "key.quit": "Quit",
         "host.title": "Podium",

@@ -24,7 +24,6 @@ HOST_KEYS: dict[str, tuple[str, str, bool]] = {
 }
 
 KEY_DISPLAY = {
-    "space": "空格",
     "pagedown,right": "PgDn/→",
     "pageup,left": "PgUp/←",
     "plus,equals_sign": "+/-",
@@ -39,7 +38,7 @@ def bindings(keys: dict[str, tuple[str, str, bool]]) -> list[Binding]:
             action,
             t(label),
             show=show,
-            key_display=KEY_DISPLAY.get(key),
+            key_display=t("key.space") if key == "space" else KEY_DISPLAY.get(key),
             id=action,
             priority=True,
         )
