@@ -93,3 +93,22 @@ def test_demo_with_ballots_reaches_the_results(tmp_path, monkeypatch):
     # Run again without flags: the same meeting resumes, nothing is recreated.
     assert run(["demo", "--db", str(db)]) == 0
     assert load_tally(MeetingStore(db)).ballots.returned == 72
+
+
+def test_a_console_that_crashes_shows_a_chinese_line_and_logs_the_traceback(
+    tmp_path, monkeypatch, capsys
+):
+    from tui.base import SanshuApp
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+
+    class Broken(SanshuApp):
+        def on_mount(self) -> None:
+            raise RuntimeError("boom in on_mount")
+
+    Broken().run(headless=True)
+    err = capsys.readouterr().err
+    assert "程序出错了，会议数据未受影响" in err
+    assert "Traceback" not in err and "boom in on_mount" not in err
+    log = (tmp_path / "sanshu" / "crash.log").read_text("utf-8")
+    assert "RuntimeError" in log and "boom in on_mount" in log

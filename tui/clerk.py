@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.text import Text
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
@@ -26,6 +26,7 @@ from textual.widgets import (
 from core.i18n import t
 from core.record import Commentary, Question, Record
 from core.store import Clock, MeetingState, MeetingStore
+from tui.base import SanshuApp
 from tui.host import POLL_S, step_title
 from tui.messages import EntrySubmitted
 from tui.paper import PaperPane
@@ -51,10 +52,9 @@ def commentary_text(entry: Commentary) -> Text:
     return Text.assemble((f"{stamp} ", "dim"), (f"{entry.commenter}：", "bold"), entry.text)
 
 
-class ClerkApp(App[None]):
+class ClerkApp(SanshuApp):
     CSS_PATH = "clerk.tcss"
     TITLE = "三述"
-    ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("f1", "tab('commentary')", t("key.tab_commentary")),
         Binding("f2", "tab('questions')", t("key.tab_questions")),

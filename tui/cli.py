@@ -9,7 +9,6 @@ import traceback
 from pathlib import Path
 
 import click
-import platformdirs
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -33,6 +32,7 @@ from core.slips import ballot_url, slips_html
 from core.status import meeting_status
 from core.store import MeetingStore, StoreError
 from core.timer import format_seconds
+from tui.base import crash_log, data_dir
 from tui.summary import meeting_summary
 from tui.tally_view import tally_table
 
@@ -56,10 +56,6 @@ GROUP_DB_OPTION = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="会议数据库文件 · the meeting database file",
 )
-
-
-def data_dir() -> Path:
-    return Path(platformdirs.user_data_dir("sanshu"))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -274,9 +270,11 @@ def tokens_revoke(code: str, db_path: Path) -> None:
 )
 def serve(db_path: Path, host: str, port: int) -> None:
     """运行测评网页服务，手机扫码后在此提交测评票 · Serve the ballot form phones open."""
+    from core.web.app import check_port_free
     from core.web.app import run as run_web
 
     MeetingStore(db_path).close()
+    check_port_free(host, port)
     url = net.base_url(port)
     if "127.0.0.1" in url:
         err.print(t("cli.serve.local"), style="yellow", highlight=False)
@@ -491,8 +489,7 @@ def run(argv: list[str] | None = None) -> int:
             _error(line)
         return 1
     except Exception:
-        log = data_dir() / "crash.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
+        log = crash_log()
         with log.open("a", encoding="utf-8") as handle:
             handle.write(f"--- {dt.datetime.now().isoformat()} {sys.argv}\n")
             handle.write(traceback.format_exc())

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.widgets import Static
@@ -17,16 +17,16 @@ from core.record import Record
 from core.results import load_tally
 from core.slips import ballot_address
 from core.store import Clock, MeetingState, MeetingStore
+from tui.base import SanshuApp
 from tui.host import POLL_S, TICK_S
 from tui.widgets.phase_timer import PhaseTimer
 from tui.widgets.qr import qr_with_caption
 from tui.widgets.results import ResultsView
 
 
-class DisplayApp(App[None]):
+class DisplayApp(SanshuApp):
     CSS_PATH = "display.tcss"
     TITLE = "三述"
-    ENABLE_COMMAND_PALETTE = False
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [Binding("q,escape", "quit", show=False)]
 
@@ -93,6 +93,7 @@ class DisplayApp(App[None]):
         self.screen.set_class(showing, "-results")
         if showing:
             self.query_one(ResultsView).show(load_tally(self.store))
+            self.query_one("#ranking").focus()  # ↑↓ walk the ranking
 
     def show_asking(self, subject: str | None) -> None:
         asking = (

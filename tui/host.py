@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
@@ -17,6 +17,7 @@ from core.results import load_tally
 from core.service import ensure_service
 from core.slips import ballot_address
 from core.store import AgendaStep, Clock, MeetingState, MeetingStore
+from tui.base import SanshuApp
 from tui.keys import HOST_KEYS, bindings
 from tui.widgets.agenda import Agenda
 from tui.widgets.confirm import Confirm
@@ -41,10 +42,9 @@ def step_title(step: AgendaStep) -> str:
     return f"{phase} · {step.subject}" if step.subject else phase
 
 
-class HostApp(App[None]):
+class HostApp(SanshuApp):
     CSS_PATH = "host.tcss"
     TITLE = "三述"
-    ENABLE_COMMAND_PALETTE = False  # every action has its own key
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     BINDINGS = bindings(HOST_KEYS)
@@ -191,12 +191,15 @@ class HostApp(App[None]):
 
     def keep_service_running(self) -> None:
         if self.manage_service:
-            self.run_worker(
-                lambda: ensure_service(MeetingStore(self.db_path), self.db_path),
-                thread=True,
-                exclusive=True,
-                group="service",
-            )
+            self.run_worker(self._ensure_service, thread=True, exclusive=True, group="service")
+
+    def _ensure_service(self) -> None:
+        """In a thread: a health check may wait up to half a second."""
+        store = MeetingStore(self.db_path, actor="host")
+        try:
+            ensure_service(store, self.db_path)
+        finally:
+            store.close()
 
     def tick(self) -> None:
         level = self.query_one(PhaseTimer).refresh_time(self.clock())

@@ -28,7 +28,7 @@ from core.ballots import (
     store_ballot,
 )
 from core.i18n import language, t
-from core.store import Clock, MeetingStore
+from core.store import Clock, MeetingStore, StoreError
 
 MAX_BODY = 64 * 1024  # a full ballot with comments is a few KiB
 STORE = web.AppKey("store", MeetingStore)
@@ -208,6 +208,17 @@ async def done_page(request: web.Request) -> web.Response:
         "SELECT receipt, updated_at FROM ballots WHERE id = ?", [info.ballot_id]
     ).fetchone()
     return render(request, "done.html", receipt=receipt, revised=updated is not None)
+
+
+def check_port_free(host: str, port: int) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise StoreError(t("web.port_busy", port=port)) from None
 
 
 def run(db_path: str | Path, host: str, port: int, *, print_fn=print) -> None:
