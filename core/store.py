@@ -56,6 +56,13 @@ class MeetingState:
     def step(self) -> AgendaStep:
         return self.steps[self.position]
 
+    def results_visible(self, meeting: Meeting) -> bool:
+        """Results show in the results phase, and only after scoring closes unless the
+        meeting file says they need not wait."""
+        if self.step.phase != "results":
+            return False
+        return self.poll == "closed" or not meeting.poll.hide_results_until_close
+
     @property
     def next_step(self) -> AgendaStep | None:
         return self.steps[self.position + 1] if self.position + 1 < len(self.steps) else None

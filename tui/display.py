@@ -87,9 +87,9 @@ class DisplayApp(SanshuApp):
         if scoring:
             url = ballot_address(self.store)
             self.query_one("#qr", Static).update(qr_with_caption(url))
-        if step.phase == "results" and self.state.poll != "closed":
+        showing = self.state.results_visible(self.meeting)
+        if step.phase == "results" and not showing:
             self.query_one("#turnout", Static).update(t("results.hidden"))
-        showing = step.phase == "results" and self.state.poll == "closed"
         self.screen.set_class(showing, "-results")
         if showing:
             self.query_one(ResultsView).show(load_tally(self.store))

@@ -114,7 +114,8 @@ class HostApp(SanshuApp):
                 t("stage.all_subjects", count=len(self.meeting.subjects))
             )
             self.query_one("#unit", Static).update("")
-            note = t("results.hidden") if step.phase == "results" and state.poll != "closed" else ""
+            hidden = step.phase == "results" and not state.results_visible(self.meeting)
+            note = t("results.hidden") if hidden else ""
         self.query_one("#stage-note", Static).update(note)
         following = state.next_step
         self.query_one("#next", Static).update(
@@ -128,7 +129,7 @@ class HostApp(SanshuApp):
 
     def show_results(self) -> bool:
         """In the results phase, once scoring is closed: the ranked tally fills the screen."""
-        showing = self.state.step.phase == "results" and self.state.poll == "closed"
+        showing = self.state.results_visible(self.meeting)
         self.screen.set_class(showing, "-results")
         if showing:
             self.query_one(ResultsView).show(load_tally(self.store))
