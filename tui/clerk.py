@@ -90,28 +90,24 @@ class ClerkApp(SanshuApp):
             yield Static(id="following")
         with TabbedContent(initial="questions"):
             with TabPane(t("clerk.tab.commentary"), id="commentary"), Vertical():
-                with Horizontal(classes="entry-row"):
-                    yield Input(
-                        placeholder=t("clerk.commenter"),
-                        id="commenter",
-                        suggester=SuggestFromList(self.meeting.commenters, case_sensitive=False),
-                    )
-                    yield EntryArea(id="commentary-text", placeholder=t("clerk.commentary_text"))
-                yield Static(t("clerk.commentary_hint"), classes="hint")
-                yield ListView(id="commentary-list")
+                yield from self.entry_pane("commenter", self.meeting.commenters, "commentary")
             with TabPane(t("clerk.tab.questions"), id="questions"), Vertical():
-                with Horizontal(classes="entry-row"):
-                    yield Input(
-                        placeholder=t("clerk.asker"),
-                        id="asker",
-                        suggester=SuggestFromList(self.meeting.askers, case_sensitive=False),
-                    )
-                    yield EntryArea(id="question-text", placeholder=t("clerk.question_text"))
-                yield Static(t("clerk.queue_hint"), classes="hint")
-                yield ListView(id="question-list")
+                yield from self.entry_pane("asker", self.meeting.askers, "question")
             with TabPane(t("clerk.tab.paper"), id="paper"):
                 yield PaperPane(self.store, self.clerk)
         yield Footer(compact=True)
+
+    def entry_pane(self, who: str, names: tuple[str, ...], kind: str) -> ComposeResult:
+        """Who (suggested from the meeting file, any name may be typed), what, and the list."""
+        with Horizontal(classes="entry-row"):
+            yield Input(
+                placeholder=t(f"clerk.{who}"),
+                id=who,
+                suggester=SuggestFromList(names, case_sensitive=False),
+            )
+            yield EntryArea(id=f"{kind}-text", placeholder=t(f"clerk.{kind}_text"))
+        yield Static(t(f"clerk.{'queue' if kind == 'question' else kind}_hint"), classes="hint")
+        yield ListView(id=f"{kind}-list")
 
     def on_mount(self) -> None:
         self.title = f"{self.meeting.title} · {t('clerk.title')}"
