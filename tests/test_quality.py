@@ -46,3 +46,12 @@ def test_the_wheel_ships_the_demo_meeting(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "sanshu_data/demo-meeting.toml" in names
     assert any(n.startswith("core/") for n in names) and any(n.startswith("tui/") for n in names)
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    commands = [line for line in readme.splitlines() if line.startswith("python3 -m venv")]
+    assert len(commands) == 2, "the README starts with exactly two set-up commands"
+    demo, tests = commands
+    assert demo.endswith("sanshu demo") and "pip install -q ." in demo
+    assert tests in (ROOT / ".ci" / "run").read_text("utf-8").splitlines()

@@ -11,7 +11,6 @@ from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.widgets import Static
 
-from core.ballots import turnout
 from core.i18n import t
 from core.record import Record
 from core.results import load_tally
@@ -22,6 +21,7 @@ from tui.host import POLL_S, TICK_S
 from tui.widgets.phase_timer import PhaseTimer
 from tui.widgets.qr import qr_with_caption
 from tui.widgets.results import ResultsView
+from tui.widgets.turnout import turnout_text
 
 
 class DisplayApp(SanshuApp):
@@ -83,7 +83,9 @@ class DisplayApp(SanshuApp):
         self.show_asking(step.subject)
         scoring = step.phase == "scoring"
         self.screen.set_class(scoring, "-scoring")
-        self.query_one("#turnout", Static).update(self.turnout_text() if scoring else "")
+        self.query_one("#turnout", Static).update(
+            turnout_text(self.store, self.state.poll) if scoring else ""
+        )
         if scoring:
             url = ballot_address(self.store)
             self.query_one("#qr", Static).update(qr_with_caption(url))
@@ -110,18 +112,6 @@ class DisplayApp(SanshuApp):
             widget.display = True
         else:
             widget.display = False
-
-    def turnout_text(self) -> Text:
-        counts = turnout(self.store)
-        submitted = sum(n for n, _ in counts.values())
-        text = Text(
-            t("turnout.total", submitted=submitted, expected=self.meeting.expected_voters),
-            style="bold",
-        )
-        for name, (n, expected) in counts.items():
-            filled = round(12 * n / expected) if expected else 0
-            text.append(f"\n{name:　<9}{'█' * filled}{'░' * (12 - filled)} {n}/{expected}")
-        return text
 
     def on_unmount(self) -> None:
         self.store.close()

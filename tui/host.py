@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
-from core.ballots import pending_paper, turnout
+from core.ballots import turnout
 from core.i18n import t
 from core.record import Question, Record
 from core.results import load_tally
@@ -24,6 +24,7 @@ from tui.widgets.confirm import Confirm
 from tui.widgets.phase_timer import PhaseTimer
 from tui.widgets.qr import qr_with_caption
 from tui.widgets.results import ResultsView
+from tui.widgets.turnout import turnout_text
 
 TICK_S = 0.1  # timer redraw; the time itself comes from stored instants
 POLL_S = 0.25  # how often we look for other processes' writes
@@ -139,24 +140,17 @@ class HostApp(SanshuApp):
         scoring = self.state.step.phase == "scoring"
         self.screen.set_class(scoring, "-scoring")
         self.show_record()
-        counts = turnout(self.store)
-        submitted = sum(n for n, _ in counts.values())
-        total = t("turnout.total", submitted=submitted, expected=self.meeting.expected_voters)
-        status = t("panel.turnout.status", poll=t(f"poll.{self.state.poll}"))
         panel = self.query_one("#turnout-panel", Static)
         if scoring:
-            url = ballot_address(self.store)
-            panel.update(qr_with_caption(url))
-            lines = [f"{status} · {total}"] + [
-                t("turnout.line", category=name, submitted=n, expected=expected)
-                for name, (n, expected) in counts.items()
-            ]
-            pending = pending_paper(self.store)
-            if pending:
-                lines.append(t("turnout.paper_pending", count=pending))
-            self.query_one("#stage-note", Static).update("\n".join(lines))
+            panel.update(qr_with_caption(ballot_address(self.store)))
+            self.query_one("#stage-note", Static).update(turnout_text(self.store, self.state.poll))
         else:
-            panel.update(f"{status}\n{total}")
+            submitted = sum(n for n, _ in turnout(self.store).values())
+            panel.update(
+                t("panel.turnout.status", poll=t(f"poll.{self.state.poll}"))
+                + "\n"
+                + t("turnout.total", submitted=submitted, expected=self.meeting.expected_voters)
+            )
 
     def show_record(self) -> None:
         """The current subject's question queue and commentary, as the clerk logs them."""
