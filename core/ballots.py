@@ -259,9 +259,7 @@ class BallotEntry:
     comments: dict[str, str] = field(default_factory=dict)
 
 
-def check_token(
-    store: MeetingStore, credential: str, *, for_revision: bool = True, needs_open_poll: bool = True
-) -> TokenInfo:
+def check_token(store: MeetingStore, credential: str, *, needs_open_poll: bool = True) -> TokenInfo:
     """The token's record, or BallotRefused with the reason a voter should read."""
     info = find_token(store, credential)
     if info is None:
@@ -271,7 +269,7 @@ def check_token(
     poll = store.db.execute("SELECT poll FROM state WHERE id = 1").fetchone()[0]
     if needs_open_poll and poll != "open":
         raise BallotRefused("closed" if poll == "closed" else "not_open")
-    if info.ballot_id is not None and not (for_revision and store.meeting.poll.allow_revision):
+    if info.ballot_id is not None and not store.meeting.poll.allow_revision:
         raise BallotRefused("used")
     return info
 
@@ -437,8 +435,6 @@ def parse_form(
                 continue
         elif kind == "c" and rest in subjects:
             comments[rest] = value[:500]
-            continue
-        elif name in ("csrf",):
             continue
         unknown.append(name)
     return BallotEntry(grades, comments), unknown
