@@ -16,8 +16,14 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from core.ballots import BallotEntry, Item, ballot_problems, choice_labels, form_items, issue_tokens
-from core.ballots import store_ballot as _store
+from core.ballots import (
+    BallotEntry,
+    Item,
+    add_ballots,
+    ballot_problems,
+    choice_labels,
+    form_items,
+)
 from core.i18n import t
 from core.store import MeetingStore
 
@@ -134,12 +140,9 @@ def _is_number(value: str) -> bool:
 def import_ballots(store: MeetingStore, path: Path) -> tuple[int, int]:
     """Import every row as a ballot of its category; returns (imported, invalid)."""
     parsed = parse_ballot_file(store, path)
-    invalid = 0
-    for ballot in parsed:
-        if ballot_problems(store.meeting, ballot.grades, on_screen=False):
-            invalid += 1  # kept and counted as invalid, not dropped
-        slip = issue_tokens(store, ballot.category, 1)[0]
-        _store(store, slip.token, BallotEntry(ballot.grades), source="import", open_poll=False)
+    # Invalid ballots are kept and counted as invalid by the tally, not dropped.
+    invalid = sum(bool(ballot_problems(store.meeting, b.grades, on_screen=False)) for b in parsed)
+    add_ballots(store, [(b.category, BallotEntry(b.grades)) for b in parsed], source="import")
     return len(parsed), invalid
 
 

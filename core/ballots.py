@@ -55,6 +55,15 @@ def digest(credential: str) -> str:
     return hashlib.sha256(normalise(credential).encode()).hexdigest()
 
 
+def criterion_ids_of(store: MeetingStore) -> dict[str, int]:
+    """Criterion name → id as stored in `scores`; the overall grade is criterion 0."""
+    return {**store.ids("criteria"), OVERALL: 0}
+
+
+def criterion_names_of(store: MeetingStore) -> dict[int, str]:
+    return {**store.names("criteria"), 0: OVERALL}
+
+
 @dataclass(frozen=True)
 class Slip:
     token: str
@@ -199,16 +208,20 @@ def issue_tokens(
             Slip(new_token(), new_code(), category) for _ in range(min(chunk, count - len(slips)))
         ]
         with store.transaction():
-            store.db.conn.executemany(
-                "INSERT INTO tokens (hash, code_hash, category, issued_at, batch) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(digest(s.token), digest(s.code), category, store.clock(), batch) for s in part],
-            )
-            store.record("tokens.issued", {"category": category, "count": len(part)})
+            _insert_tokens(store, category, part, batch)
         slips.extend(part)
         if progress:
             progress(len(part))
     return slips
+
+
+def _insert_tokens(store: MeetingStore, category: str, slips: list[Slip], batch: int) -> None:
+    """Store the slips' hashes (never the tokens); inside the caller's transaction."""
+    store.db.conn.executemany(
+        "INSERT INTO tokens (hash, code_hash, category, issued_at, batch) VALUES (?, ?, ?, ?, ?)",
+        [(digest(s.token), digest(s.code), category, store.clock(), batch) for s in slips],
+    )
+    store.record("tokens.issued", {"category": category, "count": len(slips)})
 
 
 def issued_counts(store: MeetingStore) -> dict[str, int]:
@@ -274,68 +287,72 @@ def check_token(store: MeetingStore, credential: str, *, needs_open_poll: bool =
     return info
 
 
-def store_ballot(
-    store: MeetingStore,
-    credential: str,
-    entry: BallotEntry,
-    *,
-    source: str = "web",
-    entered_by: str | None = None,
-    open_poll: bool = True,
-) -> Stored:
-    """Store one ballot for the token, atomically: one ballot per token, ever.
+def store_ballot(store: MeetingStore, credential: str, entry: BallotEntry) -> Stored:
+    """Store a voter's ballot for their token, atomically: one ballot per token, ever.
 
     A replayed or second POST changes nothing (BallotRefused "used"), unless the
     meeting lets voters revise until scoring closes.
     """
-    subject_ids = store.ids("subjects")
-    criterion_ids = {**store.ids("criteria"), OVERALL: 0}
-    now = store.clock()
     with store.transaction():
-        # Checked inside the write lock: two posts of one token cannot both pass.
-        info = check_token(store, credential, needs_open_poll=open_poll)
-        revised = info.ballot_id is not None
-        if revised:
-            ballot_id = info.ballot_id
-            receipt = store.db.execute(
-                "SELECT receipt FROM ballots WHERE id = ?", [ballot_id]
-            ).fetchone()[0]
-            store.db.execute("UPDATE ballots SET updated_at = ? WHERE id = ?", [now, ballot_id])
-            store.db.execute("DELETE FROM scores WHERE ballot_id = ?", [ballot_id])
-            store.db.execute("DELETE FROM comments WHERE ballot_id = ?", [ballot_id])
-        else:
-            receipt = pretty_code(new_code())
-            confirmed = None if source == "paper" else now
-            cursor = store.db.execute(
-                "INSERT INTO ballots (token_id, category, source, receipt, submitted_at, "
-                "confirmed_at, entered_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [info.id, info.category, source, receipt, now, confirmed, entered_by],
-            )
-            ballot_id = cursor.lastrowid
-        store.db.conn.executemany(
-            "INSERT INTO scores (ballot_id, subject_id, criterion_id, grade) VALUES (?, ?, ?, ?)",
-            [
-                (ballot_id, subject_ids[subject], criterion_ids[criterion], grade or None)
-                for (subject, criterion), grade in entry.grades.items()
-            ],
+        return _write_ballot(store, credential, entry, "web", None, open_poll=True)
+
+
+def _write_ballot(
+    store: MeetingStore,
+    credential: str,
+    entry: BallotEntry,
+    source: str,
+    entered_by: str | None,
+    open_poll: bool,
+) -> Stored:
+    """The ballot's rows and its event; inside the caller's transaction."""
+    subject_ids = store.ids("subjects")
+    criterion_ids = criterion_ids_of(store)
+    now = store.clock()
+    # Checked inside the write lock: two posts of one token cannot both pass.
+    info = check_token(store, credential, needs_open_poll=open_poll)
+    revised = info.ballot_id is not None
+    if revised:
+        ballot_id = info.ballot_id
+        receipt = store.db.execute(
+            "SELECT receipt FROM ballots WHERE id = ?", [ballot_id]
+        ).fetchone()[0]
+        store.db.execute("UPDATE ballots SET updated_at = ? WHERE id = ?", [now, ballot_id])
+        store.db.execute("DELETE FROM scores WHERE ballot_id = ?", [ballot_id])
+        store.db.execute("DELETE FROM comments WHERE ballot_id = ?", [ballot_id])
+    else:
+        receipt = pretty_code(new_code())
+        confirmed = None if source == "paper" else now
+        cursor = store.db.execute(
+            "INSERT INTO ballots (token_id, category, source, receipt, submitted_at, "
+            "confirmed_at, entered_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [info.id, info.category, source, receipt, now, confirmed, entered_by],
         )
-        store.db.conn.executemany(
-            "INSERT INTO comments (ballot_id, subject_id, text) VALUES (?, ?, ?)",
-            [
-                (ballot_id, subject_ids[s], text.strip())
-                for s, text in entry.comments.items()
-                if text.strip()
-            ],
-        )
-        kind = "ballot.revised" if revised else "ballot.submitted"
-        store.record(kind, {"ballot": ballot_id, "category": info.category, "source": source})
+        ballot_id = cursor.lastrowid
+    store.db.conn.executemany(
+        "INSERT INTO scores (ballot_id, subject_id, criterion_id, grade) VALUES (?, ?, ?, ?)",
+        [
+            (ballot_id, subject_ids[subject], criterion_ids[criterion], grade or None)
+            for (subject, criterion), grade in entry.grades.items()
+        ],
+    )
+    store.db.conn.executemany(
+        "INSERT INTO comments (ballot_id, subject_id, text) VALUES (?, ?, ?)",
+        [
+            (ballot_id, subject_ids[s], text.strip())
+            for s, text in entry.comments.items()
+            if text.strip()
+        ],
+    )
+    kind = "ballot.revised" if revised else "ballot.submitted"
+    store.record(kind, {"ballot": ballot_id, "category": info.category, "source": source})
     return Stored(ballot_id, receipt, revised)
 
 
 def ballot_grades(store: MeetingStore, ballot_id: int) -> BallotEntry:
     """A stored ballot as the form shows it (for revising or confirming)."""
-    subjects = {v: k for k, v in store.ids("subjects").items()}
-    criteria = {v: k for k, v in store.ids("criteria").items()} | {0: OVERALL}
+    subjects = store.names("subjects")
+    criteria = criterion_names_of(store)
     grades = {
         (subjects[s], criteria[c]): g
         for s, c, g in store.db.execute(
@@ -367,8 +384,33 @@ def enter_paper_ballot(
     It is stored as the voter wrote it, valid or not (the tally counts invalid
     ballots), and counts only once a second person confirms it.
     """
-    slip = issue_tokens(store, category, 1)[0]
-    return store_ballot(store, slip.token, entry, source="paper", entered_by=entered_by)
+    return add_ballots(store, [(category, entry)], source="paper", entered_by=entered_by)[0]
+
+
+def add_ballots(
+    store: MeetingStore,
+    ballots: list[tuple[str, BallotEntry]],
+    *,
+    source: str,
+    entered_by: str | None = None,
+) -> list[Stored]:
+    """Ballots that arrive without a slip (paper, imported), each on a fresh token of
+    its category, all in one transaction: every one is stored, or none is.
+
+    Paper ballots need scoring open; imported ones may come in later.
+    """
+    batch = int(store.clock() * 1000)
+    stored = []
+    with store.transaction():
+        for category, entry in ballots:
+            slip = Slip(new_token(), new_code(), category)
+            _insert_tokens(store, category, [slip], batch)
+            stored.append(
+                _write_ballot(
+                    store, slip.token, entry, source, entered_by, open_poll=source == "paper"
+                )
+            )
+    return stored
 
 
 def pending_paper_ballots(store: MeetingStore) -> list[PaperBallot]:

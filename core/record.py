@@ -38,7 +38,7 @@ class Record:
         self.store = store
         self.db = store.db
         self._subject_ids = store.ids("subjects")
-        self._subject_names = {v: k for k, v in self._subject_ids.items()}
+        self._subject_names = store.names("subjects")
 
     # -- commentary ------------------------------------------------------------
 

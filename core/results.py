@@ -6,7 +6,7 @@ from collections import defaultdict
 from fractions import Fraction
 from typing import Any
 
-from core.ballots import OVERALL, Item
+from core.ballots import Item, criterion_names_of
 from core.i18n import t
 from core.store import MeetingStore, StoreError
 from core.tally import Ballot, Override, Tally, compute_tally, report
@@ -14,8 +14,8 @@ from core.tally import Ballot, Override, Tally, compute_tally, report
 
 def load_ballots(store: MeetingStore) -> list[Ballot]:
     """Every counted ballot (paper ballots once confirmed) as plain data."""
-    subjects = {v: k for k, v in store.ids("subjects").items()}
-    criteria = {v: k for k, v in store.ids("criteria").items()} | {0: OVERALL}
+    subjects = store.names("subjects")
+    criteria = criterion_names_of(store)
     grades: dict[int, dict[Item, str | None]] = defaultdict(dict)
     for ballot_id, subject_id, criterion_id, grade in store.db.execute(
         "SELECT s.ballot_id, s.subject_id, s.criterion_id, s.grade FROM scores s "
@@ -35,7 +35,7 @@ def issued_tokens(store: MeetingStore) -> int:
 
 
 def imported_components(store: MeetingStore) -> dict[str, dict[str, Fraction]]:
-    names = {v: k for k, v in store.ids("subjects").items()}
+    names = store.names("subjects")
     out: dict[str, dict[str, Fraction]] = defaultdict(dict)
     for subject_id, component, score in store.db.execute(
         "SELECT subject_id, component, score FROM daily_scores"
@@ -45,7 +45,7 @@ def imported_components(store: MeetingStore) -> dict[str, dict[str, Fraction]]:
 
 
 def overrides(store: MeetingStore) -> dict[str, Override]:
-    names = {v: k for k, v in store.ids("subjects").items()}
+    names = store.names("subjects")
     return {
         names[subject_id]: Override(grade, reason)
         for subject_id, grade, reason in store.db.execute(

@@ -316,6 +316,7 @@ class MeetingStore:
         if row is None:
             raise StoreError(t("db.not_sanshu", path=self.path))
         self.meeting: Meeting = parse_meeting(row[0], row[1])
+        self._ids: dict[str, dict[str, int]] = {}
 
     @classmethod
     def create(
@@ -355,6 +356,12 @@ class MeetingStore:
 
     def close(self) -> None:
         self.db.conn.close()
+
+    def __enter__(self) -> MeetingStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- reading ------------------------------------------------------------
 
@@ -400,7 +407,10 @@ class MeetingStore:
             [timer.started_at, timer.paused_at, timer.paused_total, timer.added, position],
         )
 
-    def _change_timer(self, kind: str, change: Callable[[Timer, float], Timer]) -> MeetingState:
+    def _change_timer(
+        self, kind: str | None, change: Callable[[Timer, float], Timer]
+    ) -> MeetingState:
+        """Apply `change` to the current step's timer; `kind` None: started or paused."""
         with self.transaction():
             state = self.state()
             step = state.step
@@ -408,6 +418,7 @@ class MeetingStore:
                 return state
             now = self.clock()
             new = change(step.timer, now)
+            kind = kind or ("timer.started" if new.running else "timer.paused")
             self._save_timer(step.position, new)
             self.record(
                 kind,
@@ -420,9 +431,7 @@ class MeetingStore:
         return self.state()
 
     def toggle_timer(self) -> MeetingState:
-        state = self.state()
-        kind = "timer.paused" if state.step.timer and state.step.timer.running else "timer.started"
-        return self._change_timer(kind, timers.toggle)
+        return self._change_timer(None, timers.toggle)
 
     def adjust_timer(self, seconds: float) -> MeetingState:
         return self._change_timer("timer.adjusted", lambda tm, _now: timers.adjust(tm, seconds))
@@ -480,9 +489,16 @@ class MeetingStore:
         with self.transaction():
             self.db["meta"].upsert({"key": key, "value": value}, pk="key")
 
-    def ids(self, table: str, column: str = "name") -> dict[str, int]:
-        """Name → id for subjects or criteria."""
-        return {r[1]: r[0] for r in self.db.execute(f"SELECT id, {column} FROM {table}")}
+    def ids(self, table: str) -> dict[str, int]:
+        """Name → id for subjects or criteria (written once at init, so read once)."""
+        if table not in self._ids:
+            rows = self.db.execute(f"SELECT id, name FROM {table}")
+            self._ids[table] = {name: row_id for row_id, name in rows}
+        return self._ids[table]
+
+    def names(self, table: str) -> dict[int, str]:
+        """Id → name for subjects or criteria."""
+        return {row_id: name for name, row_id in self.ids(table).items()}
 
 
 def _write_definition(db: sqlite_utils.Database, meeting: Meeting, source: str, name: str) -> None:
