@@ -64,6 +64,20 @@ def summary_row(tally: Tally, subject: SubjectResult) -> list[object]:
     ]
 
 
+def ballots_caption(tally: Tally) -> list[str]:
+    """Ballots issued, returned, valid, invalid, paper; and whether the round is void."""
+    b = tally.ballots
+    line = t(
+        "tally.caption",
+        issued=b.issued,
+        returned=b.returned,
+        valid=b.valid,
+        invalid=b.invalid,
+        paper=b.paper,
+    )
+    return [line, t("tally.voided")] if tally.voided else [line]
+
+
 def _csv_cell(value: object) -> str:
     if value is None:
         return ""
@@ -149,17 +163,8 @@ def to_xlsx(tally: Tally, path: Path) -> None:
         f"{meeting.date.isoformat()}　{meeting.venue}",
         f"{t('col.roll')} {meeting.expected_voters}　{t('col.present')} {ballots.returned}　"
         f"{t('col.present_pct')} {(_pct(ballots.returned, meeting.expected_voters) or 0):.1%}",
-        t(
-            "tally.caption",
-            issued=ballots.issued,
-            returned=ballots.returned,
-            valid=ballots.valid,
-            invalid=ballots.invalid,
-            paper=ballots.paper,
-        ),
+        *ballots_caption(tally),
     ]
-    if tally.voided:
-        info.append(t("tally.voided"))
     for offset, line in enumerate(info, 2):
         summary.merge_cells(
             start_row=offset, start_column=1, end_row=offset, end_column=len(header)

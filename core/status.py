@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.ballots import turnout
 from core.store import MeetingStore
 
 
@@ -40,12 +41,6 @@ def meeting_status(store: MeetingStore) -> Status:
         remaining_s=remaining,
         running=bool(timer and timer.running),
         poll=state.poll,
-        submitted=submitted_ballots(store),
+        submitted=sum(n for n, _ in turnout(store).values()),
         expected=store.meeting.expected_voters,
     )
-
-
-def submitted_ballots(store: MeetingStore) -> int:
-    """Ballots that count: every web ballot, and paper ballots once confirmed."""
-    query = "SELECT count(*) FROM ballots WHERE confirmed_at IS NOT NULL"
-    return store.db.execute(query).fetchone()[0]

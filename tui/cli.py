@@ -36,8 +36,7 @@ from tui.base import crash_log, data_dir
 from tui.summary import meeting_summary
 from tui.tally_view import tally_table
 
-out = Console()
-out_ = out  # the screen, when no --out file is given
+screen = Console()
 err = Console(stderr=True)
 
 DB_OPTION = click.option(
@@ -77,7 +76,7 @@ def cli(lang: str) -> None:
 def check(meeting_file: Path) -> None:
     """校验会议文件，逐条列出问题 · Validate a meeting file and list every problem."""
     meeting = load_meeting(meeting_file)
-    out.print(
+    screen.print(
         t(
             "cli.check.ok",
             file=meeting_file.name,
@@ -99,8 +98,8 @@ def check(meeting_file: Path) -> None:
 def init(meeting_file: Path, db_path: Path, force: bool) -> None:
     """由会议文件创建会议数据库 · Create a meeting database from a meeting file."""
     store = _create(meeting_file, db_path, force)
-    out.print(t("cli.init.ok", path=db_path), style="green", highlight=False)
-    out.print(meeting_summary(store.meeting))
+    screen.print(t("cli.init.ok", path=db_path), style="green", highlight=False)
+    screen.print(meeting_summary(store.meeting))
     store.close()
 
 
@@ -172,7 +171,7 @@ def status(db_path: Path, as_json: bool) -> None:
     table.add_row(t("status.running"), t("status.yes") if now.running else t("status.no"))
     table.add_row(t("status.poll"), t(f"poll.{now.poll}"))
     table.add_row(t("status.turnout"), f"{now.submitted}/{now.expected}")
-    out.print(table)
+    screen.print(table)
 
 
 @cli.group(
@@ -250,10 +249,11 @@ def _token_plan(store: MeetingStore, category: str | None, count: int | None) ->
 @DB_OPTION
 def tokens_revoke(code: str, db_path: Path) -> None:
     """作废一个测评码（如纸条遗失） · Revoke a token, e.g. a lost slip."""
-    store = MeetingStore(db_path, actor="organiser")
-    if not revoke_token(store, code):
+    with MeetingStore(db_path, actor="organiser") as store:
+        revoked = revoke_token(store, code)
+    if not revoked:
         raise StoreError(t("tokens.not_found", code=code))
-    out.print(t("tokens.revoked", code=code), style="green", highlight=False)
+    screen.print(t("tokens.revoked", code=code), style="green", highlight=False)
 
 
 @cli.command(short_help="测评网页服务 · Run the ballot web service")
@@ -293,7 +293,7 @@ def poll(action: str, db_path: Path, reason: str) -> None:
     if action != "status":
         store.set_poll("open" if action == "open" else "closed", reason)
     now = meeting_status(store)
-    out.print(
+    screen.print(
         t(
             "cli.poll.state",
             poll=t(f"poll.{now.poll}"),
@@ -372,12 +372,14 @@ def tally(ctx: click.Context, db_path: Path | None, fmt: str, out: Path | None) 
         raise click.UsageError("--db")
     if fmt == "xlsx" and out is None:
         raise click.UsageError(t("tally.need_out"))
-    store = MeetingStore(db_path, actor="organiser")
-    result = load_tally(store)
-    store.close()
-    if fmt == "table":
-        out_console = Console(file=out.open("w", encoding="utf-8"), width=200) if out else out_
-        out_console.print(tally_table(result, out_console.width))
+    with MeetingStore(db_path, actor="organiser") as store:
+        result = load_tally(store)
+    if fmt == "table" and out is None:
+        screen.print(tally_table(result, screen.width))
+    elif fmt == "table":
+        with out.open("w", encoding="utf-8") as handle:
+            file_console = Console(file=handle, width=200)
+            file_console.print(tally_table(result, file_console.width))
     elif fmt == "xlsx":
         to_xlsx(result, out)
     else:
@@ -398,10 +400,10 @@ def tally(ctx: click.Context, db_path: Path | None, fmt: str, out: Path | None) 
 def tally_override(subject: str, grade: str, reason: str, db_path: Path) -> None:
     """党组（委员会）调整某述职对象的最终等次，须说明理由；计算等次同时保留。
     · The committee sets a final grade with a reason; the computed grade is kept."""
-    store = MeetingStore(db_path, actor="committee")
-    set_override(store, subject, grade, reason)
-    result = next(s for s in load_tally(store).subjects if s.name == subject)
-    out.print(
+    with MeetingStore(db_path, actor="committee") as store:
+        set_override(store, subject, grade, reason)
+        result = next(s for s in load_tally(store).subjects if s.name == subject)
+    screen.print(
         t(
             "tally.override_set",
             subject=subject,
@@ -423,8 +425,8 @@ def ballots() -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def ballots_template(db_path: Path, out: Path) -> None:
     """写出空白测评表：每行一张票 · Write the empty workbook, one row per ballot."""
-    store = MeetingStore(db_path, actor="organiser")
-    write_template(store, out)
+    with MeetingStore(db_path, actor="organiser") as store:
+        write_template(store, out)
     err.print(t("import.template_written", path=out), style="green", highlight=False)
 
 
@@ -434,9 +436,9 @@ def ballots_template(db_path: Path, out: Path) -> None:
 def ballots_import(db_path: Path, file: Path) -> None:
     """导入测评票（.xlsx / .csv）；文件有任何问题则全部不导入。
     · Import ballots; nothing is imported unless the whole file is clean."""
-    store = MeetingStore(db_path, actor="organiser")
-    count, invalid = import_ballots(store, file)
-    out.print(t("import.done", count=count, invalid=invalid), style="green", highlight=False)
+    with MeetingStore(db_path, actor="organiser") as store:
+        count, invalid = import_ballots(store, file)
+    screen.print(t("import.done", count=count, invalid=invalid), style="green", highlight=False)
 
 
 @cli.group(short_help="日常考核得分 · Daily-assessment scores")
@@ -450,10 +452,10 @@ def daily() -> None:
 def daily_import(db_path: Path, file: Path) -> None:
     """导入日常考核得分：第一列述职对象，第二列得分。
     · Import daily scores: subject name, then score."""
-    store = MeetingStore(db_path, actor="organiser")
-    scores = parse_daily_file(store, file)
-    set_components(store, scores)
-    out.print(t("daily.done", count=len(scores)), style="green", highlight=False)
+    with MeetingStore(db_path, actor="organiser") as store:
+        scores = parse_daily_file(store, file)
+        set_components(store, scores)
+    screen.print(t("daily.done", count=len(scores)), style="green", highlight=False)
 
 
 def run_host(db_path: Path) -> None:

@@ -6,6 +6,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from core.exports import ballots_caption
 from core.i18n import t
 from core.tally import SubjectResult, Tally, report
 
@@ -53,20 +54,11 @@ def tally_table(tally: Tally, width: int = 200) -> Table:
     meeting = tally.meeting
     digits = meeting.rules.digits
     show_override = any(s.override_reason for s in tally.subjects)
-    b = tally.ballots
     table = Table(
         box=box.HEAVY_HEAD if width >= 120 else box.SIMPLE_HEAD,
         padding=(0, 1) if width >= 120 else (0, 0),
         title=t("tally.title", title=meeting.title),
-        caption=t(
-            "tally.caption",
-            issued=b.issued,
-            returned=b.returned,
-            valid=b.valid,
-            invalid=b.invalid,
-            paper=b.paper,
-        )
-        + (("\n" + t("tally.voided")) if tally.voided else ""),
+        caption="\n".join(ballots_caption(tally)),
     )
     table.add_column(t("col.rank"), justify="right", no_wrap=True)
     table.add_column(t("col.subject"), style="bold", no_wrap=True)
