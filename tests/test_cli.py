@@ -96,7 +96,7 @@ def test_demo_with_ballots_reaches_the_results(tmp_path, monkeypatch):
 
 
 def test_a_console_that_crashes_shows_a_chinese_line_and_logs_the_traceback(
-    tmp_path, monkeypatch, capsys
+    demo_db, tmp_path, monkeypatch, capsys
 ):
     from tui.base import SanshuApp
 
@@ -106,7 +106,7 @@ def test_a_console_that_crashes_shows_a_chinese_line_and_logs_the_traceback(
         def on_mount(self) -> None:
             raise RuntimeError("boom in on_mount")
 
-    Broken().run(headless=True)
+    Broken(demo_db).run(headless=True)
     err = capsys.readouterr().err
     assert "程序出错了，会议数据未受影响" in err
     assert "Traceback" not in err and "boom in on_mount" not in err

@@ -24,10 +24,10 @@ from textual.widgets import (
 )
 
 from core.i18n import t
-from core.record import Commentary, Question, Record
-from core.store import Clock, MeetingState, MeetingStore
+from core.record import Commentary, Question
+from core.store import Clock
 from tui.base import SanshuApp
-from tui.host import POLL_S, step_title
+from tui.host import step_title
 from tui.messages import EntrySubmitted
 from tui.paper import PaperPane
 from tui.widgets.entry import EntryArea, EntryEditor
@@ -54,7 +54,7 @@ def commentary_text(entry: Commentary) -> Text:
 
 class ClerkApp(SanshuApp):
     CSS_PATH = "clerk.tcss"
-    TITLE = "三述"
+    ACTOR = "clerk"
     BINDINGS = [
         Binding("f1", "tab('commentary')", t("key.tab_commentary")),
         Binding("f2", "tab('questions')", t("key.tab_questions")),
@@ -65,17 +65,11 @@ class ClerkApp(SanshuApp):
     def __init__(
         self, db_path: str | Path, *, clock: Clock = time.time, clerk: str = "记录员"
     ) -> None:
-        super().__init__()
-        self.clock = clock
+        super().__init__(db_path, clock=clock)
         self.clerk = clerk
-        self.store = MeetingStore(db_path, actor="clerk", clock=clock)
-        self.record = Record(self.store)
-        self.meeting = self.store.meeting
-        self.state: MeetingState = self.store.state()
         self.podium_subject = self.state.step.subject
         self.subject = self.podium_subject or self.meeting.onsite[0].name
         self.drafts: dict[tuple[str, str], str] = {}  # (entry box, subject) → unsaved text
-        self._seen_version = self.store.data_version()
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar")
@@ -115,16 +109,10 @@ class ClerkApp(SanshuApp):
         self.show_record()
         self.show_following()
         self.query_one("#question-text", EntryArea).focus()
-        self.set_interval(POLL_S, self.watch_database)
 
     # -- following the podium --------------------------------------------------
 
-    def watch_database(self) -> None:
-        version = self.store.data_version()
-        if version == self._seen_version:
-            return
-        self._seen_version = version
-        self.state = self.store.state()
+    def meeting_changed(self) -> None:
         podium = self.state.step.subject
         if podium and podium != self.podium_subject:
             self.podium_subject = podium
@@ -308,6 +296,3 @@ class ClerkApp(SanshuApp):
             "paper": "#paper-grid",
         }[tab]
         self.query_one(target).focus()
-
-    def on_unmount(self) -> None:
-        self.store.close()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,12 +9,10 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.widgets import Static
 
 from core.i18n import t
-from core.record import Record
 from core.results import load_tally
 from core.slips import ballot_address
-from core.store import Clock, MeetingState, MeetingStore
 from tui.base import SanshuApp
-from tui.host import POLL_S, TICK_S
+from tui.host import TICK_S
 from tui.widgets.phase_timer import PhaseTimer
 from tui.widgets.qr import qr_with_caption
 from tui.widgets.results import ResultsView
@@ -26,18 +21,9 @@ from tui.widgets.turnout import turnout_text
 
 class DisplayApp(SanshuApp):
     CSS_PATH = "display.tcss"
-    TITLE = "三述"
+    ACTOR = "display"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [Binding("q,escape", "quit", show=False)]
-
-    def __init__(self, db_path: str | Path, *, clock: Clock = time.time) -> None:
-        super().__init__()
-        self.clock = clock
-        self.store = MeetingStore(db_path, actor="display", clock=clock)
-        self.record = Record(self.store)
-        self.meeting = self.store.meeting
-        self.state: MeetingState = self.store.state()
-        self._seen_version = self.store.data_version()
 
     def compose(self) -> ComposeResult:
         yield Static(self.meeting.title, id="title-bar")
@@ -56,14 +42,9 @@ class DisplayApp(SanshuApp):
     def on_mount(self) -> None:
         self.show_state()
         self.set_interval(TICK_S, lambda: self.query_one(PhaseTimer).refresh_time(self.clock()))
-        self.set_interval(POLL_S, self.watch_database)
 
-    def watch_database(self) -> None:
-        version = self.store.data_version()
-        if version != self._seen_version:
-            self._seen_version = version
-            self.state = self.store.state()
-            self.show_state()
+    def meeting_changed(self) -> None:
+        self.show_state()
 
     def show_state(self) -> None:
         step = self.state.step
@@ -112,6 +93,3 @@ class DisplayApp(SanshuApp):
             widget.display = True
         else:
             widget.display = False
-
-    def on_unmount(self) -> None:
-        self.store.close()

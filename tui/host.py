@@ -12,7 +12,7 @@ from textual.widgets import Footer, Static
 
 from core.ballots import turnout
 from core.i18n import t
-from core.record import Question, Record
+from core.record import Question
 from core.results import load_tally
 from core.service import ensure_service
 from core.slips import ballot_address
@@ -27,7 +27,6 @@ from tui.widgets.results import ResultsView
 from tui.widgets.turnout import turnout_text
 
 TICK_S = 0.1  # timer redraw; the time itself comes from stored instants
-POLL_S = 0.25  # how often we look for other processes' writes
 
 
 def question_line(number: int, question: Question) -> Text:
@@ -45,7 +44,7 @@ def step_title(step: AgendaStep) -> str:
 
 class HostApp(SanshuApp):
     CSS_PATH = "host.tcss"
-    TITLE = "三述"
+    ACTOR = "host"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     BINDINGS = bindings(HOST_KEYS)
@@ -53,15 +52,8 @@ class HostApp(SanshuApp):
     def __init__(
         self, db_path: str | Path, *, clock: Clock = time.time, manage_service: bool = True
     ) -> None:
-        super().__init__()
-        self.db_path = Path(db_path)
-        self.clock = clock
+        super().__init__(db_path, clock=clock)
         self.manage_service = manage_service
-        self.store = MeetingStore(db_path, actor="host", clock=clock)
-        self.meeting = self.store.meeting
-        self.record = Record(self.store)
-        self.state: MeetingState = self.store.state()
-        self._seen_version = self.store.data_version()
         self._last_level = "idle"
 
     # -- layout ---------------------------------------------------------------
@@ -92,7 +84,6 @@ class HostApp(SanshuApp):
         self.title = f"{self.meeting.title} · {t('host.title')}"
         self.show_state()
         self.set_interval(TICK_S, self.tick)
-        self.set_interval(POLL_S, self.watch_database)
         if self.state.poll == "open":
             self.keep_service_running()  # after a restart: find it again, or start it
 
@@ -202,11 +193,8 @@ class HostApp(SanshuApp):
             self.bell()  # once, as the time runs out
         self._last_level = level
 
-    def watch_database(self) -> None:
-        version = self.store.data_version()
-        if version != self._seen_version:
-            self._seen_version = version
-            self.apply(self.store.state())
+    def meeting_changed(self) -> None:
+        self.show_state()
 
     def apply(self, state: MeetingState) -> None:
         self.state = state
@@ -258,6 +246,3 @@ class HostApp(SanshuApp):
             self.push_screen(Confirm(t("quit.confirm")), lambda yes: self.exit() if yes else None)
         else:
             self.exit()
-
-    def on_unmount(self) -> None:
-        self.store.close()
