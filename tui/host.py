@@ -113,8 +113,7 @@ class HostApp(SanshuApp):
         self.query_one("#next", Static).update(
             t("stage.next", what=step_title(following)) if following else t("stage.last")
         )
-        self.query_one(PhaseTimer).show(step.timer, step.timing, self.clock())
-        self._last_level = self.query_one(PhaseTimer).refresh_time(self.clock())
+        self._last_level = self.query_one(PhaseTimer).show(step.timer, step.timing, self.clock())
         self.show_panels()
         if self.show_results():
             self.query_one("#ranking").focus()
@@ -181,11 +180,8 @@ class HostApp(SanshuApp):
 
     def _ensure_service(self) -> None:
         """In a thread: a health check may wait up to half a second."""
-        store = MeetingStore(self.db_path, actor="host")
-        try:
+        with MeetingStore(self.db_path, actor="host") as store:  # this thread's own connection
             ensure_service(store, self.db_path)
-        finally:
-            store.close()
 
     def tick(self) -> None:
         level = self.query_one(PhaseTimer).refresh_time(self.clock())

@@ -75,10 +75,10 @@ class PhaseTimer(Vertical):
     def on_resize(self) -> None:
         self._show_big(self._digits.value)
 
-    def show(self, timer: Timer | None, timing: PhaseTiming | None, now: float) -> None:
+    def show(self, timer: Timer | None, timing: PhaseTiming | None, now: float) -> str:
         self.timer = timer
         self.timing = timing
-        self.refresh_time(now)
+        return self.refresh_time(now)
 
     def refresh_time(self, now: float) -> str:
         """Update the display; returns the level so the app can ring the bell."""
