@@ -161,6 +161,7 @@ _add(
         "cli.demo.ballots": "已填入 {count} 张示例测评票（含纸质票和无效票），测评已结束，按 t 查看结果",
         "cli.crash": "程序出错了，会议数据未受影响。详细信息已写入 {log}，请把该文件发给技术支持。",
         "cli.interrupted": "已中断。",
+        "cli.os_error": "无法读写文件 {path}：{detail}",
         "summary.title": "{title}",
         "summary.caption": "{date} · {venue} · 应到测评人 {voters} 人",
         "col.order": "序号",
@@ -182,6 +183,7 @@ _add(
         "cli.crash": "Something went wrong; the meeting data is safe. Details were written to "
         "{log}; please send that file to support.",
         "cli.interrupted": "Interrupted.",
+        "cli.os_error": "cannot read or write {path}: {detail}",
         "summary.title": "{title}",
         "summary.caption": "{date} · {venue} · {voters} voters expected",
         "col.order": "No.",

@@ -490,6 +490,9 @@ def run(argv: list[str] | None = None) -> int:
         for line in exc.lines:
             _error(line)
         return 1
+    except OSError as exc:  # an output folder that does not exist, a full disk, no permission
+        _error(t("cli.os_error", path=exc.filename or "", detail=exc.strerror or exc))
+        return 1
     except Exception:
         log = crash_log()
         with log.open("a", encoding="utf-8") as handle:
