@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -212,8 +213,7 @@ async def done_page(request: web.Request) -> web.Response:
 
 
 def check_port_free(host: str, port: int) -> None:
-    import socket
-
+    """Say so before starting, instead of failing inside aiohttp's startup."""
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
