@@ -24,16 +24,11 @@ from core.ballots import (
     choice_labels,
     form_items,
 )
+from core.errors import ImportProblems  # re-exported
 from core.i18n import t
 from core.store import MeetingStore
 
 CATEGORY = "类别"
-
-
-class ImportProblems(Exception):
-    def __init__(self, lines: list[str]):
-        super().__init__("\n".join(lines))
-        self.lines = lines
 
 
 def header(store: MeetingStore) -> list[str]:

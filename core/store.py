@@ -21,6 +21,7 @@ import sqlite_utils
 
 from core import timer as timers
 from core.agenda import build_agenda
+from core.errors import StoreError
 from core.i18n import t
 from core.meetingfile import parse_meeting
 from core.model import Meeting, PhaseTiming
@@ -31,10 +32,6 @@ APP_ID = "sanshu"
 BUSY_TIMEOUT_MS = 10_000
 
 Clock = Callable[[], float]
-
-
-class StoreError(Exception):
-    """A problem a user can act on; the message is ready to show."""
 
 
 @dataclass(frozen=True)

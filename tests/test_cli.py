@@ -78,7 +78,7 @@ def test_installed_command_shows_no_traceback_on_bad_input(tmp_path):
 def test_demo_with_ballots_reaches_the_results(tmp_path, monkeypatch):
     from core.results import load_tally
     from core.store import MeetingStore
-    from tui import cli
+    from tui.cli import meeting as cli
 
     opened = []
     monkeypatch.setattr(cli, "run_host", opened.append)  # the console itself is tested elsewhere

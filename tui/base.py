@@ -6,24 +6,13 @@ import datetime as dt
 import time
 from pathlib import Path
 
-import platformdirs
 from rich.console import Console
 from textual.app import App
 
 from core.i18n import t
 from core.record import Record
 from core.store import Clock, MeetingState, MeetingStore
-
-
-def data_dir() -> Path:
-    return Path(platformdirs.user_data_dir("sanshu"))
-
-
-def crash_log() -> Path:
-    path = data_dir() / "crash.log"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
-
+from tui.paths import crash_log
 
 POLL_S = 0.25  # how often a console looks for other processes' writes
 

@@ -1,0 +1,86 @@
+"""The `sanshu` command: one module per command group, registered on `root.cli`.
+
+`run()` turns every user error into one clear line (never a traceback) and
+returns the exit code: 0 done, 1 a problem the user can fix, 2 a usage error,
+70 a bug (logged to the crash log), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import traceback
+
+import click
+
+from core.errors import ImportProblems, StoreError
+from core.i18n import set_language, t
+from tui.cli import imports, meeting, results, voting  # noqa: F401  (they register commands)
+from tui.cli.common import LANG_OPTION_KW, err, error_line
+from tui.cli.root import cli
+
+__all__ = ["cli", "main", "run"]
+
+
+def _set_lang(_ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        set_language(value)
+
+
+def _accept_lang_everywhere(command: click.Command) -> None:
+    """`sanshu status --db X --lang en` works as well as `sanshu --lang en status`."""
+    if command is not cli:
+        options = {**LANG_OPTION_KW, "default": None, "show_default": False}
+        command.params.append(
+            click.Option(
+                ["--lang"], expose_value=False, is_eager=True, callback=_set_lang, **options
+            )
+        )
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _accept_lang_everywhere(sub)
+
+
+_accept_lang_everywhere(cli)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command; user errors become one clear message, never a traceback."""
+    from core.meetingfile import MeetingFileError
+
+    try:
+        code = cli.main(args=argv, prog_name="sanshu", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        err.print(t("cli.interrupted"))
+        return 130
+    except MeetingFileError as exc:
+        for line in exc.lines():
+            error_line(line)
+        return 1
+    except StoreError as exc:
+        error_line(str(exc))
+        return 1
+    except ImportProblems as exc:
+        for line in exc.lines:
+            error_line(line)
+        return 1
+    except OSError as exc:  # an output folder that does not exist, a full disk, no permission
+        error_line(t("cli.os_error", path=exc.filename or "", detail=exc.strerror or exc))
+        return 1
+    except Exception:
+        from tui.paths import crash_log
+
+        log = crash_log()
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"--- {dt.datetime.now().isoformat()} {sys.argv}\n")
+            handle.write(traceback.format_exc())
+        error_line(t("cli.crash", log=log))
+        return 70
+    return code if isinstance(code, int) else 0
+
+
+def main() -> None:
+    sys.exit(run())

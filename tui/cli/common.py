@@ -1,0 +1,53 @@
+"""What every command shares: the two consoles, the --db options, error lines.
+
+Kept light on purpose: `sanshu --help` and `sanshu status` import this, so
+heavy libraries (Textual, openpyxl, jinja2, qrcode) are imported inside the
+commands that use them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+screen = Console()
+err = Console(stderr=True)
+
+DB_OPTION = click.option(
+    "--db",
+    "db_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="会议数据库文件 · the meeting database file",
+)
+
+# On a command group with subcommands, --db is checked by the group's own command.
+GROUP_DB_OPTION = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="会议数据库文件 · the meeting database file",
+)
+
+LANG_OPTION_KW = dict(
+    type=click.Choice(["zh", "en"]),
+    envvar="SANSHU_LANG",
+    default="zh",
+    show_default=True,
+    help="界面语言 · interface language",
+)
+
+
+def error_line(line: str) -> None:
+    err.print(line, style="red", highlight=False, markup=False, soft_wrap=True)
+
+
+def done_line(line: str) -> None:
+    """A green confirmation on stderr, so stdout stays clean for pipes."""
+    err.print(line, style="green", highlight=False)
+
+
+def say(line: str, style: str | None = None) -> None:
+    screen.print(line, style=style, highlight=False)

@@ -1,0 +1,169 @@
+"""Meeting files and the consoles: check, init, demo, host, clerk, display, status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from core.i18n import t
+from tui.cli.common import DB_OPTION, err, screen
+from tui.cli.root import cli
+
+
+@cli.command(short_help="校验会议文件 · Validate a meeting file")
+@click.argument("meeting_file", type=click.Path(dir_okay=False, path_type=Path))
+def check(meeting_file: Path) -> None:
+    """校验会议文件，逐条列出问题 · Validate a meeting file and list every problem."""
+    from core.meetingfile import load_meeting
+
+    meeting = load_meeting(meeting_file)
+    screen.print(
+        t(
+            "cli.check.ok",
+            file=meeting_file.name,
+            subjects=len(meeting.subjects),
+            onsite=len(meeting.onsite),
+            written=len(meeting.written),
+            categories=len(meeting.categories),
+            voters=meeting.expected_voters,
+        ),
+        style="green",
+        highlight=False,
+    )
+
+
+@cli.command(short_help="由会议文件创建会议数据库 · Create a meeting database")
+@click.argument("meeting_file", type=click.Path(dir_okay=False, path_type=Path))
+@DB_OPTION
+@click.option("--force", is_flag=True, help="覆盖已有数据库 · overwrite an existing database")
+def init(meeting_file: Path, db_path: Path, force: bool) -> None:
+    """由会议文件创建会议数据库 · Create a meeting database from a meeting file."""
+    from tui.summary import meeting_summary
+
+    store = create_store(meeting_file, db_path, force)
+    screen.print(t("cli.init.ok", path=db_path), style="green", highlight=False)
+    screen.print(meeting_summary(store.meeting))
+    store.close()
+
+
+def create_store(meeting_file: Path, db_path: Path, force: bool):
+    from core.meetingfile import load_meeting
+    from core.store import MeetingStore
+
+    load_meeting(meeting_file)  # reports problems with the file's own name
+    source = meeting_file.read_text(encoding="utf-8")
+    return MeetingStore.create(db_path, source, meeting_file.name, force=force)
+
+
+@cli.command(short_help="打开演示会议 · Open the demo meeting")
+@click.option("--fresh", is_flag=True, help="重新创建演示会议 · start the demo over")
+@click.option(
+    "--with-ballots",
+    is_flag=True,
+    help="重新创建并填入 72 张示例测评票，直接看结果 · start over with 72 sample ballots, "
+    "scoring closed, at the results",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="演示数据库位置 · where to keep the demo database",
+)
+def demo(fresh: bool, with_ballots: bool, db_path: Path | None) -> None:
+    """创建（或继续）演示会议并打开主持台 · Create or resume the demo meeting and open the
+    host console."""
+    from sanshu_data import demo_meeting_path
+
+    from core.demo_ballots import fill_demo_ballots
+    from core.store import MeetingStore
+    from tui.paths import data_dir
+
+    db_path = db_path or data_dir() / "demo.db"
+    if fresh or with_ballots or not db_path.exists():
+        store = create_store(demo_meeting_path(), db_path, force=True)
+        err.print(t("cli.demo.created", path=db_path), highlight=False)
+        if with_ballots:
+            count = fill_demo_ballots(store)
+            store.move(len(store.state().steps) - 1)
+            err.print(t("cli.demo.ballots", count=count), highlight=False)
+    else:
+        store = MeetingStore(db_path)
+        err.print(t("cli.demo.resumed", path=db_path), highlight=False)
+    store.close()
+    run_host(db_path)
+
+
+@cli.command(short_help="主持台（全屏） · Open the podium console")
+@DB_OPTION
+def host(db_path: Path) -> None:
+    """打开主持台，控制议程和计时 · Open the podium console that runs the agenda and timers."""
+    run_host(db_path)
+
+
+def run_host(db_path: Path) -> None:
+    from core.errors import StoreError
+    from core.podium import PodiumBusy, PodiumLock
+    from core.store import MeetingStore
+    from tui.host import HostApp
+
+    MeetingStore(db_path).close()  # a clear error before the screen takes over
+    try:
+        with PodiumLock(db_path):
+            HostApp(db_path).run()
+    except PodiumBusy:
+        raise StoreError(t("podium.busy", path=db_path)) from None
+
+
+@cli.command(short_help="记录员台 · Open the clerk's console")
+@DB_OPTION
+@click.option("--name", default="记录员", help="记录员姓名（纸质票录入人） · the clerk's name")
+def clerk(db_path: Path, name: str) -> None:
+    """记录点评、询问，录入纸质测评票 · Log commentary and questions, enter paper ballots."""
+    from core.store import MeetingStore
+    from tui.clerk import ClerkApp
+
+    MeetingStore(db_path).close()
+    ClerkApp(db_path, clerk=name).run()
+
+
+@cli.command(short_help="投影画面 · Open the projector view")
+@DB_OPTION
+def display(db_path: Path) -> None:
+    """投影用的只读画面，跟随主持台 · The read-only projector view that follows the podium."""
+    from core.store import MeetingStore
+    from tui.display import DisplayApp
+
+    MeetingStore(db_path).close()
+    DisplayApp(db_path).run()
+
+
+@cli.command(short_help="会议进行到哪里 · Where the meeting stands")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON · print JSON for scripts")
+def status(db_path: Path, as_json: bool) -> None:
+    """显示当前述职对象、环节、剩余时间、测评状态 · Show the subject, phase, time left and
+    scoring state."""
+    from core.status import meeting_status
+    from core.store import MeetingStore
+    from core.timer import format_seconds
+
+    store = MeetingStore(db_path, actor="status")
+    now = meeting_status(store)
+    store.close()
+    if as_json:
+        click.echo(json.dumps(now.as_json(), ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None)
+    table.add_row(t("status.subject"), now.subject or "—")
+    table.add_row(t("status.phase"), t(f"phase.{now.phase}"))
+    remaining = "—" if now.remaining_s is None else format_seconds(now.remaining_s)
+    table.add_row(t("status.remaining"), remaining)
+    table.add_row(t("status.running"), t("status.yes") if now.running else t("status.no"))
+    table.add_row(t("status.poll"), t(f"poll.{now.poll}"))
+    table.add_row(t("status.turnout"), f"{now.submitted}/{now.expected}")
+    screen.print(table)

@@ -1,0 +1,112 @@
+"""After scoring: the tally and its exports, overrides, the minutes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from core.i18n import t
+from tui.cli.common import DB_OPTION, GROUP_DB_OPTION, err, screen
+from tui.cli.root import cli
+
+FORMATS = ["table", "json", "csv", "xlsx"]
+
+
+@cli.group(invoke_without_command=True, short_help="测评结果 · The final tally")
+@GROUP_DB_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="输出格式 · output format",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="输出文件（默认屏幕） · output file (default: the screen)",
+)
+@click.pass_context
+def tally(ctx: click.Context, db_path: Path | None, fmt: str, out: Path | None) -> None:
+    """计算并输出测评结果：排名、各等次票数与占比、得分、等次。
+    · Compute the tally: ranks, grade counts and shares, scores, grades."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if db_path is None:
+        raise click.UsageError("--db")
+    if fmt == "xlsx" and out is None:
+        raise click.UsageError(t("tally.need_out"))
+    from rich.console import Console
+
+    from core.exports import to_csv, to_json_text, to_xlsx
+    from core.results import load_tally
+    from core.store import MeetingStore
+    from tui.tally_view import tally_table
+
+    with MeetingStore(db_path, actor="organiser") as store:
+        result = load_tally(store)
+    if fmt == "table" and out is None:
+        screen.print(tally_table(result, screen.width))
+    elif fmt == "table":
+        with out.open("w", encoding="utf-8") as handle:
+            file_console = Console(file=handle, width=200)
+            file_console.print(tally_table(result, file_console.width))
+    elif fmt == "xlsx":
+        to_xlsx(result, out)
+    else:
+        text = to_json_text(result) if fmt == "json" else to_csv(result)
+        if out:
+            out.write_text(text, encoding="utf-8", newline="")
+        else:
+            click.echo(text)
+    if out:
+        err.print(t("tally.written", path=out), style="green", highlight=False)
+
+
+@tally.command("override", short_help="调整最终等次 · Override a final grade")
+@click.argument("subject")
+@click.argument("grade")
+@click.option("--reason", required=True, help="理由 · the committee's reason")
+@DB_OPTION
+def tally_override(subject: str, grade: str, reason: str, db_path: Path) -> None:
+    """党组（委员会）调整某述职对象的最终等次，须说明理由；计算等次同时保留。
+    · The committee sets a final grade with a reason; the computed grade is kept."""
+    from core.results import load_tally, set_override
+    from core.store import MeetingStore
+
+    with MeetingStore(db_path, actor="committee") as store:
+        set_override(store, subject, grade, reason)
+        result = next(s for s in load_tally(store).subjects if s.name == subject)
+    screen.print(
+        t(
+            "tally.override_set",
+            subject=subject,
+            grade=grade,
+            computed=result.computed_grade or "—",
+        ),
+        style="green",
+        highlight=False,
+    )
+
+
+@cli.command(short_help="导出会议记录 · Write the minutes")
+@DB_OPTION
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="会议记录文件（.docx 或 .md） · the minutes file (.docx or .md)",
+)
+def minutes(db_path: Path, out: Path) -> None:
+    """由会议过程写出会议记录 · Write the meeting record from what happened."""
+    if out.suffix.lower() not in (".docx", ".md"):
+        raise click.UsageError(t("minutes.bad_suffix"))
+    from core.minutes import write_minutes
+    from core.store import MeetingStore
+
+    store = MeetingStore(db_path, actor="organiser")
+    write_minutes(store, out)
+    store.close()
+    err.print(t("minutes.written", path=out), style="green", highlight=False)

@@ -1,0 +1,160 @@
+"""Scoring by phone: tokens and QR slips, the ballot service, opening and closing the poll."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from core import net
+from core.i18n import t
+from tui.cli.common import DB_OPTION, GROUP_DB_OPTION, err, screen
+from tui.cli.root import cli
+
+
+@cli.group(
+    invoke_without_command=True,
+    short_help="发放测评码、打印二维码 · Issue voter tokens and QR slips",
+)
+@GROUP_DB_OPTION
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="测评码清单（HTML，A4 打印） · the printable slips sheet (HTML)",
+)
+@click.option("--urls", is_flag=True, help="逐行输出测评网址 · print one ballot URL per line")
+@click.option("--category", help="只为这一类别发放 · issue for this voter category only")
+@click.option("--count", type=click.IntRange(1, 100_000), help="发放数量 · how many tokens")
+@click.option("--base-url", help="测评网址前缀 · ballot address, e.g. http://192.168.1.20:8700")
+@click.pass_context
+def tokens(
+    ctx: click.Context,
+    db_path: Path | None,
+    out: Path | None,
+    urls: bool,
+    category: str | None,
+    count: int | None,
+    base_url: str | None,
+) -> None:
+    """为每位应到测评人生成一个测评码（只保存其散列值），并输出可打印的二维码纸条。
+    · Issue one secret token per expected voter and write printable QR slips."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if db_path is None:
+        raise click.UsageError("--db")
+    if out is None and not urls:
+        raise click.UsageError(t("cli.tokens.need_out"))
+    from rich.progress import Progress
+
+    from core.ballots import issue_tokens
+    from core.slips import ballot_url, slips_html
+    from core.store import MeetingStore
+
+    store = MeetingStore(db_path, actor="organiser")
+    plan = _token_plan(store, category, count)
+    base = net.base_url(int(store.meta("serve_port") or net.DEFAULT_PORT), base_url)
+    total = sum(plan.values())
+    slips = []
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task(t("tokens.progress"), total=total * (2 if out else 1))
+        for name, number in plan.items():
+            slips += issue_tokens(store, name, number, progress=lambda n: progress.advance(task, n))
+        if out:
+            html, pages = slips_html(
+                store.meeting.title, base, slips, progress=lambda n: progress.advance(task, n)
+            )
+            out.write_text(html, encoding="utf-8")
+    store.set_meta("base_url", base)
+    store.close()
+    err.print(t("tokens.issued", count=total), highlight=False)
+    err.print(t("cli.tokens.base", url=base), highlight=False)
+    if out:
+        err.print(t("tokens.written", path=out, pages=pages), style="green", highlight=False)
+    if urls:
+        for slip in slips:
+            click.echo(ballot_url(base, slip.token))
+
+
+def _token_plan(store, category: str | None, count: int | None) -> dict[str, int]:
+    from core.ballots import issued_counts
+    from core.errors import StoreError
+
+    expected = {c.name: c.expected for c in store.meeting.categories}
+    if category is not None:
+        if category not in expected:
+            known = " / ".join(expected)
+            raise StoreError(t("tokens.unknown_category", got=category, known=known))
+        return {category: count or expected[category]}
+    issued = issued_counts(store)
+    if issued and count is None:
+        raise StoreError(t("tokens.already_issued", count=sum(issued.values())))
+    return {name: count or number for name, number in expected.items()}
+
+
+@tokens.command("revoke", short_help="作废测评码 · Revoke a token")
+@click.argument("code")
+@DB_OPTION
+def tokens_revoke(code: str, db_path: Path) -> None:
+    """作废一个测评码（如纸条遗失） · Revoke a token, e.g. a lost slip."""
+    from core.ballots import revoke_token
+    from core.errors import StoreError
+    from core.store import MeetingStore
+
+    with MeetingStore(db_path, actor="organiser") as store:
+        revoked = revoke_token(store, code)
+    if not revoked:
+        raise StoreError(t("tokens.not_found", code=code))
+    screen.print(t("tokens.revoked", code=code), style="green", highlight=False)
+
+
+@cli.command(short_help="测评网页服务 · Run the ballot web service")
+@DB_OPTION
+@click.option(
+    "--host", default="0.0.0.0", show_default=True, help="监听地址 · address to listen on"
+)
+@click.option(
+    "--port",
+    default=net.DEFAULT_PORT,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="端口 · port",
+)
+def serve(db_path: Path, host: str, port: int) -> None:
+    """运行测评网页服务，手机扫码后在此提交测评票 · Serve the ballot form phones open."""
+    from core.store import MeetingStore
+    from core.web.app import check_port_free
+    from core.web.app import run as run_web
+
+    MeetingStore(db_path).close()
+    check_port_free(host, port)
+    url = net.base_url(port)
+    if "127.0.0.1" in url:
+        err.print(t("cli.serve.local"), style="yellow", highlight=False)
+    err.print(t("cli.serve.start", url=url), style="green", highlight=False)
+    run_web(db_path, host, port, print_fn=lambda *_: None)
+
+
+@cli.command(short_help="开始/结束测评 · Open or close scoring")
+@click.argument("action", type=click.Choice(["open", "close", "status"]))
+@DB_OPTION
+@click.option("--reason", default="", help="重新开放的理由 · why a closed poll is reopened")
+def poll(action: str, db_path: Path, reason: str) -> None:
+    """开始、结束测评或查看状态；结束后重新开放须说明理由。
+    · Open, close or show scoring; reopening a closed poll needs --reason."""
+    from core.status import meeting_status
+    from core.store import MeetingStore
+
+    store = MeetingStore(db_path, actor="organiser")
+    if action != "status":
+        store.set_poll("open" if action == "open" else "closed", reason)
+    now = meeting_status(store)
+    screen.print(
+        t(
+            "cli.poll.state",
+            poll=t(f"poll.{now.poll}"),
+            submitted=now.submitted,
+            expected=now.expected,
+        ),
+        highlight=False,
+    )
+    store.close()
