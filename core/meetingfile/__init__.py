@@ -1,0 +1,113 @@
+"""Load and validate a meeting file (TOML) into a `Meeting`.
+
+Validation collects every problem instead of stopping at the first, so an
+organiser fixes a file in one pass. Each problem names the field by a path such
+as `subjects[3].mode` (array positions count from 1, as a person counts the
+`[[subjects]]` blocks in the file).
+
+One module per part of the file: `fields` (the readers of single values),
+`people` (categories, subjects), `agenda` (phase timings), `scoring` (criteria,
+grades, rules, poll). `MeetingReader` puts them together.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from core.i18n import t
+from core.meetingfile.agenda import AgendaReader
+from core.meetingfile.fields import MeetingFileError, Problem
+from core.meetingfile.people import PeopleReader
+from core.meetingfile.scoring import ScoringReader
+from core.model import Meeting
+
+__all__ = ["MeetingFileError", "Problem", "load_meeting", "parse_meeting"]
+
+
+def load_meeting(path: str | Path) -> Meeting:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise MeetingFileError(path.name, [Problem("", t("err.not_found", path=path))]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MeetingFileError(path.name, [Problem("", t("err.read", detail=exc))]) from None
+    return parse_meeting(text, path.name)
+
+
+def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line_match = re.search(r"at line (\d+)", str(exc))
+        line = int(line_match.group(1)) if line_match else None
+        detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise MeetingFileError(
+            source, [Problem("", t("err.syntax", detail=detail), line)]
+        ) from None
+    reader = MeetingReader()
+    meeting = reader.meeting(data)
+    if reader.problems:
+        raise MeetingFileError(source, reader.problems)
+    assert meeting is not None
+    return meeting
+
+
+class MeetingReader(PeopleReader, AgendaReader, ScoringReader):
+    """The whole file: the [meeting] head and every section."""
+
+    def meeting(self, data: dict[str, Any]) -> Meeting | None:
+        top = self.table(
+            data,
+            "",
+            (
+                "meeting",
+                "criteria",
+                "grades",
+                "categories",
+                "subjects",
+                "phases",
+                "scoring",
+                "poll",
+                "people",
+            ),
+        )
+        head = self.section(top, "meeting", ("title", "date", "venue", "organiser"))
+        title = self.field(head, "meeting", "title", str)
+        date = self.date(head, "meeting", "date")
+        venue = self.field(head, "meeting", "venue", str, "")
+        organiser = self.field(head, "meeting", "organiser", str, "")
+
+        criteria = self.criteria(top)
+        grades, abstain = self.grades(top)
+        labels = [g.label for g in grades]
+        categories = self.categories(top)
+        timings = self.phases(top.get("phases", {}), "phases", None)
+        subjects = self.subjects(top, categories, timings)
+        rules = self.rules(top.get("scoring", {}), labels, categories)
+        poll = self.poll(top.get("poll", {}))
+        people = self.table(top.get("people", {}), "people", ("commenters", "askers"))
+        commenters = self.strings(people, "people", "commenters", required=False)
+        askers = self.strings(people, "people", "askers", required=False)
+
+        if self.problems:
+            return None
+        return Meeting(
+            title=title,
+            date=date,
+            venue=venue or "",
+            organiser=organiser or "",
+            criteria=tuple(criteria),
+            grades=tuple(grades),
+            abstain=abstain,
+            categories=tuple(categories),
+            subjects=tuple(subjects),
+            timings=timings,
+            rules=rules,
+            poll=poll,
+            commenters=tuple(commenters),
+            askers=tuple(askers),
+        )
