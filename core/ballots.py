@@ -12,10 +12,14 @@ import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from core.i18n import t
 from core.model import Meeting
 from core.store import MeetingStore, StoreError
+
+if TYPE_CHECKING:
+    from core.tally_counts import CountDelta
 
 # Crockford's base32: no I, L, O, U, so a code read aloud or typed is unambiguous.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -304,8 +308,13 @@ def _write_ballot(
     source: str,
     entered_by: str | None,
     open_poll: bool,
+    counts: CountDelta | None = None,
 ) -> Stored:
-    """The ballot's rows and its event; inside the caller's transaction."""
+    """The ballot's rows, its event and the tally's counts; inside the caller's
+    transaction. `counts` gathers the tally's changes for a caller storing many."""
+    from core.tally_counts import store_delta
+
+    delta = counts or store_delta(store)
     subject_ids = store.ids("subjects")
     criterion_ids = criterion_ids_of(store)
     now = store.clock()
@@ -317,6 +326,7 @@ def _write_ballot(
         receipt = store.db.execute(
             "SELECT receipt FROM ballots WHERE id = ?", [ballot_id]
         ).fetchone()[0]
+        delta.add_stored(store.db, ballot_id, sign=-1)  # the old choices leave the tally
         store.db.execute("UPDATE ballots SET updated_at = ? WHERE id = ?", [now, ballot_id])
         store.db.execute("DELETE FROM scores WHERE ballot_id = ?", [ballot_id])
         store.db.execute("DELETE FROM comments WHERE ballot_id = ?", [ballot_id])
@@ -344,6 +354,12 @@ def _write_ballot(
             if text.strip()
         ],
     )
+    if revised:
+        delta.add_stored(store.db, ballot_id)
+    elif source != "paper":  # a paper ballot counts once it is confirmed
+        delta.add(info.category, source, entry.grades)
+    if counts is None:
+        delta.apply(store.db.conn)
     kind = "ballot.revised" if revised else "ballot.submitted"
     store.record(kind, {"ballot": ballot_id, "category": info.category, "source": source})
     return Stored(ballot_id, receipt, revised)
@@ -399,17 +415,27 @@ def add_ballots(
 
     Paper ballots need scoring open; imported ones may come in later.
     """
+    from core.tally_counts import store_delta
+
     batch = int(store.clock() * 1000)
     stored = []
+    counts = store_delta(store)
     with store.transaction():
         for category, entry in ballots:
             slip = Slip(new_token(), new_code(), category)
             _insert_tokens(store, category, [slip], batch)
             stored.append(
                 _write_ballot(
-                    store, slip.token, entry, source, entered_by, open_poll=source == "paper"
+                    store,
+                    slip.token,
+                    entry,
+                    source,
+                    entered_by,
+                    open_poll=source == "paper",
+                    counts=counts,
                 )
             )
+        counts.apply(store.db.conn)
     return stored
 
 
@@ -423,6 +449,8 @@ def pending_paper_ballots(store: MeetingStore) -> list[PaperBallot]:
 
 def confirm_paper_ballot(store: MeetingStore, ballot_id: int, confirmer: str) -> bool:
     """Count a paper ballot. The confirmer must not be the person who entered it."""
+    from core.tally_counts import count_stored_ballot
+
     with store.transaction():
         row = store.db.execute(
             "SELECT confirmed_at, entered_by FROM ballots WHERE id = ? AND source = 'paper'",
@@ -435,6 +463,7 @@ def confirm_paper_ballot(store: MeetingStore, ballot_id: int, confirmer: str) ->
         store.db.execute(
             "UPDATE ballots SET confirmed_at = ? WHERE id = ?", [store.clock(), ballot_id]
         )
+        count_stored_ballot(store, ballot_id)
         store.record("ballot.confirmed", {"ballot": ballot_id, "confirmer": confirmer})
     return True
 

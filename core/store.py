@@ -27,7 +27,7 @@ from core.meetingfile import parse_meeting
 from core.model import Meeting, PhaseTiming
 from core.timer import Timer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APP_ID = "sanshu"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -240,11 +240,20 @@ def _migrate_to_4(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_to_5(db: sqlite_utils.Database) -> None:
+    """The tally's counts, kept up to date with every ballot (core/tally_counts.py);
+    ballots already stored are counted now."""
+    from core.tally_counts import create_and_recount
+
+    create_and_recount(db)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
     4: _migrate_to_4,
+    5: _migrate_to_5,
 }
 
 
