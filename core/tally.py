@@ -118,20 +118,26 @@ def _label_mean(meeting: Meeting, labels: Mapping[str | None, int]) -> Fraction 
     Works on counts per label, so the exact arithmetic is a handful of operations
     however many ballots there are.
     """
-    tally: Counter[Fraction] = Counter()
-    for label, count in labels.items():
-        points = _points(meeting, label)
-        if points is not None and count:
-            tally[points] += count
-    n = sum(tally.values())
-    trim = meeting.rules.trim
-    if trim.enabled and n > trim.more_than:
-        tally[max(tally)] -= 1  # one highest and one lowest
-        tally[min(p for p, c in tally.items() if c > 0)] -= 1
-        n -= 2
+    scored = [
+        (points, count)
+        for label, count in labels.items()
+        if count and (points := _points(meeting, label)) is not None
+    ]
+    n = sum(count for _, count in scored)
     if not n:
         return None
-    return sum((points * count for points, count in tally.items()), Fraction(0)) / n
+    trim = meeting.rules.trim
+    trimmed: list[Fraction] = []
+    if trim.enabled and n > trim.more_than:  # more_than >= 2: two ballots remain at least
+        # One highest and one lowest drop out.
+        trimmed = [max(p for p, _ in scored), min(p for p, _ in scored)]
+        n -= 2
+    if all(p.denominator == 1 for p, _ in scored):
+        # Whole-number points (the usual case): integer sums, one fraction at the end.
+        total = sum(p.numerator * count for p, count in scored)
+        return Fraction(total - sum(p.numerator for p in trimmed), n)
+    total = sum((p * count for p, count in scored), Fraction(0))
+    return (total - sum(trimmed, Fraction(0))) / n
 
 
 def _column_score(
