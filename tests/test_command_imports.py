@@ -12,14 +12,14 @@ import pytest
 
 HEAVY = ("textual", "openpyxl", "docx", "jinja2", "qrcode", "aiohttp", "PIL", "hypothesis")
 
-PROBE = """
+PROBE = f"""
 import sys
 from tui.cli import run
 code = run(sys.argv[1:])
-heavy = sorted({m.split('.')[0] for m in sys.modules} & set(%r))
+heavy = sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))
 print("HEAVY=" + ",".join(heavy), file=sys.stderr)
 sys.exit(code)
-""" % (HEAVY,)
+"""
 
 
 def run_probe(*args: str) -> tuple[subprocess.CompletedProcess, list[str]]:
