@@ -46,6 +46,10 @@ MAX_BODY = 64 * 1024  # a full ballot with comments is a few KiB
 BODY_TIMEOUT_S = 20.0  # a half-sent body is dropped after this long
 log = logging.getLogger("sanshu.web")
 
+# How `sanshu serve` runs the server (tests use the same): no access log, since
+# every ballot URL carries its token.
+SERVER_OPTIONS: dict[str, Any] = {"access_log": None}
+
 REFUSED_STATUS = {"unknown": 404, "revoked": 403, "not_open": 403, "closed": 403}
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
@@ -373,4 +377,4 @@ def run(db_path: str | Path, hosts: list[str], port: int, *, print_fn=print) -> 
     with MeetingStore(db_path, actor="organiser") as store:
         store.set_meta("serve_port", str(port))
         store.set_meta("serve_pid", str(os.getpid()))
-    web.run_app(app, host=hosts, port=port, print=print_fn, access_log=None, handle_signals=True)
+    web.run_app(app, host=hosts, port=port, print=print_fn, handle_signals=True, **SERVER_OPTIONS)
