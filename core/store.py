@@ -252,26 +252,23 @@ def _migrate_to_5(db: sqlite_utils.Database) -> None:
     """
     from core.ballots import new_ballot_id  # the one place ballot ids are drawn
 
-    db.execute("PRAGMA defer_foreign_keys = ON")
     db.execute("ALTER TABLE tokens ADD COLUMN used INTEGER NOT NULL DEFAULT 0")
     db.execute(
         "UPDATE tokens SET used = 1 WHERE id IN (SELECT token_id FROM ballots WHERE source = 'web')"
     )
-    db.execute(
-        "DELETE FROM tokens WHERE id IN (SELECT token_id FROM ballots WHERE source != 'web')"
-    )
+    slipless = [r[0] for r in db.execute("SELECT token_id FROM ballots WHERE source != 'web'")]
     db.execute(
         "CREATE TABLE ballots_v5 (id INTEGER PRIMARY KEY, category TEXT NOT NULL, "
         "source TEXT NOT NULL, counted INTEGER NOT NULL DEFAULT 0, entered_by TEXT) "
         "WITHOUT ROWID"
     )
     db.execute(
-        "CREATE TABLE scores_v5 (ballot_id INTEGER NOT NULL REFERENCES ballots(id), "
+        "CREATE TABLE scores_v5 (ballot_id INTEGER NOT NULL REFERENCES ballots_v5(id), "
         "subject_id INTEGER NOT NULL REFERENCES subjects(id), criterion_id INTEGER NOT NULL, "
         "grade TEXT, PRIMARY KEY (ballot_id, subject_id, criterion_id)) WITHOUT ROWID"
     )
     db.execute(
-        "CREATE TABLE comments_v5 (ballot_id INTEGER NOT NULL REFERENCES ballots(id), "
+        "CREATE TABLE comments_v5 (ballot_id INTEGER NOT NULL REFERENCES ballots_v5(id), "
         "subject_id INTEGER NOT NULL REFERENCES subjects(id), text TEXT NOT NULL, "
         "PRIMARY KEY (ballot_id, subject_id)) WITHOUT ROWID"
     )
@@ -303,11 +300,15 @@ def _migrate_to_5(db: sqlite_utils.Database) -> None:
             f"INSERT INTO {table}_v5 (ballot_id, {columns}) VALUES ({marks})",
             [(new_ids[row[0]], *row[1:]) for row in rows if row[0] in new_ids],
         )
+    # Children first, so no foreign key is ever broken; renaming ballots_v5 rewrites
+    # the references to it in scores_v5 and comments_v5.
     for table in ("scores", "comments", "ballots"):
         db.execute(f"DROP TABLE {table}")
     for table in ("ballots", "scores", "comments"):
         db.execute(f"ALTER TABLE {table}_v5 RENAME TO {table}")
     db.execute("CREATE INDEX ballots_counted ON ballots (counted, category)")
+    # Tokens that were only made to carry a paper or imported ballot: not printed slips.
+    db.conn.executemany("DELETE FROM tokens WHERE id = ?", [(token,) for token in slipless])
 
 
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
