@@ -17,6 +17,7 @@ from core.i18n import t
 from core.model import Meeting
 from core.numbers import bounded_decimal
 from core.store import MeetingStore, StoreError
+from core.text import clean_text
 
 # Crockford's base32: no I, L, O, U, so a code read aloud or typed is unambiguous.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -406,9 +407,9 @@ def _write_grades(store: MeetingStore, ballot_id: int, entry: BallotEntry) -> No
     store.db.conn.executemany(
         "INSERT INTO comments (ballot_id, subject_id, text) VALUES (?, ?, ?)",
         [
-            (ballot_id, subject_ids[s], text.strip())
+            (ballot_id, subject_ids[s], clean_text(text).strip())
             for s, text in entry.comments.items()
-            if text.strip()
+            if clean_text(text).strip()
         ],
     )
 

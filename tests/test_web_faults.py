@@ -167,3 +167,18 @@ async def test_a_huge_number_is_refused_by_its_spelling(tmp_path, clock):
             assert response.status in (413, 422)
         response = await client.post(f"/v/{slip.token}", data=fields)
         assert response.status == 200
+
+
+def test_serve_listens_where_it_says_not_everywhere():
+    from core.net import listen_addresses
+
+    assert listen_addresses(None, "192.168.1.20") == ["192.168.1.20", "127.0.0.1"]
+    assert listen_addresses(None, "127.0.0.1") == ["127.0.0.1"]  # no LAN: this laptop only
+    assert listen_addresses("0.0.0.0", "192.168.1.20") == ["0.0.0.0"]  # asked for explicitly
+
+
+async def test_control_characters_in_a_comment_are_stripped(client, store, slip):
+    fields = full_ballot(store)
+    fields["c:法工委"] = "很好\x1b[31m\x00\r\n继续保持\u202e"
+    assert (await client.post(f"/v/{slip.token}", data=fields)).status == 200
+    assert store.db.execute("SELECT text FROM comments").fetchone()[0] == "很好[31m\n继续保持"

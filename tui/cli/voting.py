@@ -160,10 +160,8 @@ def serve(db_path: Path, host: str | None, port: int) -> None:
     from core.web.app import run as run_web
 
     MeetingStore(db_path).close()
-    # Listen where the printed address says, not silently on every interface; the
-    # loopback address too, for the podium console's check on this laptop.
     address = host or net.lan_address()
-    hosts = [address] if address in ("127.0.0.1", "0.0.0.0") else [address, "127.0.0.1"]
+    hosts = net.listen_addresses(host, address)
     for one in hosts:
         check_port_free(one, port)
     url = net.base_url(port) if host in (None, "0.0.0.0") else f"http://{address}:{port}"
