@@ -243,13 +243,15 @@ def _form(
     entry: BallotEntry,
     problems: list[BallotProblem] = (),
     status: int = 200,
+    busy: str | None = None,
 ) -> web.Response:
-    """The form with a voter's own choices (a refused post, a revision)."""
+    """The form with a voter's own choices (a refused post, a busy database, a revision)."""
     return render(
         request,
         "ballot.html",
         status=status,
         **_form_context(request, category),
+        busy=busy,
         chosen=entry.grades,
         comments=entry.comments,
         problems=problems,
@@ -330,7 +332,7 @@ async def ballot_submit(request: web.Request) -> web.Response:
     except BallotRefused as refused:
         return _refused(request, refused)
     except ServiceBusy:
-        busy = _form(request, category, entry, [BallotProblem("busy", t("web.busy"))], 503)
+        busy = _form(request, category, entry, status=503, busy=t("web.busy"))
         busy.headers["Retry-After"] = "5"
         return busy
     if service.meeting.poll.allow_revision:
