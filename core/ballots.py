@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -453,30 +453,3 @@ def turnout(store: MeetingStore) -> dict[str, tuple[int, int]]:
 def pending_paper(store: MeetingStore) -> int:
     query = "SELECT count(*) FROM ballots WHERE source = 'paper' AND confirmed_at IS NULL"
     return store.db.execute(query).fetchone()[0]
-
-
-def parse_form(
-    meeting: Meeting, fields: Iterable[tuple[str, str]]
-) -> tuple[BallotEntry, list[str]]:
-    """Read posted form fields (`g:<subject>:<criterion>`, `c:<subject>`).
-
-    Returns the entry and the names of fields that are not part of this
-    meeting's form (the caller rejects the post).
-    """
-    items = set(form_items(meeting))
-    subjects = {s.name for s in meeting.subjects}
-    grades: dict[Item, str | None] = dict.fromkeys(form_items(meeting))
-    comments: dict[str, str] = {}
-    unknown: list[str] = []
-    for name, value in fields:
-        kind, _, rest = name.partition(":")
-        if kind == "g":
-            subject, _, criterion = rest.partition(":")
-            if (subject, criterion) in items:
-                grades[(subject, criterion)] = value.strip() or None
-                continue
-        elif kind == "c" and rest in subjects:
-            comments[rest] = value[:500]
-            continue
-        unknown.append(name)
-    return BallotEntry(grades, comments), unknown

@@ -21,17 +21,17 @@ from core.ballots import (
     ballot_grades,
     ballot_problems,
     check_token,
-    choice_labels,
     find_token,
-    form_columns,
     normalise,
-    parse_form,
     store_ballot,
 )
 from core.i18n import language, t
 from core.store import Clock, MeetingStore, StoreError
+from core.web.form import COMMENT_LIMIT, ballot_form, parse_form
 
-MAX_BODY = 64 * 1024  # a full ballot with comments is a few KiB
+# The largest ballot the form allows (21 comments of 500 Chinese characters,
+# percent-encoded) is about 95 KiB; twice that, with room to spare.
+MAX_BODY = 256 * 1024
 STORE = web.AppKey("store", MeetingStore)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 log = logging.getLogger("sanshu.web")
@@ -92,6 +92,9 @@ async def _errors(request: web.Request, handler):
     try:
         return await handler(request)
     except web.HTTPRequestEntityTooLarge:
+        if request.method == "POST" and request.path.startswith("/v/"):
+            # The script on the form restores the voter's choices when they go back.
+            return message(request, t("form.too_large"), 413, back=request.path)
         return message(request, t("web.too_large"), 413)
     except web.HTTPNotFound:
         return message(request, t("web.not_found"), 404)
@@ -142,28 +145,17 @@ def _form(
     problems: list[BallotProblem] = (),
     status: int = 200,
 ) -> web.Response:
-    meeting = request.app[STORE].meeting
+    large = request.query.get("size") == "large"
     return render(
         request,
         "ballot.html",
         status=status,
         category=category,
-        action=request.path,
-        allow_revision=meeting.poll.allow_revision,
-        groups=[
-            {"key": "onsite", "title": t("web.onsite"), "subjects": meeting.onsite},
-            {"key": "written", "title": t("web.written"), "subjects": meeting.written},
-        ],
-        columns=form_columns(meeting),
-        labels=choice_labels(meeting),
-        abstain=meeting.abstain,
-        numeric=meeting.rules.layout == "numeric",
-        numeric_low=float(meeting.rules.numeric_range[0]),
-        numeric_high=float(meeting.rules.numeric_range[1]),
-        chosen=entry.grades,
-        comments=entry.comments,
-        problems=problems,
-        marked={item for p in problems for item in p.items},
+        action=request.path_qs if large else request.path,
+        path=request.path,
+        large=large,
+        comment_limit=COMMENT_LIMIT,
+        form=ballot_form(request.app[STORE].meeting, entry, problems),
     )
 
 
@@ -172,6 +164,9 @@ async def ballot_page(request: web.Request) -> web.Response:
     try:
         info = check_token(store, request.match_info["credential"])
     except BallotRefused as refused:
+        if refused.kind == "used":
+            # Back or reload after submitting: the voter is done, not refused.
+            return render(request, "done.html", already=True)
         return _refused(request, refused)
     entry = ballot_grades(store, info.ballot_id) if info.ballot_id else BallotEntry({})
     return _form(request, info.category, entry)
