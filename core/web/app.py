@@ -27,13 +27,14 @@ from core.ballots import (
 )
 from core.i18n import language, t
 from core.store import Clock, MeetingStore, StoreError
-from core.web.form import COMMENT_LIMIT, ballot_form, parse_form
+from core.web.form import COMMENT_LIMIT, Drafts, ballot_form, parse_form
 
 # The largest ballot the form allows (21 comments of 500 Chinese characters,
 # percent-encoded) is about 95 KiB; twice that, with room to spare.
 MAX_BODY = 256 * 1024
 STORE = web.AppKey("store", MeetingStore)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
+DRAFTS = web.AppKey("drafts", Drafts)
 log = logging.getLogger("sanshu.web")
 
 REFUSED_STATUS = {"unknown": 404, "revoked": 403, "used": 409, "not_open": 403, "closed": 403}
@@ -42,6 +43,7 @@ REFUSED_STATUS = {"unknown": 404, "revoked": 403, "used": 409, "not_open": 403, 
 def create_app(db_path: str | Path, *, clock: Clock = time.time) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY, middlewares=[_errors])
     app[STORE] = MeetingStore(db_path, actor="voter", clock=clock)
+    app[DRAFTS] = Drafts()
     app[TEMPLATES] = jinja2.Environment(
         loader=jinja2.PackageLoader("core.web", "templates"),
         autoescape=jinja2.select_autoescape(["html"]),
@@ -168,6 +170,11 @@ async def ballot_page(request: web.Request) -> web.Response:
             # Back or reload after submitting: the voter is done, not refused.
             return render(request, "done.html", already=True)
         return _refused(request, refused)
+    draft = request.app[DRAFTS].get(info.id)
+    if draft is not None:
+        # Back from a refused post: the voter's choices and what is wrong with them.
+        problems = ballot_problems(store.meeting, draft.grades, on_screen=True)
+        return _form(request, info.category, draft, problems, status=422 if problems else 200)
     entry = ballot_grades(store, info.ballot_id) if info.ballot_id else BallotEntry({})
     return _form(request, info.category, entry)
 
@@ -187,11 +194,13 @@ async def ballot_submit(request: web.Request) -> web.Response:
         return message(request, t("web.bad_request"), 400, back=request.path)
     problems = ballot_problems(store.meeting, entry.grades, on_screen=True)
     if problems:
-        return _form(request, info.category, entry, problems, status=422)
+        request.app[DRAFTS].keep(info.id, entry)
+        raise web.HTTPSeeOther(request.path_qs)  # never a page that Back would re-post
     try:
         store_ballot(store, credential, entry)
     except BallotRefused as refused:
         return _refused(request, refused)
+    request.app[DRAFTS].drop(info.id)
     raise web.HTTPSeeOther(f"{request.path}/done")
 
 
