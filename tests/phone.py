@@ -37,9 +37,9 @@ PHONES = {"360x640": (360, 640), "375x667": (375, 667)}
 def serving(db: Path) -> Iterator[str]:
     """`sanshu serve` on a free loopback port; yields its base URL."""
     port = free_port()
+    command = ["serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "tui", "serve", "--db", str(db)]
-        + ["--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "tui", *command],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -70,10 +70,11 @@ def test_the_demo_ballot_is_compact_and_every_row_fits_one_line(browser, link, s
     assert page.evaluate("document.documentElement.scrollHeight") <= MAX_FORM_HEIGHT
     rows = page.evaluate(
         """() => [...document.querySelectorAll('.row')].map(row => {
-            const boxes = [...row.querySelectorAll('.choice span')].map(s => s.getBoundingClientRect());
+            const spans = [...row.querySelectorAll('.choice span')];
+            const boxes = spans.map(s => s.getBoundingClientRect());
             return {tops: boxes.map(b => Math.round(b.top)), widths: boxes.map(b => b.width),
-                    heights: boxes.map(b => b.height), texts: [...row.querySelectorAll('.choice span')]
-                      .map(s => s.scrollWidth <= s.clientWidth)};
+                    heights: boxes.map(b => b.height),
+                    texts: spans.map(s => s.scrollWidth <= s.clientWidth)};
         })"""
     )
     assert len(rows) == 63
