@@ -130,9 +130,17 @@ async def read_form(request: web.Request):
 
 async def code_submit(request: web.Request) -> web.Response:
     data = await read_form(request)
-    code = normalise(str(data.get("code", "")))
+    typed = str(data.get("code", ""))[:40]
+    code = normalise(typed)
     if not code or len(code) > 32 or not code.isalnum():
-        return render(request, "code.html", status=400, message=t("web.refused.unknown"))
+        return render(
+            request, "code.html", status=400, message=t("web.refused.unknown"), typed=typed
+        )
+    if find_token(request.app[STORE], code) is None:
+        # A mistyped code: the box again, with what was typed, to correct it.
+        return render(
+            request, "code.html", status=404, message=t("web.refused.unknown"), typed=typed
+        )
     raise web.HTTPSeeOther(f"/v/{quote(code)}")
 
 
