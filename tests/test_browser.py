@@ -11,7 +11,9 @@ import pytest
 
 from core.ballots import form_items, issue_tokens
 from core.slips import ballot_url
+from core.store import MeetingStore
 from core.web.form import field_names
+from tests.conftest import DEMO_TEXT
 from tests.phone import launch, phone, serving
 
 # CI installs Debian's chromium and must run this; elsewhere a missing browser skips.
@@ -43,6 +45,20 @@ def server(demo_db):
 def link(server, store):
     store.set_poll("open")
     return ballot_url(server, issue_tokens(store, CATEGORY, 1)[0].token)
+
+
+@pytest.fixture
+def quota_store(tmp_path, clock):
+    """The demo meeting with a top-grade quota: at most 7 「好」 per criterion."""
+    path = tmp_path / "quota.db"
+    text = DEMO_TEXT.replace(
+        "all_same_invalid = true", 'all_same_invalid = true\ntop_grade_quota = "1/3"'
+    )
+    MeetingStore.create(path, text, "quota.toml", clock=clock).close()
+    store = MeetingStore(path, clock=clock)
+    store.set_poll("open")
+    yield store
+    store.close()
 
 
 def varied_grades(store) -> dict:
@@ -150,29 +166,37 @@ def test_without_javascript_an_all_same_ballot_marks_the_items_red(browser, link
     assert page.locator('input[value="一般"]:checked').count() == 63
 
 
-def test_with_javascript_the_bar_counts_and_a_reload_keeps_every_choice(browser, link, store):
-    page = phone(browser, "360x640")
-    page.goto(link)
-    bar = page.locator("#bar")
-    assert bar.is_visible() and "已选 0 / 63" in bar.inner_text()
-    grades = dict(list(varied_grades(store).items())[:41])
-    choose(page, store, grades)
-    tops = sum(1 for (_, column), g in grades.items() if g == "好" and column == "抓基层党建工作")
-    assert "已选 41 / 63" in bar.inner_text()
-    assert f"「好」 {tops}" in bar.inner_text()
-    page.locator("textarea[name=s2note]").evaluate("t => t.closest('details').open = true")
-    page.locator("textarea[name=s2note]").fill("建议加强学习")
-    page.reload()
-    assert "已选 41 / 63" in bar.inner_text()
-    names = field_names(store.meeting)
-    for item, grade in grades.items():
-        assert page.locator(f'input[name="{names[item]}"][value="{grade}"]').is_checked()
-    assert page.locator("textarea[name=s2note]").input_value() == "建议加强学习"
-    # "Next blank" takes the voter to the first item not yet chosen.
-    page.get_by_role("link", name="下一个未填").click()
-    blank = next(names[i] for i in form_items(store.meeting) if i not in grades)
-    box = page.locator(f"#{blank}").bounding_box()
-    assert 0 < box["y"] < 640
+def test_with_javascript_the_bar_counts_and_a_reload_keeps_every_choice(browser, quota_store):
+    store = quota_store
+    with serving(store.path) as base:
+        page = phone(browser, "360x640")
+        page.goto(ballot_url(base, issue_tokens(store, CATEGORY, 1)[0].token))
+        bar = page.locator("#bar")
+        assert bar.is_visible() and "已选 0 / 63 · 「好」 0 / 7" in bar.inner_text()
+        grades = dict(list(varied_grades(store).items())[:41])
+        choose(page, store, grades)
+        columns = store.meeting.criteria
+        tops = max(sum(1 for (_, c), g in grades.items() if g == "好" and c == k) for k in columns)
+        assert f"已选 41 / 63 · 「好」 {tops} / 7" in bar.inner_text()
+        assert "over" not in bar.get_attribute("class")
+        page.locator("textarea[name=s2note]").evaluate("t => t.closest('details').open = true")
+        page.locator("textarea[name=s2note]").fill("建议加强学习")
+        page.reload()
+        assert "已选 41 / 63" in bar.inner_text()
+        names = field_names(store.meeting)
+        for item, grade in grades.items():
+            assert page.locator(f'input[name="{names[item]}"][value="{grade}"]').is_checked()
+        assert page.locator("textarea[name=s2note]").input_value() == "建议加强学习"
+        # "Next blank" takes the voter to the first item not yet chosen.
+        page.get_by_role("link", name="下一个未填").click()
+        blank = next(names[i] for i in form_items(store.meeting) if i not in grades)
+        box = page.locator(f"#{blank}").bounding_box()
+        assert 0 < box["y"] < 640
+        # An eighth 「好」 for one criterion: the counter turns red before submitting.
+        first_column = [i for i in form_items(store.meeting) if i[1] == columns[0]]
+        choose(page, store, dict.fromkeys(first_column[:8], "好"))
+        more = 8 + sum(1 for i in first_column[8:] if grades.get(i) == "好")
+        assert f"「好」 {more} / 7" in bar.inner_text() and "over" in bar.get_attribute("class")
 
 
 def test_with_javascript_a_double_tap_sends_one_post(browser, link, store):
