@@ -201,3 +201,20 @@ async def test_a_mistyped_code_gets_the_box_again(client, store):
     assert 'name="code"' in html and f'value="{wrong}"' in html
     right = await client.post("/", data={"code": slip.code})
     assert right.status == 200 and "党员代表" in await right.text()
+
+
+async def test_a_numeric_ballot_is_a_box_per_criterion(tmp_path, clock):
+    path, store = meeting_db(tmp_path, clock, ('layout = "per_criterion"', 'layout = "numeric"'))
+    meeting = store.meeting
+    slip = issue_tokens(store, "党组成员", 1)[0]
+    assert "每项填写 0–100 分" in rules_lines(meeting)[0]
+    scores = {item: str(60 + n % 40) for n, item in enumerate(form_items(meeting))}
+    async with TestClient(TestServer(create_app(path, clock=clock))) as client:
+        html = await (await client.get(f"/v/{slip.token}")).text()
+        assert html.count('type="number"') == 63 and 'type="radio"' not in html
+        scores[("法工委", "抓基层党建工作")] = "101"
+        refused = await client.post(f"/v/{slip.token}", data=form_fields(meeting, scores))
+        assert refused.status == 422 and 'class="row error"' in await refused.text()
+        scores[("法工委", "抓基层党建工作")] = "99.5"
+        done = await client.post(f"/v/{slip.token}", data=form_fields(meeting, scores))
+        assert "提交成功" in await done.text()
