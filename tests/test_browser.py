@@ -105,8 +105,9 @@ def test_the_demo_ballot_is_compact_and_every_row_fits_one_line(browser, link, s
         assert all(row["texts"])  # 不了解 is neither wrapped nor clipped
 
 
-def test_the_subject_stays_on_screen_while_its_criteria_are_graded(browser, link):
-    page = phone(browser, "360x640")
+@pytest.mark.parametrize("size", ["360x640", "375x667"])
+def test_the_subject_stays_on_screen_while_its_criteria_are_graded(browser, link, size):
+    page = phone(browser, size)
     page.goto(link)
     # Scroll until card 5's first criterion has gone under the top edge.
     page.evaluate("scrollBy(0, document.getElementById('s5c2').getBoundingClientRect().top - 40)")
