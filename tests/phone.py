@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import subprocess
 import sys
@@ -62,16 +63,30 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
+def _phone_options(size: str, javascript: bool) -> dict:
+    width, height = PHONES[size]
+    return {
+        "viewport": {"width": width, "height": height},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+        "locale": "zh-CN",
+        "user_agent": WECHAT_UA,
+        "java_script_enabled": javascript,
+    }
+
+
 def phone(browser, size: str = "360x640", *, javascript: bool = True):
     """A new page in a fresh phone context (its own storage) of the given size."""
-    width, height = PHONES[size]
-    context = browser.new_context(
-        viewport={"width": width, "height": height},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        user_agent=WECHAT_UA,
-        java_script_enabled=javascript,
+    return browser.new_context(**_phone_options(size, javascript)).new_page()
+
+
+def phone_with_font(playwright, profile: Path, font_px: int, size: str = "360x640"):
+    """A phone whose owner set a bigger default font (the browser's own setting)."""
+    (profile / "Default").mkdir(parents=True, exist_ok=True)
+    prefs = {"webkit": {"webprefs": {"default_font_size": font_px}}}
+    (profile / "Default" / "Preferences").write_text(json.dumps(prefs))
+    context = playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, **_phone_options(size, True)
     )
     return context.new_page()

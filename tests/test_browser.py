@@ -14,7 +14,7 @@ from core.slips import ballot_url
 from core.store import MeetingStore
 from core.web.form import field_names
 from tests.conftest import DEMO_TEXT
-from tests.phone import launch, phone, serving
+from tests.phone import launch, phone, phone_with_font, serving
 
 # CI installs Debian's chromium and must run this; elsewhere a missing browser skips.
 pytestmark = pytest.mark.skipif(
@@ -26,13 +26,18 @@ CATEGORY = "支部书记和支委委员"
 
 
 @pytest.fixture(scope="module")
-def browser():
+def playwright():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = launch(p)
-        yield browser
-        browser.close()
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    browser = launch(playwright)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
@@ -242,3 +247,16 @@ def test_large_text_is_a_link_that_works_without_javascript(browser, link):
     page.get_by_role("link", name="标准字号").click()
     page.wait_for_load_state()
     assert page.evaluate("document.documentElement.className") == ""
+
+
+def test_the_phones_own_font_size_is_honoured(playwright, link, tmp_path):
+    page = phone_with_font(playwright, tmp_path / "profile", 22)
+    page.goto(link)
+    body = float(page.evaluate("getComputedStyle(document.body).fontSize")[:-2])
+    assert body > 22  # 17 px on a phone with the default 16 px
+    clipped = page.evaluate(
+        """[...document.querySelectorAll('.choice span, .label, .head .pos')]
+             .filter(e => e.scrollWidth > e.clientWidth).length"""
+    )
+    assert clipped == 0  # bigger text, nothing cut off or overlapping
+    page.context.close()
