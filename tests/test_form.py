@@ -218,3 +218,11 @@ async def test_a_numeric_ballot_is_a_box_per_criterion(tmp_path, clock):
         scores[("法工委", "抓基层党建工作")] = "99.5"
         done = await client.post(f"/v/{slip.token}", data=form_fields(meeting, scores))
         assert "提交成功" in await done.text()
+
+
+async def test_the_blank_form_is_the_same_page_for_every_voter_of_a_category(client, store):
+    """Nothing in it names the slip, so the service may render it once per category."""
+    first, second = issue_tokens(store, "党员代表", 2)
+    pages = [await (await client.get(f"/v/{s.token}")).text() for s in (first, second)]
+    assert pages[0] == pages[1]
+    assert first.token not in pages[0]

@@ -161,8 +161,6 @@ def _form(
         "ballot.html",
         status=status,
         category=category,
-        action=request.path_qs if large else request.path,
-        path=request.path,
         large=large,
         comment_limit=COMMENT_LIMIT,
         form=ballot_form(request.app[STORE].meeting, entry, problems),
