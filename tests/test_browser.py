@@ -216,6 +216,8 @@ def test_with_javascript_a_double_tap_sends_one_post(browser, link, store):
     page.goto(link)
     choose(page, store, varied_grades(store))
     assert "已选 63 / 63" in page.locator("#bar").inner_text()
+    page.get_by_role("link", name="全部选好，去提交").click()
+    assert page.get_by_role("button", name="提交测评票").is_visible()
     with page.expect_navigation():
         # Two taps within one frame, as an impatient finger on slow Wi-Fi does.
         label = page.evaluate(
