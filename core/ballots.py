@@ -95,6 +95,12 @@ def choice_labels(meeting: Meeting) -> list[str]:
     return [*labels, meeting.abstain] if meeting.abstain else labels
 
 
+def top_grade_limit(meeting: Meeting) -> int | None:
+    """The most subjects one ballot may give the top grade per column; None: no quota."""
+    quota = meeting.rules.validity.top_grade_quota
+    return None if quota is None else math.floor(quota * len(meeting.subjects))
+
+
 @dataclass(frozen=True)
 class BallotProblem:
     kind: str  # incomplete | quota | all_same | bad_value
@@ -138,10 +144,9 @@ def ballot_problems(
     if bad:
         problems.append(BallotProblem("bad_value", t("ballot.bad_grade"), bad))
 
-    quota = rules.validity.top_grade_quota
-    if quota is not None:
+    limit = top_grade_limit(meeting)
+    if limit is not None:
         top = meeting.grades[0].label
-        limit = math.floor(quota * len(meeting.subjects))
         for column in form_columns(meeting):
             tops = tuple(i for i in items if i[1] == column and grades.get(i) == top)
             if len(tops) > limit:

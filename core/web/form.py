@@ -11,7 +11,6 @@ the problems the server found; the template only lays it out.
 
 from __future__ import annotations
 
-import math
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,6 +22,7 @@ from core.ballots import (
     Item,
     choice_labels,
     form_columns,
+    top_grade_limit,
 )
 from core.i18n import t
 from core.model import Meeting, Subject
@@ -172,16 +172,10 @@ class BallotForm:
     compact: bool  # choices fit on the criterion's line
     rules: tuple[str, ...]  # the meeting's rules, in two short lines
     problems: tuple[ProblemView, ...]
-    item_count: int
 
     @property
     def total(self) -> int:
         return len(self.cards)
-
-
-def top_grade_limit(meeting: Meeting) -> int | None:
-    quota = meeting.rules.validity.top_grade_quota
-    return None if quota is None else math.floor(quota * len(meeting.subjects))
 
 
 def rules_lines(meeting: Meeting) -> tuple[str, ...]:
@@ -274,7 +268,6 @@ def ballot_form(
         and all(len(c) <= COMPACT_LABEL_CHARS for c in choices),
         rules=rules_lines(meeting),
         problems=tuple(_problem_view(meeting, names, p, marked_by_kind) for p in problems),
-        item_count=len(names),
     )
 
 
