@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import io
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from rich.console import Console
 from textual.widgets import DataTable, Static
 
-from core.ballot_import import header
 from core.ballots import BallotEntry, form_items, issue_tokens, store_ballot
-from core.results import load_ballots, load_tally
+from core.results import load_tally
 from tui.cli import run
 from tui.host import HostApp
 
@@ -40,46 +39,6 @@ def test_csv_has_a_bom_and_shares_apart_from_scores(demo_db, store, tmp_path):
     assert first["综合得分"] == "91.37"
 
 
-def test_ballots_template_then_import(demo_db, store, tmp_path):
-    template = tmp_path / "template.xlsx"
-    assert run(["ballots", "template", "--db", str(demo_db), "--out", str(template)]) == 0
-    book = load_workbook(template)
-    sheet = book.active
-    heads = [c.value for c in sheet[1]]
-    assert heads == header(store) and heads[1] == f"法工委/{C1}"
-    for row in range(2, 5):
-        sheet.cell(row=row, column=1, value="党员代表")
-        for column in range(2, len(heads) + 1):
-            sheet.cell(row=row, column=column, value=["好", "较好", "一般"][(row + column) % 3])
-    sheet.cell(row=4, column=2, value=None)  # blank abstains
-    book.save(template)
-    assert run(["ballots", "import", "--db", str(demo_db), str(template)]) == 0
-    tally = load_tally(store)
-    assert tally.ballots.returned == 3 and tally.ballots.valid == 3
-    assert {b.source for b in load_ballots(store)} == {"import"}
-
-
-def test_a_dirty_file_imports_nothing_and_lists_every_problem(demo_db, store, tmp_path, capsys):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["类别", f"法工委/{C1}", "不存在的处/抓基层党建工作", f"人事室/{C1}"])
-    sheet.append(["党员代表", "好", "好", "优秀"])
-    sheet.append(["路人甲", "好", "", "好"])
-    path = tmp_path / "dirty.xlsx"
-    book.save(path)
-    assert run(["ballots", "import", "--db", str(demo_db), str(path)]) == 1
-    err = capsys.readouterr().err
-    assert "共 3 处问题，未导入任何测评票" in err
-    assert "第 1 行第 C 列：未知的表头 “不存在的处/抓基层党建工作”" in err
-    assert "第 2 行第 D 列" in err and "“优秀”" in err
-    assert "第 3 行 “类别” 列：未知的测评人类别 “路人甲”" in err
-    assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 0
-    # And the same check reads CSV files (UTF-8 with or without BOM).
-    csv_path = tmp_path / "dirty.csv"
-    csv_path.write_text("\ufeff类别,法工委/抓基层党建工作\n路人甲,好\n", encoding="utf-8")
-    assert run(["ballots", "import", "--db", str(demo_db), str(csv_path)]) == 1
-
-
 def test_daily_import_and_override(demo_db, store, tmp_path, capsys):
     book = Workbook()
     book.active.append(["述职对象", "日常考核得分"])
@@ -90,7 +49,7 @@ def test_daily_import_and_override(demo_db, store, tmp_path, capsys):
     book.save(path)
     assert run(["daily", "import", "--db", str(demo_db), str(path)]) == 1
     err = capsys.readouterr().err
-    assert "第 3 行：没有名为 “不存在的处” 的述职对象" in err and "第 4 行" in err
+    assert "第 3 行 A 列：没有名为 “不存在的处” 的述职对象" in err and "第 4 行 B 列" in err
     book.active.delete_rows(3, 2)
     book.save(path)
     assert run(["daily", "import", "--db", str(demo_db), str(path)]) == 0
