@@ -10,6 +10,7 @@ and whether the results are provisional (scoring still open).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -106,7 +107,7 @@ def detail_rows(tally: Tally, valid: list[Ballot]) -> list[DetailRow]:
                         category=category,
                         ballots=len(own),
                         scored=scored,
-                        mean=_label_mean(meeting, labels),
+                        mean=_label_mean(meeting, Counter(labels)),  # label → count
                         weight=weights.get(category, Fraction(0)),
                     )
                 )
