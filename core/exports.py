@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import unicodedata
+import weakref
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -211,10 +212,17 @@ def _table(
     sheet.print_title_rows = f"{top}:{top}"
     for column, text in enumerate(header, 1):
         shown = [_shown_width(row[column - 1]) for row in rows]
-        longest = max([text_width(text), *shown])
-        dimension = sheet.column_dimensions[get_column_letter(column)]
+        # The header wraps onto two lines: half its width is enough, rounded up.
+        longest = max([-(-text_width(text) // 2) + 1, *shown])
+        letter = get_column_letter(column)
         # Several tables may share a column: it fits the widest.
-        dimension.width = max(dimension.width or 0, min(longest + 3, max_width))
+        fitted = _fitted_widths.setdefault(sheet, {})
+        fitted[letter] = max(fitted.get(letter, 0), min(longest + 2, max_width))
+        sheet.column_dimensions[letter].width = fitted[letter]
+
+
+# Widths this module gave each sheet's columns (openpyxl reports 13 for a column never set).
+_fitted_widths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _shown_width(value: object) -> int:
@@ -260,8 +268,19 @@ def _summary_sheet(sheet: Worksheet, results: OfficeResults) -> None:
     rows = [summary_row(tally, s) for s in tally.subjects]
     reason_column = header.index(t("col.override")) + 1
     flags_column = header.index(t("col.flags")) + 1
-    _table(sheet, top, header, rows, max_width=30, wrap_columns={reason_column, flags_column})
+    _table(sheet, top, header, rows, max_width=22, wrap_columns={reason_column, flags_column})
     sheet.row_dimensions[top].height = 30
+    centred = {
+        1,
+        3,
+        header.index(t("col.computed_grade")) + 1,
+        header.index(t("col.final_grade")) + 1,
+    }
+    for r in range(top + 1, top + 1 + len(rows)):
+        for column in centred:
+            sheet.cell(row=r, column=column).alignment = Alignment(
+                horizontal="center", vertical="center"
+            )
     sheet.freeze_panes = sheet.cell(row=top + 1, column=3)
     _lines(sheet, top + len(rows) + 2, len(header), [(made_by_line(results), Font(name=FONT))])
 
