@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import render_office  # noqa: E402
+import render_office
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("soffice") and shutil.which("pdftoppm")), reason="LibreOffice not installed"
