@@ -129,12 +129,19 @@ def comments(store: MeetingStore) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {s.name: [] for s in store.meeting.subjects}
     for subject_id, text in store.db.execute(
         "SELECT c.subject_id, c.text FROM comments c JOIN ballots b ON b.id = c.ballot_id "
-        "WHERE b.confirmed_at IS NOT NULL"
+        f"WHERE {_counted(store)}"
     ):
         if text and text.strip():
             out[names[subject_id]].append(text.strip())
     ordered = [s.name for s in (*store.meeting.onsite, *store.meeting.written)]
     return {name: sorted(out[name]) for name in ordered}
+
+
+def _counted(store: MeetingStore) -> str:
+    """SQL for "this ballot counts" (an unconfirmed paper ballot does not yet), under the
+    schema before and after the secret-ballot migration (a flag instead of a time)."""
+    columns = {row[1] for row in store.db.execute("PRAGMA table_info(ballots)")}
+    return "b.counted = 1" if "counted" in columns else "b.confirmed_at IS NOT NULL"
 
 
 def warnings(tally: Tally, per_category: dict[str, tuple[int, int]]) -> list[str]:

@@ -22,10 +22,12 @@ def voted_db(demo_db, clock):
     a few comments."""
     with MeetingStore(demo_db, clock=clock) as store:
         fill_demo_ballots(store)
+        first, second = (r[0] for r in store.db.execute("SELECT id FROM ballots LIMIT 2"))
+        subject = store.ids("subjects")["法工委"]
         store.db.execute(
-            "INSERT INTO comments (ballot_id, subject_id, text) VALUES (3, ?, '建议加强学习'), "
-            "(9, ?, '台账要细化')",
-            [store.ids("subjects")["法工委"], store.ids("subjects")["法工委"]],
+            "INSERT INTO comments (ballot_id, subject_id, text) VALUES (?, ?, '建议加强学习'), "
+            "(?, ?, '台账要细化')",
+            [first, subject, second, subject],
         )
         store.db.conn.commit()
     return demo_db
