@@ -151,6 +151,11 @@ def recorder_name(store: MeetingStore) -> str:
         value = store.meta(key)
         if value and value.strip():
             return value.strip()
+    for event in reversed(store.events("clerk")):  # e.g. the clerk console saying who it is
+        for key in ("name", "clerk"):
+            value = event.payload.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
     return ""
 
 

@@ -202,7 +202,10 @@ def ballots_caption(tally: Tally) -> list[str]:
 def turnout_line(results: OfficeResults) -> str:
     returned = sum(r for r, _ in results.turnout.values())
     expected = sum(e for _, e in results.turnout.values())
-    parts = "；".join(f"{name} {r}/{e}" for name, (r, e) in results.turnout.items())
+    parts = "；".join(
+        f"{name} {r}/{e}" + (f"（{r / e:.0%}）" if e else "")
+        for name, (r, e) in results.turnout.items()
+    )
     share = f"{returned / expected:.1%}" if expected else "—"
     return t("tally.turnout", returned=returned, expected=expected, share=share, parts=parts)
 
