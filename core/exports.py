@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from core.ballots import choice_labels
+from core.ballots import OVERALL, choice_labels, form_columns
 from core.i18n import t
 from core.officedata import (
     OfficeResults,
@@ -71,10 +71,13 @@ def summary_row(tally: Tally, subject: SubjectResult) -> list[object]:
     for label in choice_labels(tally.meeting):
         count = subject.counts.get(label, 0)
         row += [count, _share(count, answers)]
+    daily: object = _num(subject.daily_score, digits)
+    if daily is None and "daily" in tally.meeting.rules.combination:
+        daily = t("missing")  # the final score is then the vote score alone: say so
     return [
         *row,
         _num(subject.meeting_score, digits),
-        _num(subject.daily_score, digits),
+        daily,
         _num(subject.final_score, digits),
         subject.computed_grade,
         subject.final_grade,
@@ -317,6 +320,11 @@ def _detail_sheet(sheet: Worksheet, results: OfficeResults) -> None:
         )
     if not meeting.rules.average_within_category:
         notes.append((t("detail.pooled"), WARN_FONT))
+    if OVERALL in form_columns(meeting):
+        notes.append((t("detail.overall", overall=OVERALL), Font(name=FONT, size=11)))
+    combination = combination_text(meeting)
+    if combination:
+        notes.append((combination, Font(name=FONT, size=11)))
     top = _lines(sheet, 1, len(header), notes) + 1
     by_subject: dict[str, dict[str, list]] = {}
     for row in results.details:
@@ -324,13 +332,17 @@ def _detail_sheet(sheet: Worksheet, results: OfficeResults) -> None:
     rows: list[list[object]] = []
     formulas: list[tuple[int, int, str]] = []  # (row, column, formula)
     r = top + 1
+    pooled = not meeting.rules.average_within_category
     for subject in tally.subjects:
         subject_first = r
         criterion_rows = []
+        overall_row = None
         for criterion, detail in by_subject.get(subject.name, {}).items():
             first, last = r, r + len(detail) - 1
             criterion_rows.append(first)
-            weights, means = f"G{first}:G{last}", f"F{first}:F{last}"
+            # Within categories: weights; pooled: every scored answer counts once.
+            weights = f"G{first}:G{last}" if pooled is False else f"E{first}:E{last}"
+            means = f"F{first}:F{last}"
             formulas.append(
                 (
                     first,
@@ -338,6 +350,8 @@ def _detail_sheet(sheet: Worksheet, results: OfficeResults) -> None:
                     f'=IFERROR(SUMPRODUCT({weights},{means})/SUMIFS({weights},{means},"<>"),"")',
                 )
             )
+            if criterion == OVERALL:
+                overall_row = first
             for index, d in enumerate(detail):
                 tally_score = subject.criteria[criterion].score if index == 0 else None
                 rows.append(
@@ -357,7 +371,8 @@ def _detail_sheet(sheet: Worksheet, results: OfficeResults) -> None:
                 )
                 r += 1
         cells = ",".join(f"H{row}" for row in criterion_rows)
-        formulas.append((subject_first, 10, f'=IFERROR(AVERAGE({cells}),"")'))
+        meeting_formula = f"=H{overall_row}" if overall_row else f'=IFERROR(AVERAGE({cells}),"")'
+        formulas.append((subject_first, 10, meeting_formula))
     _table(sheet, top, header, [[_plain(v) for v in row] for row in rows], max_width=24)
     for index, row in enumerate(rows, top + 1):
         for column, value in ((6, row[5]), (7, row[6])):
@@ -369,6 +384,21 @@ def _detail_sheet(sheet: Worksheet, results: OfficeResults) -> None:
     for column in (8, 10):
         sheet.column_dimensions[get_column_letter(column)].width = 14
     sheet.freeze_panes = sheet.cell(row=top + 1, column=4)
+
+
+def combination_text(meeting) -> str:
+    """How the final score is made, e.g. 综合得分 = 测评得分 × 40% + 日常考核 × 60%."""
+    rules = meeting.rules
+    if rules.combination_method == "committee":
+        return t("detail.committee")
+    names = {"meeting": t("col.meeting_score"), "daily": t("col.daily_score")}
+    parts = [
+        f"{names.get(name, name)} × {float(weight):.0%}"
+        for name, weight in rules.combination.items()
+    ]
+    if len(parts) < 2:
+        return ""
+    return t("detail.combination", final=t("col.final_score"), parts=" + ".join(parts))
 
 
 class _Exact:
