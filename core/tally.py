@@ -375,7 +375,11 @@ def tally_from_counts(
     `compute_tally` counts them from the ballots, `core.tally_counts` keeps them stored."""
     daily = daily or {}
     overrides = overrides or {}
-    voided = meeting.rules.validity.over_return_voids and ballots.returned > ballots.issued
+    # Like with like: printed slips against phone ballots; paper and imported ballots
+    # arrive without a slip and are counted on their own lines.
+    voided = meeting.rules.validity.over_return_voids and (
+        ballots.returned > ballots.issued + ballots.paper + ballots.imported
+    )
     nothing = SubjectCounts({}, {})
     results = [
         _subject(

@@ -83,9 +83,9 @@ class CountDelta:
     def add_stored(self, db: Any, ballot_id: int, sign: int = 1) -> None:
         """Count (or take out) a ballot as the database holds it, if it is confirmed."""
         row = db.execute(
-            "SELECT category, source, confirmed_at FROM ballots WHERE id = ?", [ballot_id]
+            "SELECT category, source, counted FROM ballots WHERE id = ?", [ballot_id]
         ).fetchone()
-        if row is None or row[2] is None:
+        if row is None or not row[2]:
             return
         subjects = {i: name for name, i in self.subject_ids.items()}
         criteria = {i: name for name, i in self.criterion_ids.items()}
@@ -196,11 +196,11 @@ def recount(db: Any, meeting: Meeting) -> None:
     grades: dict[int, dict[Item, str | None]] = defaultdict(dict)
     for ballot_id, subject_id, criterion_id, grade in db.execute(
         "SELECT s.ballot_id, s.subject_id, s.criterion_id, s.grade FROM scores s "
-        "JOIN ballots b ON b.id = s.ballot_id WHERE b.confirmed_at IS NOT NULL"
+        "JOIN ballots b ON b.id = s.ballot_id WHERE b.counted = 1"
     ):
         grades[ballot_id][(subjects.get(subject_id), criteria.get(criterion_id))] = grade
     for ballot_id, category, source in db.execute(
-        "SELECT id, category, source FROM ballots WHERE confirmed_at IS NOT NULL"
+        "SELECT id, category, source FROM ballots WHERE counted = 1"
     ).fetchall():
         delta.add(category, source, grades.get(ballot_id, {}))
     conn = db.conn if hasattr(db, "conn") else db

@@ -140,7 +140,7 @@ def store_token_code(store: MeetingStore, slip) -> str:
 
 
 def test_a_database_from_before_the_counts_tallies_as_it_did(tmp_path):
-    """Migration 5 counts the ballots already stored."""
+    """Migration 6 counts the ballots already stored."""
     db = tmp_path / "old.db"
     store = MeetingStore.create(db, DEMO_TEXT, "demo.toml")
     store.set_poll("open")
@@ -149,10 +149,10 @@ def test_a_database_from_before_the_counts_tallies_as_it_did(tmp_path):
         store_ballot(store, slip.token, BallotEntry(choices_for(store, rng, "random")))
     expected = load_tally_reference(store)
     store.close()
-    conn = sqlite3.connect(db)  # as schema 4 left it: no count tables
+    conn = sqlite3.connect(db)  # as schema 5 left it: no count tables
     for table in ("tally_counts", "tally_graded", "tally_ballots"):
         conn.execute(f"DROP TABLE {table}")
-    conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
     with MeetingStore(db) as reopened:
