@@ -11,7 +11,15 @@ from typing import Any
 from core.ballots import Item, criterion_names_of
 from core.i18n import t
 from core.store import MeetingStore, StoreError
-from core.tally import Ballot, Override, Tally, compute_tally, report, tally_from_counts
+from core.tally import (
+    Ballot,
+    Override,
+    SubjectCounts,
+    Tally,
+    compute_tally,
+    report,
+    tally_from_counts,
+)
 from core.tally_counts import read_counts
 
 
@@ -60,11 +68,18 @@ def overrides(store: MeetingStore) -> dict[str, Override]:
 def load_tally(store: MeetingStore) -> Tally:
     """The tally from the stored counts (core/tally_counts.py): a few thousand rows read
     in one consistent snapshot, however many ballots there are."""
+    return load_tally_and_counts(store)[0]
+
+
+def load_tally_and_counts(store: MeetingStore) -> tuple[Tally, dict[str, SubjectCounts]]:
+    """The tally and the counts it was made from (subject → choices per column and
+    category of the valid ballots), for papers that show the figures behind a score."""
     with _snapshot(store):
         ballots, counted = read_counts(store.db, issued_tokens(store))
         daily = imported_components(store)
         decided = overrides(store)
-    return tally_from_counts(store.meeting, ballots, counted, daily=daily, overrides=decided)
+    tally = tally_from_counts(store.meeting, ballots, counted, daily=daily, overrides=decided)
+    return tally, counted
 
 
 def load_tally_reference(store: MeetingStore) -> Tally:
