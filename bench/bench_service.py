@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import aiohttp
@@ -76,33 +77,36 @@ def meeting(tmp: Path, name: str, voters: int) -> tuple[Path, list[str], Meeting
     return db, tokens, store
 
 
-async def phones(base: str, tokens: list[str], bodies: list[dict], concurrency: int) -> int:
-    """Every voter: GET form, POST, GET thank-you. Returns the number of errors."""
+async def phones(base: str, tokens: list[str], bodies: list[dict], concurrency: int) -> Counter:
+    """Every voter: GET form, POST, GET thank-you. Returns what went wrong, by kind."""
     queue = list(zip(tokens, bodies, strict=True))
-    errors = 0
+    errors: Counter[str] = Counter()
     connector = aiohttp.TCPConnector(limit=concurrency)
     timeout = aiohttp.ClientTimeout(total=120)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
 
         async def phone() -> None:
-            nonlocal errors
             while queue:
                 token, body = queue.pop()
                 url = f"{base}/v/{token}"
                 try:
                     async with session.get(url) as r:
                         await r.read()
-                        ok = r.status == 200
+                        if r.status != 200:
+                            errors[f"GET form {r.status}"] += 1
+                            continue
                     async with session.post(url, data=body, allow_redirects=False) as r:
                         await r.read()
-                        ok = ok and r.status == 303
+                        if r.status != 303:
+                            errors[f"POST {r.status}"] += 1
+                            continue
                         done = r.headers.get("Location", "")
                     async with session.get(base + done) as r:
                         await r.read()
-                        ok = ok and r.status == 200
-                except aiohttp.ClientError:
-                    ok = False
-                errors += not ok
+                        if r.status != 200:
+                            errors[f"GET thank-you {r.status}"] += 1
+                except (TimeoutError, aiohttp.ClientError) as exc:
+                    errors[type(exc).__name__] += 1
 
         await asyncio.gather(*(phone() for _ in range(concurrency)))
     return errors
@@ -124,7 +128,13 @@ def run_one(argv: list[str], base: str, up: str, tokens, bodies, concurrency) ->
         server.wait(10)
     client = (own1.ru_utime - own0.ru_utime) + (own1.ru_stime - own0.ru_stime)
     n = len(tokens)
-    return {"rate": n / wall, "cpu_ms": cpu / n * 1000, "client": client / wall, "errors": errors}
+    return {
+        "rate": n / wall,
+        "cpu_ms": cpu / n * 1000,
+        "client": client / wall,
+        "errors": sum(errors.values()),
+        "kinds": dict(errors),
+    }
 
 
 def main() -> None:
@@ -164,7 +174,8 @@ def main() -> None:
                 rows[name] = row
                 print(
                     f"{concurrency:6d} {name:>8} {row['rate']:10.0f} {row['cpu_ms']:14.2f} "
-                    f"{row['client']:13.0%} {row['errors']:7d} {row['counted']:8d}",
+                    f"{row['client']:13.0%} {row['errors']:7d} {row['counted']:8d}  "
+                    + (str(row["kinds"]) if row["kinds"] else ""),
                     flush=True,
                 )
             f, s = rows["floor"], rows["sanshu"]
