@@ -30,6 +30,7 @@ from core.ballots import (
     ballot_problems,
     check_token,
     choice_labels,
+    digest,
     find_token,
     form_columns,
     normalise,
@@ -39,7 +40,7 @@ from core.ballots import (
 from core.i18n import language, t
 from core.model import Meeting
 from core.store import Clock, MeetingStore, StoreError
-from core.web.limits import FailureLimit
+from core.web.limits import FailureLimit, ReceiptHandoff
 from core.web.worker import Database, ServiceBusy
 
 MAX_BODY = 64 * 1024  # a full ballot with comments is a few KiB
@@ -69,6 +70,7 @@ class Service:
     database: Database
     templates: jinja2.Environment
     failures: FailureLimit = field(default_factory=FailureLimit)
+    handoff: ReceiptHandoff = field(default_factory=ReceiptHandoff)
     forms: dict[tuple[str, str], tuple[bytes, bytes]] = field(default_factory=dict)
 
 
@@ -209,10 +211,19 @@ async def code_submit(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/v/{quote(code)}")
 
 
+def _already_in(request: web.Request) -> web.Response:
+    """The ballot of this slip is stored: its receipt if it has not been shown yet,
+    else a kind word. Almost always the same voter (a double tap, a dropped connection)."""
+    key = digest(request.match_info["credential"])
+    receipt = request.app[SERVICE].handoff.take(key)
+    if receipt is not None:
+        return render(request, "done.html", receipt=receipt, revised=False)
+    return render(request, "submitted.html")
+
+
 def _refused(request: web.Request, refused: BallotRefused) -> web.Response:
     if refused.kind == "used":
-        # Almost always the same voter retrying (a double tap, a dropped connection).
-        return render(request, "submitted.html")
+        return _already_in(request)
     if refused.kind == "unknown":
         request.app[SERVICE].failures.failed(_address(request))
     return message(request, t(f"web.refused.{refused.kind}"), REFUSED_STATUS[refused.kind])
@@ -338,8 +349,10 @@ async def ballot_submit(request: web.Request) -> web.Response:
     if service.meeting.poll.allow_revision:
         # Posts apply in order; the page after the redirect reads the state that stands.
         raise web.HTTPSeeOther(f"{request.path}/done" + ("?revised=1" if stored.revised else ""))
-    # The receipt is shown this once: nothing stored leads from the token to it again.
-    return render(request, "done.html", receipt=stored.receipt, revised=False)
+    # Nothing stored leads from the token to the receipt: it goes to the next page in
+    # memory, shown once.
+    service.handoff.keep(digest(credential), stored.receipt)
+    raise web.HTTPSeeOther(f"{request.path}/done")
 
 
 def _link_of(store: MeetingStore, credential: str):
@@ -353,12 +366,10 @@ async def done_page(request: web.Request) -> web.Response:
     if info is None:
         request.app[SERVICE].failures.failed(_address(request))
         return message(request, t("web.refused.unknown"), 404)
-    if info.receipt is None:  # voted, and nothing leads back to the ballot
-        return (
-            render(request, "submitted.html")
-            if info.used
-            else message(request, t("web.refused.unknown"), 404)
-        )
+    if info.receipt is None:  # no revising: nothing stored leads back to the ballot
+        if info.used:
+            return _already_in(request)
+        return message(request, t("web.refused.unknown"), 404)
     revised = request.query.get("revised") == "1"
     return render(request, "done.html", receipt=info.receipt, revised=revised)
 
