@@ -12,7 +12,9 @@ import asyncio
 import gzip
 import logging
 import os
+import re
 import socket
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -374,6 +376,25 @@ async def done_page(request: web.Request) -> web.Response:
     return render(request, "done.html", receipt=info.receipt, revised=revised)
 
 
+# A ballot path in any log line: a token or a code, whatever logged it (aiohttp
+# quotes a malformed request line verbatim in its own error messages).
+_BALLOT_PATH = re.compile(r"/v/[^\s'\"/?]+")
+
+
+class ScrubbingFormatter(logging.Formatter):
+    """Log lines, tracebacks included, with every ballot path cut to `/v/…`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return _BALLOT_PATH.sub("/v/…", super().format(record))
+
+
+def service_log_handler(stream=None) -> logging.Handler:
+    """The service's log: stderr (the console's `.serve.log` file), never a token."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    return handler
+
+
 def check_port_free(host: str, port: int) -> None:
     """Say so before starting, instead of failing inside aiohttp's startup."""
     with socket.socket() as probe:
@@ -386,6 +407,9 @@ def check_port_free(host: str, port: int) -> None:
 
 def run(db_path: str | Path, hosts: list[str], port: int, *, print_fn=print) -> None:
     """Serve until interrupted (the `sanshu serve` command)."""
+    root = logging.getLogger()
+    root.addHandler(service_log_handler())
+    root.setLevel(logging.INFO)
     app = create_app(db_path)
     with MeetingStore(db_path, actor="organiser") as store:
         store.set_meta("serve_port", str(port))
