@@ -192,7 +192,8 @@ async def test_no_join_links_a_ballot_to_its_slip(leaked):
         assert kind == "ballot.submitted"
         assert set(eval_json(payload)) == {"category", "source"}
 
-    # 5. The log: no token, code, hash or ballot id.
+    # 5. The log: no token, code, hash or ballot id (nor a traceback for a bad request).
+    assert "refused a malformed request" in log and "Traceback" not in log
     assert "ZZZZZ" not in log
     for token, _, _ in slips[:50]:
         code_hash = db.execute("SELECT code_hash FROM tokens WHERE hash = ?", [digest(token)])

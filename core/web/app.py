@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import jinja2
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from core.ballots import (
     BallotEntry,
@@ -409,10 +410,24 @@ class ScrubbingFormatter(logging.Formatter):
         return _BALLOT_PATH.sub("/v/…", super().format(record))
 
 
+class ClientErrorsInOneLine(logging.Filter):
+    """A malformed request is the client's fault, not a crash: one line naming the
+    kind of problem, no traceback (aiohttp logs these with one)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            record.msg, record.args = "refused a malformed request (%s)", (type(error).__name__,)
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
 def service_log_handler(stream=None) -> logging.Handler:
     """The service's log: stderr (the console's `.serve.log` file), never a token."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(ClientErrorsInOneLine())
     return handler
 
 
