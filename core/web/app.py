@@ -53,7 +53,9 @@ RECEIPT = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}")
 
 # How `sanshu serve` runs the server (tests use the same): no access log, since
 # every ballot URL carries its token.
-SERVER_OPTIONS: dict[str, Any] = {"access_log": None}
+# A connection that completes no request for 20 s (a half-sent header, an idle
+# keep-alive) is closed, so slow or stuck clients cannot pile up.
+SERVER_OPTIONS: dict[str, Any] = {"access_log": None, "keepalive_timeout": 20.0}
 
 REFUSED_STATUS = {"unknown": 404, "revoked": 403, "not_open": 403, "closed": 403}
 SECURITY_HEADERS = {
