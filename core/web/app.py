@@ -24,6 +24,7 @@ from urllib.parse import quote
 import jinja2
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.web_protocol import RequestPayloadError
 
 from core.ballots import (
     BallotEntry,
@@ -196,7 +197,13 @@ async def read_form(request: web.Request):
         return await asyncio.wait_for(request.post(), BODY_TIMEOUT_S)
     except TimeoutError:
         raise web.HTTPRequestTimeout() from None
-    except (ValueError, UnicodeDecodeError, LookupError, AssertionError):
+    except (
+        ValueError,
+        UnicodeDecodeError,
+        LookupError,
+        AssertionError,
+        *CLIENT_ERRORS,  # a body that is not the gzip its header claims; a phone gone
+    ):
         raise web.HTTPBadRequest() from None
 
 
@@ -412,13 +419,17 @@ class ScrubbingFormatter(logging.Formatter):
         return _BALLOT_PATH.sub("/v/…", super().format(record))
 
 
+# What a client's malformed or abandoned request raises inside aiohttp.
+CLIENT_ERRORS = (HttpProcessingError, RequestPayloadError, ConnectionResetError)
+
+
 class ClientErrorsInOneLine(logging.Filter):
     """A malformed request is the client's fault, not a crash: one line naming the
     kind of problem, no traceback (aiohttp logs these with one)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        if isinstance(error, HttpProcessingError):
+        if isinstance(error, CLIENT_ERRORS):
             record.msg, record.args = "refused a malformed request (%s)", (type(error).__name__,)
             record.exc_info, record.exc_text = None, None
             record.levelno, record.levelname = logging.INFO, "INFO"
