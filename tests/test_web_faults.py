@@ -138,6 +138,8 @@ async def test_a_half_sent_body_is_dropped(client, slip, monkeypatch):
         "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: bogus\r\n"
         "Content-Length: 5\r\n",
         "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n",
+        "Content-Type: application/x-www-form-urlencoded\r\nContent-Encoding: gzip\r\n"
+        "Content-Length: 5\r\n",  # a body that is not the gzip it claims
     ],
 )
 async def test_malformed_encodings_are_the_clients_error(client, slip, headers):
