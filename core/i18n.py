@@ -964,6 +964,7 @@ _add(
         "err.too_large_number": "数值过大：{got}",
         "err.file_too_large": "文件过大（{size}），会议文件不应超过 {limit}。请确认选择的是会议文件（.toml）。",
         "err.binary": "这不是文本文件（含有二进制内容）。请选择会议文件（.toml，UTF-8 编码）。",
+        "err.number_too_long": "文件中有一个数字长达数千位，无法读取。请检查数字是否粘贴错误。",
     },
     {
         "db.busy": "the meeting database is held by another program; try again shortly.",
@@ -990,6 +991,7 @@ _add(
         "err.too_large_number": "number too large: {got}",
         "err.file_too_large": "the file is too large ({size}); a meeting file is at most {limit}. Is this the meeting file (.toml)?",
         "err.binary": "this is not a text file (binary content). Choose the meeting file (.toml, UTF-8).",
+        "err.number_too_long": "the file holds a number thousands of digits long; check for a pasting mistake.",
     },
 )
 
