@@ -955,7 +955,7 @@ _add(
         "web.already_submitted_hint": "回执号只在提交时显示一次；如已记下，可在测评结束后公布的回执号清单中核对。",
         "web.busy": "请稍候再提交，您的选择已保留。",
         "web.too_many_attempts": "尝试次数过多，请一分钟后再试，或向工作人员求助。",
-        "web.receipt_hint": "回执号只显示这一次，请现在记下（可拍照）。测评结束后将公布已计入的回执号清单供核对；测评结果统一公布。",
+        "web.receipt_hint": "请现在记下回执号（可拍照）：离开本页后无法再查到。测评结束后将公布已计入的回执号清单供核对；测评结果统一公布。",
         "web.bad_number": "请填写 {low} 到 {high} 之间的数字（最多两位小数）。",
         "cli.serve.loopback": "另外也在本机地址 127.0.0.1 上提供服务（供主持台检测）。",
         "err.control_chars": "含有不可见的控制字符（如换行、制表符或从别处粘贴带来的字符），请删除后重试",
@@ -964,6 +964,7 @@ _add(
         "err.too_large_number": "数值过大：{got}",
         "err.file_too_large": "文件过大（{size}），会议文件不应超过 {limit}。请确认选择的是会议文件（.toml）。",
         "err.binary": "这不是文本文件（含有二进制内容）。请选择会议文件（.toml，UTF-8 编码）。",
+        "err.number_too_long": "文件中有一个数字长达数千位，无法读取。请检查数字是否粘贴错误。",
     },
     {
         "db.busy": "the meeting database is held by another program; try again shortly.",
@@ -981,7 +982,7 @@ _add(
         "web.already_submitted_hint": "The receipt is shown only once, when you submit; if you noted it, look for it in the list published after scoring closes.",
         "web.busy": "Please wait a moment and submit again; your choices are kept.",
         "web.too_many_attempts": "Too many attempts; try again in a minute or ask the staff.",
-        "web.receipt_hint": "The receipt is shown only this once: note it now (a photo will do). The list of counted receipts is published after scoring closes; so are the results.",
+        "web.receipt_hint": "Note the receipt now (a photo will do): once you leave this page it cannot be found again. The list of counted receipts is published after scoring closes; so are the results.",
         "web.bad_number": "Enter a number from {low} to {high} (at most two decimals).",
         "cli.serve.loopback": "Also serving on 127.0.0.1 for the podium console's check.",
         "err.control_chars": "contains invisible control characters (a line break, a tab, or something pasted along); remove them",
@@ -990,6 +991,7 @@ _add(
         "err.too_large_number": "number too large: {got}",
         "err.file_too_large": "the file is too large ({size}); a meeting file is at most {limit}. Is this the meeting file (.toml)?",
         "err.binary": "this is not a text file (binary content). Choose the meeting file (.toml, UTF-8).",
+        "err.number_too_long": "the file holds a number thousands of digits long; check for a pasting mistake.",
     },
 )
 

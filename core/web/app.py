@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import socket
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ from urllib.parse import quote
 
 import jinja2
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.web_protocol import RequestPayloadError
 
 from core.ballots import (
     BallotEntry,
@@ -30,6 +33,7 @@ from core.ballots import (
     ballot_grades,
     ballot_problems,
     check_token,
+    digest,
     find_token,
     normalise,
     store_ballot,
@@ -38,7 +42,7 @@ from core.i18n import language, t
 from core.model import Meeting
 from core.store import Clock, MeetingStore, StoreError
 from core.web.form import COMMENT_LIMIT, Drafts, ballot_form, parse_form
-from core.web.limits import FailureLimit
+from core.web.limits import FailureLimit, ReceiptHandoff
 from core.web.worker import Database, ServiceBusy
 
 # The largest ballot the form allows (21 comments of 500 Chinese characters,
@@ -50,7 +54,9 @@ RECEIPT = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}")
 
 # How `sanshu serve` runs the server (tests use the same): no access log, since
 # every ballot URL carries its token.
-SERVER_OPTIONS: dict[str, Any] = {"access_log": None}
+# A connection that completes no request for 20 s (a half-sent header, an idle
+# keep-alive) is closed, so slow or stuck clients cannot pile up.
+SERVER_OPTIONS: dict[str, Any] = {"access_log": None, "keepalive_timeout": 20.0}
 
 REFUSED_STATUS = {"unknown": 404, "revoked": 403, "not_open": 403, "closed": 403}
 SECURITY_HEADERS = {
@@ -72,6 +78,7 @@ class Service:
     templates: jinja2.Environment
     failures: FailureLimit = field(default_factory=FailureLimit)
     drafts: Drafts = field(default_factory=Drafts)
+    handoff: ReceiptHandoff = field(default_factory=ReceiptHandoff)
     forms: dict[tuple[str, str], tuple[bytes, bytes]] = field(default_factory=dict)
 
 
@@ -190,7 +197,13 @@ async def read_form(request: web.Request):
         return await asyncio.wait_for(request.post(), BODY_TIMEOUT_S)
     except TimeoutError:
         raise web.HTTPRequestTimeout() from None
-    except (ValueError, UnicodeDecodeError, LookupError, AssertionError):
+    except (
+        ValueError,
+        UnicodeDecodeError,
+        LookupError,
+        AssertionError,
+        *CLIENT_ERRORS,  # a body that is not the gzip its header claims; a phone gone
+    ):
         raise web.HTTPBadRequest() from None
 
 
@@ -226,10 +239,19 @@ async def code_submit(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/v/{quote(code)}")
 
 
+def _already_in(request: web.Request) -> web.Response:
+    """The ballot of this slip is stored: its receipt if it has not been shown yet,
+    else a kind word. Almost always the same voter (a double tap, a dropped connection)."""
+    key = digest(request.match_info["credential"])
+    receipt = request.app[SERVICE].handoff.take(key)
+    if receipt is not None:
+        return render(request, "done.html", receipt=receipt, revised=False)
+    return render(request, "submitted.html")
+
+
 def _refused(request: web.Request, refused: BallotRefused) -> web.Response:
     if refused.kind == "used":
-        # Almost always the same voter retrying (a double tap, a dropped connection).
-        return render(request, "submitted.html")
+        return _already_in(request)
     if refused.kind == "unknown":
         request.app[SERVICE].failures.failed(_address(request))
     return message(request, t(f"web.refused.{refused.kind}"), REFUSED_STATUS[refused.kind])
@@ -356,7 +378,9 @@ async def ballot_submit(request: web.Request) -> web.Response:
         # Posts apply in order; the page after the redirect reads the state that stands.
         raise web.HTTPSeeOther(f"{request.path}/done" + ("?revised=1" if stored.revised else ""))
     # Post/Redirect/Get, so reload never re-posts. Nothing stored leads from the token to
-    # the receipt again: it travels once, in the address of the voter's own thank-you page.
+    # the receipt again: it travels once, in the address of the voter's own thank-you page,
+    # and waits a few minutes in memory in case that page never arrives.
+    service.handoff.keep(digest(credential), stored.receipt or "")
     raise web.HTTPSeeOther(f"{request.path}/done?r={quote(stored.receipt or '')}")
 
 
@@ -371,15 +395,53 @@ async def done_page(request: web.Request) -> web.Response:
     if info is None:
         request.app[SERVICE].failures.failed(_address(request))
         return message(request, t("web.refused.unknown"), 404)
-    if info.receipt is None:  # voted, and nothing leads back to the ballot
+    if info.receipt is None:  # no revising: nothing stored leads back to the ballot
         if not info.used:
             return message(request, t("web.refused.unknown"), 404)
         shown = request.query.get("r", "")
         if RECEIPT.fullmatch(shown):  # the voter's own redirect after submitting
+            request.app[SERVICE].handoff.take(digest(request.match_info["credential"]))
             return render(request, "done.html", receipt=shown, revised=False)
-        return render(request, "submitted.html")
+        return _already_in(request)
     revised = request.query.get("revised") == "1"
     return render(request, "done.html", receipt=info.receipt, revised=revised)
+
+
+# A ballot path in any log line: a token or a code, whatever logged it (aiohttp
+# quotes a malformed request line verbatim in its own error messages).
+_BALLOT_PATH = re.compile(r"/v/[^\s'\"/?]+")
+
+
+class ScrubbingFormatter(logging.Formatter):
+    """Log lines, tracebacks included, with every ballot path cut to `/v/…`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return _BALLOT_PATH.sub("/v/…", super().format(record))
+
+
+# What a client's malformed or abandoned request raises inside aiohttp.
+CLIENT_ERRORS = (HttpProcessingError, RequestPayloadError, ConnectionResetError)
+
+
+class ClientErrorsInOneLine(logging.Filter):
+    """A malformed request is the client's fault, not a crash: one line naming the
+    kind of problem, no traceback (aiohttp logs these with one)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, CLIENT_ERRORS):
+            record.msg, record.args = "refused a malformed request (%s)", (type(error).__name__,)
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+def service_log_handler(stream=None) -> logging.Handler:
+    """The service's log: stderr (the console's `.serve.log` file), never a token."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(ClientErrorsInOneLine())
+    return handler
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -394,6 +456,9 @@ def check_port_free(host: str, port: int) -> None:
 
 def run(db_path: str | Path, hosts: list[str], port: int, *, print_fn=print) -> None:
     """Serve until interrupted (the `sanshu serve` command)."""
+    root = logging.getLogger()
+    root.addHandler(service_log_handler())
+    root.setLevel(logging.INFO)
     app = create_app(db_path)
     with MeetingStore(db_path, actor="organiser") as store:
         store.set_meta("serve_port", str(port))
