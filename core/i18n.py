@@ -670,3 +670,50 @@ _add(
         "daily.score_header": "日常考核得分",
     },
 )
+
+# The podium's guards, the clicker and the projector (consoles, issue #9)
+_add(
+    {
+        "key.blank": "黑屏",
+        "guard.poll_only_in_scoring": "v 只在“测评”环节使用（翻到测评环节后再按 v 开始测评）",
+        "guard.results_after_close": "测评结束后才能显示结果（在测评环节按 v 结束测评）",
+        "guard.results_from_scoring": "t 只在测评或结果环节使用",
+        "guard.leave_open_scoring": "测评仍在进行，手机仍可提交测评票。\n\n"
+        "确定离开测评环节吗？\n（测评不会结束；结束测评请按 v）",
+        "guard.leave_yes": "离开 (Y)",
+        "timer.reset_confirm": "这个环节的计时已经用过。\n\n"
+        "确定重置为环节时长吗？\n（已用时间记入会议记录）",
+        "timer.reset_yes": "重置 (Y)",
+        "poll.close_confirm": "结束测评后，手机不能再提交测评票\n"
+        "（重新开放须说明理由）。\n\n确定结束测评吗？",
+        "poll.reopen_prompt": "测评已结束。重新开放须说明理由，\n理由记入会议记录：",
+        "poll.reopen_yes": "重新开放 (Enter)",
+        "poll.reopened": "测评已重新开放",
+        "reason.placeholder": "理由",
+        "reason.needed": "请填写理由",
+        "host.projector_blank": "■ 投影已黑屏（按 b 恢复）",
+        "timer.idle": "未开始 · 按空格开始",
+    },
+    {
+        "key.blank": "Blank",
+        "guard.poll_only_in_scoring": "v works in the scoring phase only (move there, then press v)",
+        "guard.results_after_close": "Results show once scoring is closed (press v in scoring)",
+        "guard.results_from_scoring": "t works in the scoring or results phase only",
+        "guard.leave_open_scoring": "Scoring is still open; phones can still submit.\n\n"
+        "Leave the scoring phase?\n(Scoring stays open; press v to close it.)",
+        "guard.leave_yes": "Leave (Y)",
+        "timer.reset_confirm": "This phase's timer has run.\n\n"
+        "Reset it to the phase's duration?\n(The time used is kept in the minutes.)",
+        "timer.reset_yes": "Reset (Y)",
+        "poll.close_confirm": "Once closed, phones can no longer submit\n"
+        "(reopening needs a reason).\n\nClose scoring?",
+        "poll.reopen_prompt": "Scoring is closed. Reopening needs a reason,\n"
+        "which is kept in the minutes:",
+        "poll.reopen_yes": "Reopen (Enter)",
+        "poll.reopened": "Scoring is open again",
+        "reason.placeholder": "Reason",
+        "reason.needed": "Please give a reason",
+        "host.projector_blank": "■ Projector blanked (press b to show)",
+        "timer.idle": "Not started · press Space",
+    },
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -12,6 +13,7 @@ from textual.widgets import Footer, Static
 
 from core.ballots import turnout
 from core.i18n import t
+from core.podium import ASK, REASON, REFUSE, Debounce, judge
 from core.record import Question
 from core.results import load_tally
 from core.service import ensure_service
@@ -23,6 +25,7 @@ from tui.widgets.agenda import Agenda
 from tui.widgets.confirm import Confirm
 from tui.widgets.phase_timer import PhaseTimer
 from tui.widgets.qr import qr_with_caption
+from tui.widgets.reason import AskReason
 from tui.widgets.results import ResultsView
 from tui.widgets.turnout import turnout_text
 
@@ -55,6 +58,7 @@ class HostApp(SanshuApp):
         super().__init__(db_path, clock=clock)
         self.manage_service = manage_service
         self._last_level = "idle"
+        self.clicker = Debounce(clock)
 
     # -- layout ---------------------------------------------------------------
 
@@ -83,6 +87,7 @@ class HostApp(SanshuApp):
     def on_mount(self) -> None:
         self.title = f"{self.meeting.title} · {t('host.title')}"
         self.show_state()
+        self.show_blank(self.store.projector_blank())
         self.set_interval(TICK_S, self.tick)
         if self.state.poll == "open":
             self.keep_service_running()  # after a restart: find it again, or start it
@@ -196,16 +201,50 @@ class HostApp(SanshuApp):
         self.state = state
         self.show_state()
 
-    # -- actions --------------------------------------------------------------
+    # -- actions: every meeting key goes through the podium's guard -------------
+
+    @property
+    def dialog_open(self) -> bool:
+        return len(self.screen_stack) > 1
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a dialog is open no meeting key acts: only the dialog's own keys do."""
+        return not (action in HOST_KEYS and self.dialog_open)
+
+    def guarded(self, action: str, do: Callable[[], None]) -> None:
+        """Act, ask first, ask for a reason, or say where the key works."""
+        verdict = judge(action, self.state)
+        if verdict.do == REFUSE:
+            self.notify(t(verdict.message), severity="warning")
+        elif verdict.do == ASK:
+            self.push_screen(
+                Confirm(t(verdict.message), t(verdict.yes)), lambda yes: do() if yes else None
+            )
+        elif verdict.do == REASON:
+            self.push_screen(
+                AskReason(t(verdict.message), t("poll.reopen_yes")),
+                lambda reason: self.reopen_poll(reason) if reason else None,
+            )
+        else:
+            do()
 
     def action_toggle_timer(self) -> None:
         self.apply(self.store.toggle_timer())
 
     def action_next_phase(self) -> None:
-        self.apply(self.store.move(+1))
+        if not self.clicker.accept():
+            return  # a held or bouncing clicker key moves one step
+        step = self.state.step
+        auto = step.timing is not None and step.timing.auto_start
+        if auto and step.timer is not None and not step.timer.started:
+            self.apply(self.store.toggle_timer())  # the clicker's first press starts the clock
+            return
+        self.guarded("next_phase", lambda: self.apply(self.store.move(+1)))
 
     def action_previous_phase(self) -> None:
-        self.apply(self.store.move(-1))
+        if not self.clicker.accept():
+            return
+        self.guarded("previous_phase", lambda: self.apply(self.store.move(-1)))
 
     def action_add_time(self) -> None:
         self.apply(self.store.adjust_timer(+30))
@@ -214,27 +253,40 @@ class HostApp(SanshuApp):
         self.apply(self.store.adjust_timer(-30))
 
     def action_reset_timer(self) -> None:
-        self.apply(self.store.reset_timer())
+        self.guarded("reset_timer", lambda: self.apply(self.store.reset_timer()))
 
     def action_show_results(self) -> None:
-        self.apply(self.store.move(len(self.state.steps) - 1 - self.state.position))
+        def go() -> None:
+            self.apply(self.store.move(len(self.state.steps) - 1 - self.state.position))
+
+        self.guarded("show_results", go)
 
     def action_toggle_poll(self) -> None:
-        poll = self.state.poll
-        if poll == "not_open":
-            self.apply(self.store.set_poll("open"))
-            self.keep_service_running()
-            self.notify(t("poll.opened"))
-        elif poll == "open":
+        def toggle() -> None:
+            if self.state.poll == "not_open":
+                self.apply(self.store.set_poll("open"))
+                self.keep_service_running()
+                self.notify(t("poll.opened"))
+            elif self.state.poll == "open":
+                self.apply(self.store.set_poll("closed"))
+                self.notify(t("poll.closed_now"))
 
-            def close(yes: bool | None) -> None:
-                if yes:
-                    self.apply(self.store.set_poll("closed"))
-                    self.notify(t("poll.closed_now"))
+        self.guarded("toggle_poll", toggle)
 
-            self.push_screen(Confirm(t("poll.close_confirm"), t("poll.confirm_yes")), close)
-        else:
-            self.notify(t("poll.already_closed"), severity="warning")
+    def reopen_poll(self, reason: str) -> None:
+        self.apply(self.store.set_poll("open", reason))
+        self.keep_service_running()
+        self.notify(t("poll.reopened"))
+
+    def action_toggle_blank(self) -> None:
+        blank = not self.store.projector_blank()
+        self.store.set_projector_blank(blank)
+        self.show_blank(blank)
+
+    def show_blank(self, blank: bool) -> None:
+        self.query_one("#title-bar", Static).update(
+            f"{self.meeting.title}　{t('host.projector_blank')}" if blank else self.meeting.title
+        )
 
     def action_request_quit(self) -> None:
         timer = self.state.step.timer

@@ -25,6 +25,7 @@ class Confirm(ModalScreen[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", show=False),
         Binding("n,escape", "answer(False)", show=False),
+        Binding("space", "press_focused", show=False),  # as Enter: the focused button
     ]
 
     def __init__(self, question: str, yes: str | None = None) -> None:
@@ -44,6 +45,10 @@ class Confirm(ModalScreen[bool]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
+
+    def action_press_focused(self) -> None:
+        if isinstance(self.focused, Button):
+            self.focused.press()
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
