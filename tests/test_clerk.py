@@ -12,6 +12,7 @@ from core.store import MeetingStore
 from tui.clerk import ClerkApp
 from tui.host import HostApp
 from tui.paper import BallotGrid, ConfirmPaper
+from tui.widgets.confirm import Confirm
 from tui.widgets.entry import EntryArea, EntryEditor
 
 
@@ -65,6 +66,7 @@ async def test_queue_actions_asking_answer_reorder_withdraw_edit(demo_db, clock,
     async with app.run_test(size=(120, 36)) as pilot:
         queue = app.query_one("#question-list", ListView)
         queue.focus()
+        await pilot.pause()
         queue.index = 1
         await pilot.press("left_square_bracket")  # move the second question up
         assert [q.id for q in record.questions("法工委")] == [second, first]
@@ -160,3 +162,62 @@ async def test_paper_ballot_is_entered_by_keys_and_counts_after_a_second_person(
     assert turnout(store)["党组成员"] == (1, 7)
     source, by = store.db.execute("SELECT source, entered_by FROM ballots").fetchone()
     assert (source, by) == ("paper", "王记录")
+
+
+async def test_the_selection_stays_on_the_same_question_after_every_action(demo_db, clock, store):
+    record = Record(store)
+    ids = [record.add_question("法工委", "", f"第{n}问") for n in (1, 2, 3)]
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        queue = app.query_one("#question-list", ListView)
+        queue.focus()
+        await pilot.pause()
+        queue.index = 1
+        for key in ["a", "right_square_bracket", "left_square_bracket", "w", "u"]:
+            await pilot.press(key)
+            await pilot.pause()
+            assert queue.highlighted_child is not None, key
+            assert queue.highlighted_child.entry_id == ids[1], key  # the clerk still sees it
+        store_other = MeetingStore(demo_db, actor="clerk2", clock=clock)
+        Record(store_other).answer(ids[1], "答")  # answered from elsewhere: still selected
+        await pilot.pause(0.5)
+        assert queue.highlighted_child.entry_id == ids[1]
+
+
+async def test_delete_and_withdraw_can_be_undone(demo_db, clock, store):
+    record = Record(store)
+    question = record.add_question("法工委", "高天庚", "第一问")
+    record.mark_asking(question)
+    record.add_commentary("法工委", "李清", "点评要点")
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        queue = app.query_one("#question-list", ListView)
+        queue.focus()
+        await pilot.pause()
+        await pilot.press("w")
+        assert record.questions("法工委")[0].state == "withdrawn"
+        await pilot.press("u")
+        assert record.questions("法工委")[0].state == "asking"  # as it was
+        await pilot.press("f1")
+        comments = app.query_one("#commentary-list", ListView)
+        comments.focus()
+        await pilot.pause()
+        await pilot.press("delete")
+        assert record.commentary("法工委") == []
+        await pilot.press("u")
+        assert [c.text for c in record.commentary("法工委")] == ["点评要点"]
+
+
+async def test_ctrl_q_with_an_unsaved_draft_asks(demo_db, clock):
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await type_text(pilot, "未写完")
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, Confirm)
+        assert "法工委" in str(app.screen.query_one(Static).render())
+        await pilot.press("n")
+        assert app.is_running
+        app.query_one("#question-text", EntryArea).load_text("")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
