@@ -124,9 +124,11 @@ async def test_the_podium_shows_the_clerks_entries_within_half_a_second(demo_db,
         clerk.mark_asking(asked)
         clerk.add_commentary("法工委", "李清", "点评要点")
         await pilot.pause(0.5)
-        panel = str(host.query_one("#questions-panel", Static).render())
-        assert "已回答 0/2" in panel and "▶1. 高天庚：如何推动党建与业务深度融合？" in panel
-        assert "点评 1 条" in str(host.query_one("#commentary-panel", Static).render())
+        questions = host.query_one("#questions-panel")
+        assert "▶1. 高天庚：如何推动党建与业务深度融合？" in str(questions.render())
+        assert questions.border_subtitle == "已回答 0/2"
+        assert host.query_one("#commentary-panel").border_subtitle == "点评 1 条"
+        assert "李清：点评要点" in str(host.query_one("#commentary-panel").render())
 
 
 async def test_paper_ballot_is_entered_by_keys_and_counts_after_a_second_person(

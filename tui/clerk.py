@@ -156,6 +156,8 @@ class ClerkApp(SanshuApp):
             self._saved_drafts[box] = text
 
     def save_drafts(self) -> None:
+        if not self.is_running:
+            return  # shutting down: the boxes are going (what they held is stored)
         for box in DRAFT_BOXES:
             text = self.query_one(f"#{box}", EntryArea).text
             if text != self._saved_drafts.get(box, ""):
