@@ -694,6 +694,8 @@ _add(
         "host.projector_blank": "■ 投影已黑屏（按 b 恢复）",
         "timer.idle": "未开始 · 按空格开始",
         "list.more_above": "↑ 还有 {count} 条",
+        "paper.all_blank": "这张纸质票一项也没有填写。\n\n整张空白按废票保存，还是返回继续录入？",
+        "paper.all_blank_yes": "整张空白 = 废票 (Y)",
         "display.asking_anonymous": "正在询问",
         "col.distribution": "等次分布",
         "results.legend": "等次分布：",
@@ -729,6 +731,9 @@ _add(
         "host.projector_blank": "■ Projector blanked (press b to show)",
         "timer.idle": "Not started · press Space",
         "list.more_above": "↑ {count} more",
+        "paper.all_blank": "Nothing on this paper ballot is filled in.\n\n"
+        "Save it as a blank (invalid) ballot, or go back?",
+        "paper.all_blank_yes": "Blank = invalid (Y)",
         "display.asking_anonymous": "Asking now",
         "col.distribution": "Grades",
         "results.legend": "Grades:",

@@ -152,12 +152,12 @@ async def test_paper_ballot_is_entered_by_keys_and_counts_after_a_second_person(
         await pilot.press("enter")
         assert isinstance(app.screen, ConfirmPaper)
         assert app.screen.query_one(BallotGrid).grades[("老干部处", "执行廉洁自律")] == "不了解"
-        await type_text(pilot, "王记录")  # the same person may not confirm
+        await type_text(pilot, "王记录")  # the same person may not confirm…
         await pilot.press("enter")
         await pilot.pause()
         assert turnout(store)["党组成员"] == (0, 7)
-        pending.index = 0
-        await pilot.press("enter")
+        assert isinstance(app.screen, ConfirmPaper)  # …and the right person types here
+        assert "王记录" not in app.screen.query_one("#confirmer", Input).value
         await type_text(pilot, "李核对")
         await pilot.press("enter")
         await pilot.pause()
@@ -223,3 +223,19 @@ async def test_ctrl_q_with_an_unsaved_draft_asks(demo_db, clock):
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_a_blank_paper_ballot_needs_an_explicit_choice(demo_db, clock, store):
+    store.set_poll("open")
+    app = ClerkApp(demo_db, clock=clock, clerk="王记录")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("ctrl+s")  # a second Ctrl+S does not save it
+        await pilot.press("n")
+        await pilot.pause()
+        assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 0
+        await pilot.press("ctrl+s", "y")
+        await pilot.pause()
+        assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 1

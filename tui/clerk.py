@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import (
-    Footer,
     Input,
     Label,
     ListItem,
@@ -32,6 +31,7 @@ from tui.messages import EntrySubmitted
 from tui.paper import PaperPane
 from tui.widgets.confirm import Confirm
 from tui.widgets.entry import EntryArea, EntryEditor
+from tui.widgets.footer import OrderedFooter
 
 DRAFT_BOXES = ("commentary-text", "question-text")
 DRAFT_SAVE_S = 0.3  # typed text reaches the database this often (a kill -9 loses less)
@@ -95,7 +95,7 @@ class ClerkApp(SanshuApp):
                 yield from self.entry_pane("asker", self.meeting.askers, "question")
             with TabPane(t("clerk.tab.paper"), id="paper"):
                 yield PaperPane(self.store, self.clerk)
-        yield Footer(compact=True)
+        yield OrderedFooter(["tab('commentary')", "tab('questions')", "tab('paper')"], compact=True)
 
     def entry_pane(self, who: str, names: tuple[str, ...], kind: str) -> ComposeResult:
         """Who (suggested from the meeting file, any name may be typed), what, and the list."""

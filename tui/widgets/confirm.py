@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from core.i18n import t
+from tui.widgets.cjk_wrap import wrap_cjk
 
 
 class Confirm(ModalScreen[bool]):
@@ -35,13 +36,19 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question)
+            yield Static(self.question, id="question")
             with Horizontal():
                 yield Button(t("quit.no"), id="no")
                 yield Button(self.yes, id="yes", variant="warning")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
+
+    def on_resize(self) -> None:
+        """Wrap at the dialog's width ourselves: no line may start with "。"."""
+        box = self.query_one("#question", Static)
+        if box.size.width:
+            box.update(wrap_cjk(self.question, box.size.width))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
