@@ -675,9 +675,9 @@ _add(
 _add(
     {
         "key.blank": "黑屏",
-        "guard.poll_only_in_scoring": "v 只在“测评”环节使用（翻到测评环节后再按 v 开始测评）",
-        "guard.results_after_close": "测评结束后才能显示结果（在测评环节按 v 结束测评）",
-        "guard.results_from_scoring": "t 只在测评或结果环节使用",
+        "guard.poll_only_in_scoring": "只有在测评环节才能按 v",
+        "guard.results_after_close": "结束测评后才能按 t 显示结果",
+        "guard.results_from_scoring": "只有在测评或结果环节才能按 t",
         "guard.leave_open_scoring": "测评仍在进行，手机仍可提交测评票。\n\n"
         "确定离开测评环节吗？\n（测评不会结束；结束测评请按 v）",
         "guard.leave_yes": "离开 (Y)",
@@ -711,8 +711,8 @@ _add(
     },
     {
         "key.blank": "Blank",
-        "guard.poll_only_in_scoring": "v works in the scoring phase only (move there, then press v)",
-        "guard.results_after_close": "Results show once scoring is closed (press v in scoring)",
+        "guard.poll_only_in_scoring": "v works in the scoring phase only",
+        "guard.results_after_close": "t shows results once scoring is closed",
         "guard.results_from_scoring": "t works in the scoring or results phase only",
         "guard.leave_open_scoring": "Scoring is still open; phones can still submit.\n\n"
         "Leave the scoring phase?\n(Scoring stays open; press v to close it.)",

@@ -254,7 +254,7 @@ class HostApp(SanshuApp):
         """Act, ask first, ask for a reason, or say where the key works."""
         verdict = judge(action, self.state)
         if verdict.do == REFUSE:
-            self.notify(t(verdict.message), severity="warning")
+            self.notify(t(verdict.message), severity="warning", timeout=3)
         elif verdict.do == ASK:
             self.push_screen(
                 Confirm(t(verdict.message), t(verdict.yes)), lambda yes: do() if yes else None
