@@ -15,17 +15,31 @@ from core.results import load_tally
 from core.store import MeetingStore
 from core.tally import Tally
 
+# Audit events that never change a count: the agenda, timers, the clerk's record.
+_NOT_COUNTS = ("agenda.", "timer.", "question.", "commentary.", "projector.")
+
 
 def ballot_signature(store: MeetingStore) -> tuple:
-    return store.db.execute(
-        "SELECT (SELECT count(*) FROM ballots), (SELECT count(confirmed_at) FROM ballots), "
-        "(SELECT count(*) FROM scores), (SELECT max(rowid) FROM scores), "
-        "(SELECT count(*) FROM tokens WHERE revoked_at IS NULL), "
-        "(SELECT group_concat(subject_id || ':' || component || ':' || score || ':' || at) "
-        "FROM daily_scores), "
-        "(SELECT group_concat(subject_id || ':' || grade || ':' || at) FROM overrides), "
-        "(SELECT poll FROM state WHERE id = 1)"
+    """Moves whenever turnout or the tally could change. Ballots hold no times or
+    ordered ids (secrecy), so this reads the latest event that is not about the
+    agenda (each ballot, revision, confirmation or import writes one), the counts,
+    and the small tables of tokens, daily scores and overrides."""
+    skip = " AND ".join("substr(kind, 1, ?) != ?" for _ in _NOT_COUNTS)
+    args = [value for prefix in _NOT_COUNTS for value in (len(prefix), prefix)]
+    latest = store.db.execute(
+        f"SELECT id FROM events WHERE {skip} ORDER BY id DESC LIMIT 1", args
     ).fetchone()
+    return (
+        latest[0] if latest else 0,
+        *store.db.execute(
+            "SELECT (SELECT count(*) FROM ballots), (SELECT total(counted) FROM ballots), "
+            "(SELECT count(*) FROM tokens WHERE revoked_at IS NULL), "
+            "(SELECT group_concat(subject_id || ':' || component || ':' || score || ':' || at) "
+            "FROM daily_scores), "
+            "(SELECT group_concat(subject_id || ':' || grade || ':' || at) FROM overrides), "
+            "(SELECT poll FROM state WHERE id = 1)"
+        ).fetchone(),
+    )
 
 
 @dataclass(frozen=True)

@@ -66,19 +66,31 @@ class SanshuApp(App[None]):
         )
 
     def _count(self, request: int, with_tally: bool) -> None:
+        try:
+            counts = self._count_now(request, with_tally)
+        except Exception as exc:  # a busy or damaged file: say so, keep the console up
+            if self.is_running:
+                self.call_from_thread(
+                    self.notify, t("counts.failed", detail=str(exc)), severity="error"
+                )
+                retry = lambda: self.request_counts(with_tally=with_tally)  # noqa: E731
+                self.call_from_thread(self.set_timer, 2.0, retry)
+            return
+        if counts is not None and self.is_running:
+            self.call_from_thread(self._counts_ready, counts)
+
+    def _count_now(self, request: int, with_tally: bool) -> Counts | None:
         with self._count_lock:
             if request != self._count_request:
-                return  # a newer request follows; it will do the work
+                return None  # a newer request follows; it will do the work
             if self._worker_store is None:  # this worker's own connection, reused
                 self._worker_store = MeetingStore(self.db_path, actor=self.ACTOR, clock=self.clock)
             store = self._worker_store
             known = self.counts
             unchanged = known is not None and ballot_signature(store) == known.signature
             if unchanged and (known.tally is not None or not with_tally):
-                return  # nothing that affects turnout or the tally changed
-            counts = count(store, with_tally=with_tally)
-        if self.is_running:
-            self.call_from_thread(self._counts_ready, counts)
+                return None  # nothing that affects turnout or the tally changed
+            return count(store, with_tally=with_tally)
 
     def _counts_ready(self, counts: Counts) -> None:
         self.counts = counts
