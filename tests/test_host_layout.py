@@ -8,6 +8,7 @@ from rich.cells import cell_len
 from core.counts import Counts
 from core.i18n import t
 from core.record import Record
+from core.store import MeetingStore
 from tui.host import HostApp
 from tui.widgets.cjk_wrap import NO_LINE_START, wrap_cjk
 from tui.widgets.confirm import Confirm
@@ -114,3 +115,111 @@ async def test_the_agenda_scrolls_its_current_row_into_view(demo_db, clock, stor
         row = next(n for n, line in enumerate(text) if line.startswith(" ▶"))
         height = agenda.scrollable_content_region.height
         assert agenda.scroll_y <= row < agenda.scroll_y + height
+
+
+async def test_results_page_at_80x24_and_the_projector_follows(demo_db, clock, store):
+    from core.demo_ballots import fill_demo_ballots
+    from tui.display import DisplayApp
+    from tui.widgets.results import ResultsView
+
+    fill_demo_ballots(store)  # 21 subjects, scoring closed
+    store.move(13)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.5)
+        view = app.query_one(ResultsView)
+        assert view.page.count == 2
+        assert "第 1/2 页" in str(app.query_one("#page-mark").render())
+        await pilot.press("down")
+        await pilot.pause(0.2)
+        assert view.selected == 1 and store.meta("results_row") == "1"  # the projector follows
+        await pilot.press("pagedown")
+        await pilot.pause(0.2)
+        ranking = app.query_one("#ranking")
+        assert "第 2/2 页" in str(app.query_one("#page-mark").render())
+        assert str(ranking.get_row_at(ranking.row_count - 1)[1]) == view.tally.subjects[-1].name
+        assert app.state.step.phase == "results"  # the page turned, the phase did not
+        assert store.meta("results_row") == str(view.page.first)
+        clock.advance(1.5)
+        await pilot.press("pageup")
+        await pilot.pause(0.2)
+        assert "第 1/2 页" in str(app.query_one("#page-mark").render())
+        clock.advance(1.5)
+        await pilot.press("pageup")  # on the first page: back to 测评
+        await pilot.pause(0.2)
+        assert app.state.step.phase == "scoring"
+    store.move(1)
+    store.set_meta("results_row", "19")
+    projector = DisplayApp(demo_db, clock=clock)
+    async with projector.run_test(size=(64, 18)) as pilot:
+        await pilot.pause(0.5)
+        view = projector.query_one(ResultsView)
+        assert view.selected == 19 and view.page.number == view.page.count - 1
+        name = str(projector.query_one("#ranking").get_row_at(19 - view.page.first)[1])
+        assert name == view.tally.subjects[19].name
+
+
+@pytest.mark.parametrize("phase", [0, 13])
+async def test_the_footer_keeps_its_order_and_t_q_at_60x20(demo_db, clock, store, phase):
+    from textual.widgets._footer import FooterKey
+
+    from core.demo_ballots import fill_demo_ballots
+
+    if phase:
+        fill_demo_ballots(store)
+        store.move(phase)  # the results: the ranking has the focus
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause(0.3)
+        keys = [k for k in app.screen.query(FooterKey)]
+        actions = [k.action for k in keys]
+        assert actions[:6] == [
+            "toggle_timer",
+            "next_phase",
+            "previous_phase",
+            "toggle_poll",
+            "show_results",
+            "request_quit",
+        ]
+        for key in keys[:6]:
+            assert key.region.right <= 60 and key.region.width > 0  # on screen
+
+
+async def test_no_recount_when_nothing_about_ballots_changed(demo_db, clock, store, monkeypatch):
+    import core.counts
+    import tui.base
+
+    calls = []
+    real = core.counts.count
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tui.base, "count", counting)
+    store.move(12)
+    store.set_poll("open")
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.5)
+        first = len(calls)
+        assert first >= 1
+        other = MeetingStore(demo_db, actor="clerk", clock=clock)
+        for _ in range(4):  # the timer and the clerk: nothing about ballots
+            other.toggle_timer()
+            await pilot.pause(0.2)
+        assert len(calls) == first
+        from core.ballots import BallotEntry, form_items, issue_tokens, store_ballot
+
+        slip = issue_tokens(other, "党员代表", 1)[0]
+        grades = dict.fromkeys(form_items(other.meeting), "较好")
+        store_ballot(other, slip.token, BallotEntry(grades))
+        await pilot.pause(0.5)
+        assert len(calls) > first
+        assert "1/72" in str(app.query_one("#stage-note").render())
+
+
+def MeetingStore_for(path, clock):
+    from core.store import MeetingStore
+
+    return MeetingStore(path, actor="clerk", clock=clock)
