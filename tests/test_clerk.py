@@ -239,3 +239,14 @@ async def test_a_blank_paper_ballot_needs_an_explicit_choice(demo_db, clock, sto
         await pilot.press("ctrl+s", "y")
         await pilot.pause()
         assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 1
+
+
+async def test_ctrl_c_outside_a_text_box_is_a_chinese_hint(demo_db, clock):
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.query_one("#question-list", ListView).focus()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert messages == ["退出请按 Ctrl+Q"]
+        assert app.is_running

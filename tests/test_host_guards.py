@@ -184,11 +184,13 @@ async def test_reopening_asks_for_a_reason_that_is_kept(demo_db, clock, store):
         assert isinstance(app.screen, AskReason) and app.state.poll == "closed"
         for char in "补录":
             await pilot.press(char)
+        await pilot.press("space", "q", "v", "t", "b", "r")  # typed into the reason, not keys
+        assert app.is_running and app.dialog_open and not store.projector_blank()
         await pilot.press("enter")
         await pilot.pause()
         assert app.state.poll == "open"
     (event,) = MeetingStore(demo_db).events("poll.open")[-1:]
-    assert event.payload["reason"] == "补录"
+    assert event.payload["reason"] == "补录 qvtbr"
 
 
 async def test_leaving_open_scoring_asks_first(demo_db, clock, store):

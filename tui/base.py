@@ -110,6 +110,10 @@ class SanshuApp(App[None]):
             self.state = self.store.state()
             self.meeting_changed()
 
+    def action_help_quit(self) -> None:
+        """Textual's Ctrl+C hint is English; ours says it in the console's language."""
+        self.notify(t("app.quit_hint"))
+
     def meeting_changed(self) -> None:
         """Show `self.state` (and whatever else another process may have written)."""
 
