@@ -7,6 +7,8 @@ half-cells tall (still square), so a projector can show it as large as it fits.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rich.style import Style
 from rich.text import Text
 
@@ -16,9 +18,15 @@ from core.slips import qr_matrix
 _INK = Style(color="black", bgcolor="white")
 
 
+@lru_cache(maxsize=8)
+def _matrix(data: str) -> tuple[tuple[bool, ...], ...]:
+    """The code's modules, computed once per address (the screen redraws often)."""
+    return tuple(tuple(row) for row in qr_matrix(data))
+
+
 def qr_size(data: str, scale: int = 1) -> tuple[int, int]:
     """Columns and rows `qr_text(data, scale)` takes."""
-    modules = len(qr_matrix(data))
+    modules = len(_matrix(data))
     return modules * scale, -(-modules * scale // 2)
 
 
@@ -32,10 +40,14 @@ def fit_scale(data: str, columns: int, rows: int, largest: int = 4) -> int:
 
 
 def qr_text(data: str, scale: int = 1) -> Text:
+    return _qr_text(data, scale).copy()
+
+
+@lru_cache(maxsize=8)
+def _qr_text(data: str, scale: int) -> Text:
+    """Drawn once per address and size: a console redraws on every change."""
     matrix = [
-        [cell for cell in row for _ in range(scale)]
-        for row in qr_matrix(data)
-        for _ in range(scale)
+        [cell for cell in row for _ in range(scale)] for row in _matrix(data) for _ in range(scale)
     ]
     if len(matrix) % 2:
         matrix.append([False] * len(matrix[0]))
