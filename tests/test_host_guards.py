@@ -271,3 +271,15 @@ async def test_b_blanks_the_projector_and_back(demo_db, clock):
         assert MeetingStore(demo_db).projector_blank()
         await pilot.press("full_stop")
         assert not MeetingStore(demo_db).projector_blank()
+
+
+async def test_other_consoles_changes_show_behind_a_dialog(demo_db, clock):
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("space", "q")
+        assert isinstance(app.screen, Confirm)
+        other = MeetingStore(demo_db, actor="script", clock=clock)
+        other.move(1)
+        await pilot.pause(0.3)
+        assert app.is_running and app.state.step.phase == "commentary"
+        assert isinstance(app.screen, Confirm)  # the dialog stays, answered by the host
