@@ -115,3 +115,12 @@ async def test_the_qr_code_is_as_large_as_the_screen_allows(demo_db, clock, stor
             sizes[size] = (len(lines), max(len(line) for line in lines))
             assert sizes[size][0] <= size[1] - 2  # fits under the title, above the address
     assert sizes[(200, 60)][0] >= 2 * sizes[(64, 18)][0]  # the big screen gets a big code
+
+
+async def test_clicker_keys_never_close_or_change_the_projector(demo_db, clock, store):
+    app = DisplayApp(demo_db, clock=clock)
+    async with app.run_test(size=(64, 18)) as pilot:
+        await pilot.press("escape", "f5", "pagedown", "pageup", "b", "full_stop")
+        await pilot.pause()
+        assert app.is_running
+        assert store.state().position == 0 and not store.projector_blank()

@@ -42,7 +42,8 @@ class DisplayApp(SanshuApp):
     CSS_PATH = "display.tcss"
     ACTOR = "display"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
-    BINDINGS = [Binding("q,escape,ctrl+q", "quit", show=False)]
+    # Not Esc: a presenter clicker sends it, and must never close the projector.
+    BINDINGS = [Binding("q,ctrl+q", "quit", show=False)]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
