@@ -74,6 +74,9 @@ class Agenda(VerticalScroll, can_focus=False):
         self.call_after_refresh(self._keep_in_view, current)
 
     def _keep_in_view(self, line: int) -> None:
+        """Scroll to the top while the ▶ row fits there (the headings stay in view),
+        else put the ▶ row a third of the way down."""
         height = self.scrollable_content_region.height
-        if not self.scroll_y <= line < self.scroll_y + height:
-            self.scroll_to(y=max(0, line - height // 3), animate=False)
+        target = 0 if line < height - 1 else line - height // 3
+        if self.scroll_y != target:
+            self.scroll_to(y=target, animate=False)
