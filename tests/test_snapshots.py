@@ -11,6 +11,14 @@ from tui.host import HostApp
 
 SIZES = [(80, 24), (160, 48)]
 
+
+async def settle(pilot) -> None:
+    """Let the counting worker finish and the screen lay out what it brought."""
+    await pilot.pause(0.2)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.3)
+
+
 # How each phase is reached (through the store, so the clicker's debounce and the
 # frozen clock play no part), then seconds on the clock.
 PHASES = {
@@ -33,7 +41,7 @@ def test_host_console(snap_compare, demo_db, clock, store, phase, size):
     if phase == "questions-paused":
         store.toggle_timer()
     app = HostApp(demo_db, clock=clock, manage_service=False)
-    assert snap_compare(app, terminal_size=size, run_before=lambda pilot: pilot.pause(0.3))
+    assert snap_compare(app, terminal_size=size, run_before=settle)
 
 
 def test_clerk_console(snap_compare, demo_db, clock, store):
@@ -58,7 +66,7 @@ def test_results_on_the_podium(snap_compare, demo_db, clock, store, size):
 
     async def run_before(pilot):
         await pilot.press("t", "down", "down")  # t: scoring is closed, so the results show
-        await pilot.pause(0.3)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
@@ -87,7 +95,7 @@ def test_question_queue_keeps_the_asked_question_in_view(snap_compare, demo_db, 
     store.move(2)
     clock.advance(75)
     app = HostApp(demo_db, clock=clock, manage_service=False)
-    assert snap_compare(app, terminal_size=size, run_before=lambda pilot: pilot.pause(0.3))
+    assert snap_compare(app, terminal_size=size, run_before=settle)
 
 
 def projector_phase(store, clock, phase: str) -> None:
@@ -122,4 +130,4 @@ def test_projector_in_each_phase(snap_compare, demo_db, clock, store, phase, siz
 
     projector_phase(store, clock, phase)
     app = DisplayApp(demo_db, clock=clock)
-    assert snap_compare(app, terminal_size=size, run_before=lambda pilot: pilot.pause(0.3))
+    assert snap_compare(app, terminal_size=size, run_before=settle)
