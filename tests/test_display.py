@@ -6,6 +6,7 @@ from textual.widgets import Digits, Static
 
 from core.ballots import BallotEntry, form_items, issue_tokens, store_ballot
 from core.record import Record
+from tests.conftest import settle
 from tui.display import DisplayApp
 from tui.widgets.phase_timer import PhaseTimer
 
@@ -51,7 +52,7 @@ async def test_scoring_shows_turnout_and_the_qr_code(demo_db, clock, store):
         slip = issue_tokens(store, "党员代表", 1)[0]
         grades = {item: "较好" for item in form_items(store.meeting)}
         store_ballot(store, slip.token, BallotEntry(grades))
-        await pilot.pause(0.5)
+        await settle(pilot)
         assert shown(app, "#phase") == "测评"
         assert "全部" in shown(app, "#unit")
         assert "已提交 1/72" in shown(app, "#turnout")
@@ -64,7 +65,7 @@ async def test_results_stay_hidden_until_scoring_closes(demo_db, clock, store):
     app = DisplayApp(demo_db, clock=clock)
     async with app.run_test(size=(120, 36)) as pilot:
         store.move(13)
-        await pilot.pause(0.5)
+        await settle(pilot)
         assert shown(app, "#phase") == "结果"
         assert "测评结束后显示结果" in shown(app, "#stage-note")
 

@@ -7,6 +7,7 @@ from textual.widgets import Digits, Static
 
 from core.podium import PodiumLock
 from core.store import MeetingStore
+from tests.conftest import settle
 from tui.cli import run
 from tui.host import HostApp
 from tui.widgets.confirm import Confirm
@@ -186,7 +187,7 @@ async def test_changes_from_another_process_show_within_half_a_second(demo_db, c
         other = MeetingStore(demo_db, actor="script", clock=clock)
         other.set_poll("open")
         other.move(1)
-        await pilot.pause(0.5)
+        await settle(pilot)
         assert app.state.poll == "open"
         assert text(app, "#phase") == "点评"
         assert "进行中" in text(app, "#turnout-panel")

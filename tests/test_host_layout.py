@@ -9,6 +9,7 @@ from core.counts import Counts
 from core.i18n import t
 from core.record import Record
 from core.store import MeetingStore
+from tests.conftest import settle
 from tui.host import HostApp
 from tui.widgets.cjk_wrap import NO_LINE_START, wrap_cjk
 from tui.widgets.confirm import Confirm
@@ -126,7 +127,7 @@ async def test_results_page_at_80x24_and_the_projector_follows(demo_db, clock, s
     store.move(13)
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.5)
+        await settle(pilot)
         view = app.query_one(ResultsView)
         assert view.page.count == 2
         assert "第 1/2 页" in str(app.query_one("#page-mark").render())
@@ -152,7 +153,7 @@ async def test_results_page_at_80x24_and_the_projector_follows(demo_db, clock, s
     store.set_meta("results_row", "19")
     projector = DisplayApp(demo_db, clock=clock)
     async with projector.run_test(size=(64, 18)) as pilot:
-        await pilot.pause(0.5)
+        await settle(pilot)
         view = projector.query_one(ResultsView)
         assert view.selected == 19 and view.page.number == view.page.count - 1
         name = str(projector.query_one("#ranking").get_row_at(19 - view.page.first)[1])
@@ -201,7 +202,7 @@ async def test_no_recount_when_nothing_about_ballots_changed(demo_db, clock, sto
     store.set_poll("open")
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.pause(0.5)
+        await settle(pilot)
         first = len(calls)
         assert first >= 1
         other = MeetingStore(demo_db, actor="clerk", clock=clock)
@@ -214,7 +215,7 @@ async def test_no_recount_when_nothing_about_ballots_changed(demo_db, clock, sto
         slip = issue_tokens(other, "党员代表", 1)[0]
         grades = dict.fromkeys(form_items(other.meeting), "较好")
         store_ballot(other, slip.token, BallotEntry(grades))
-        await pilot.pause(0.5)
+        await settle(pilot)
         assert len(calls) > first
         assert "1/72" in str(app.query_one("#stage-note").render())
 

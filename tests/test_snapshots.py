@@ -7,16 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import settle
 from tui.host import HostApp
 
 SIZES = [(80, 24), (160, 48)]
-
-
-async def settle(pilot) -> None:
-    """Let the counting worker finish and the screen lay out what it brought."""
-    await pilot.pause(0.2)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.3)
 
 
 # How each phase is reached (through the store, so the clicker's debounce and the

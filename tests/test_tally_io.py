@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from core.ballots import BallotEntry, form_items, issue_tokens, store_ballot
 from core.results import load_tally
+from tests.conftest import settle
 from tui.cli import run
 from tui.host import HostApp
 
@@ -78,7 +79,7 @@ async def test_results_on_the_podium_only_after_scoring_closes(demo_db, clock, s
         assert not app.screen.has_class("-results")
         assert "测评结束后显示结果" in str(app.query_one("#stage-note", Static).render())
         store.set_poll("closed")
-        await pilot.pause(0.5)
+        await settle(pilot)
         assert app.screen.has_class("-results")
         table = app.query_one("#ranking", DataTable)
         assert table.row_count == 21
