@@ -226,3 +226,28 @@ async def test_the_blank_form_is_the_same_page_for_every_voter_of_a_category(cli
     pages = [await (await client.get(f"/v/{s.token}")).text() for s in (first, second)]
     assert pages[0] == pages[1]
     assert first.token not in pages[0]
+
+
+async def test_the_receipt_is_shown_once_after_a_redirect(client, store):
+    slip = issue_tokens(store, "党员代表", 1)[0]
+    body = form_fields(store.meeting, varied(store.meeting))
+    response = await client.post(f"/v/{slip.token}", data=body, allow_redirects=False)
+    assert response.status == 303 and response.headers["Location"] == f"/v/{slip.token}/done"
+    first = await (await client.get(f"/v/{slip.token}/done")).text()
+    assert re.search(r"回执号：[0-9A-Z]{5}-[0-9A-Z]{5}", first)
+    again = await (await client.get(f"/v/{slip.token}/done")).text()  # a reload
+    assert "已成功提交" in again and "回执号：" not in again
+
+
+def test_what_is_kept_between_post_and_get_is_bounded():
+    from core.web.kept import Kept
+
+    now = [0.0]
+    kept = Kept(max_age=60, limit=2, clock=lambda: now[0])
+    kept.keep("a", 1)
+    kept.keep("b", 2)
+    kept.keep("c", 3)
+    assert kept.get("a") is None and kept.get("b") == 2  # the oldest went first
+    assert kept.take("b") == 2 and kept.get("b") is None  # once
+    now[0] = 61
+    assert kept.get("c") is None  # too old
