@@ -262,3 +262,25 @@ def test_the_phones_own_font_size_is_honoured(playwright, link, tmp_path):
     )
     assert clipped == 0  # bigger text, nothing cut off or overlapping
     page.context.close()
+
+
+@pytest.mark.parametrize("javascript", [False, True])
+def test_an_oversized_ballot_goes_back_to_the_form_with_the_choices(browser, link, javascript):
+    page = phone(browser, "375x667", javascript=javascript)
+    page.goto(link)
+    page.locator("#s1c1 label").filter(has_text="较好").tap()
+    page.locator("#s2c2 label").filter(has_text="一般").tap()
+    # Past what the form allows: the browser's own limit is taken away first.
+    page.evaluate(
+        """document.querySelectorAll('textarea').forEach(t => {
+             t.removeAttribute('maxlength'); t.value = '测'.repeat(5000); })"""
+    )
+    submit(page)
+    assert "提交的内容过大" in page.content()
+    if javascript:
+        page.get_by_role("link", name="返回测评票").click()
+    else:
+        page.go_back()  # the voter's Back button: the link needs script to go back
+    page.wait_for_load_state()
+    assert page.locator('#s1c1 input[value="较好"]').is_checked()
+    assert page.locator('#s2c2 input[value="一般"]').is_checked()

@@ -154,8 +154,16 @@ async def _errors(request: web.Request, handler):
         return await handler(request)
     except web.HTTPRequestEntityTooLarge:
         if request.method == "POST" and request.path.startswith("/v/"):
-            # The script on the form restores the voter's choices when they go back.
-            return message(request, t("form.too_large"), 413, back=request.path)
+            # Going back in the history keeps the choices (the browser restores the
+            # form; with script, the phone's own copy does too).
+            return render(
+                request,
+                "message.html",
+                status=413,
+                message=t("form.too_large"),
+                back=request.path,
+                back_in_history=True,
+            )
         return message(request, t("web.too_large"), 413)
     except web.HTTPNotFound:
         return message(request, t("web.not_found"), 404)
