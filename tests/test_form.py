@@ -228,26 +228,28 @@ async def test_the_blank_form_is_the_same_page_for_every_voter_of_a_category(cli
     assert first.token not in pages[0]
 
 
-async def test_the_receipt_is_shown_once_after_a_redirect(client, store):
+async def test_a_submitted_ballot_redirects_to_its_thank_you_page(client, store):
     slip = issue_tokens(store, "党员代表", 1)[0]
     body = form_fields(store.meeting, varied(store.meeting))
     response = await client.post(f"/v/{slip.token}", data=body, allow_redirects=False)
-    assert response.status == 303 and response.headers["Location"] == f"/v/{slip.token}/done"
-    first = await (await client.get(f"/v/{slip.token}/done")).text()
-    assert re.search(r"回执号：[0-9A-Z]{5}-[0-9A-Z]{5}", first)
-    again = await (await client.get(f"/v/{slip.token}/done")).text()  # a reload
-    assert "已成功提交" in again and "回执号：" not in again
+    assert response.status == 303  # a reload of what follows never re-posts
+    assert response.headers["Location"].startswith(f"/v/{slip.token}/done")
+    page = await (await client.get(response.headers["Location"])).text()
+    assert re.search(r"回执号：[0-9A-Z]{5}-[0-9A-Z]{5}", page)
+    back = await (await client.get(f"/v/{slip.token}")).text()  # Back to the form
+    assert "已成功提交" in back and "回执号：" not in back
 
 
-def test_what_is_kept_between_post_and_get_is_bounded():
-    from core.web.kept import Kept
+def test_drafts_are_bounded_in_number_and_age():
+    from core.ballots import BallotEntry
+    from core.web.form import Drafts
 
     now = [0.0]
-    kept = Kept(max_age=60, limit=2, clock=lambda: now[0])
-    kept.keep("a", 1)
-    kept.keep("b", 2)
-    kept.keep("c", 3)
-    assert kept.get("a") is None and kept.get("b") == 2  # the oldest went first
-    assert kept.take("b") == 2 and kept.get("b") is None  # once
+    drafts = Drafts(limit=2, max_age=60, clock=lambda: now[0])
+    for token_id in (1, 2, 3):
+        drafts.keep(token_id, BallotEntry({}))
+    assert drafts.get(1) is None and drafts.get(2) is not None  # the oldest went first
+    drafts.drop(2)
+    assert drafts.get(2) is None
     now[0] = 61
-    assert kept.get("c") is None  # too old
+    assert drafts.get(3) is None  # too old

@@ -33,9 +33,12 @@ MARKED_SUBJECT = "法工委"
 
 def _ballot(meeting, voter: int) -> dict[str, str]:
     grades = ["好", "较好", "一般"]
-    chosen = {item: grades[(voter + i) % 3] for i, item in enumerate(form_items(meeting))}
-    # Ground truth for scoring the attack only: which voter wrote this ballot.
-    return form_fields(meeting, chosen, {MARKED_SUBJECT: f"标记{voter:03d}"})
+    # The comment is ground truth for scoring the attack only: which voter wrote this ballot.
+    return form_fields(
+        meeting,
+        {item: grades[(voter + i) % 3] for i, item in enumerate(form_items(meeting))},
+        {MARKED_SUBJECT: f"标记{voter:03d}"},
+    )
 
 
 @pytest.fixture

@@ -67,6 +67,8 @@ async def test_a_refused_post_is_rendered_with_its_own_choices(demo_db, store, c
         assert response.status == 422
         html = await response.text()
         assert html.count('value="好" checked') == 5
+        back = await (await client.get(f"/v/{slip.token}")).text()
+        assert back.count('value="好" checked') == 5  # Back from the refusal: the draft
         fresh = await (await client.get(f"/v/{other.token}")).text()
         assert '" checked' not in fresh  # the cached form holds nobody's choices
 
@@ -81,9 +83,9 @@ async def test_revisions_apply_in_order_and_the_form_shows_what_stands(tmp_path,
     items = form_items(store.meeting)
     variants = []
     for n in range(20):  # twenty taps, each a different ballot
-        chosen = dict.fromkeys(items, "好")
-        chosen[items[n]] = "一般"
-        variants.append(form_fields(store.meeting, chosen))
+        grades = dict.fromkeys(items, "好")
+        grades[items[n]] = "一般"
+        variants.append(form_fields(store.meeting, grades))
     async with served(create_app(path, clock=clock)) as client:
         responses = await asyncio.gather(
             *[client.post(f"/v/{slip.token}", data=v) for v in variants]

@@ -90,11 +90,18 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader):
                 "people",
             ),
         )
-        head = self.section(top, "meeting", ("title", "date", "venue", "organiser"))
+        head = self.section(
+            top,
+            "meeting",
+            ("title", "date", "venue", "organiser", "host", "recorder", "quorum"),
+        )
         title = self.field(head, "meeting", "title", str)
         date = self.date(head, "meeting", "date")
         venue = self.field(head, "meeting", "venue", str, "")
         organiser = self.field(head, "meeting", "organiser", str, "")
+        host = self.field(head, "meeting", "host", str, "")
+        recorder = self.field(head, "meeting", "recorder", str, "")
+        quorum = self.share(head, "meeting", "quorum")  # share of expected voters, e.g. "2/3"
 
         criteria = self.criteria(top)
         grades, abstain = self.grades(top)
@@ -125,4 +132,7 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader):
             poll=poll,
             commenters=tuple(commenters),
             askers=tuple(askers),
+            host=(host or "").strip(),
+            recorder=(recorder or "").strip(),
+            quorum=quorum,
         )

@@ -12,6 +12,7 @@ import asyncio
 import gzip
 import logging
 import os
+import re
 import socket
 import time
 from dataclasses import dataclass, field
@@ -29,7 +30,6 @@ from core.ballots import (
     ballot_grades,
     ballot_problems,
     check_token,
-    digest,
     find_token,
     normalise,
     store_ballot,
@@ -37,16 +37,16 @@ from core.ballots import (
 from core.i18n import language, t
 from core.model import Meeting
 from core.store import Clock, MeetingStore, StoreError
-from core.web.form import COMMENT_LIMIT, ballot_form, parse_form
-from core.web.kept import Kept
+from core.web.form import COMMENT_LIMIT, Drafts, ballot_form, parse_form
 from core.web.limits import FailureLimit
 from core.web.worker import Database, ServiceBusy
 
 # The largest ballot the form allows (21 comments of 500 Chinese characters,
-# percent-encoded) is about 95 KiB; this leaves more than twice that.
+# percent-encoded) is about 95 KiB; twice that, with room to spare.
 MAX_BODY = 256 * 1024
 BODY_TIMEOUT_S = 20.0  # a half-sent body is dropped after this long
 log = logging.getLogger("sanshu.web")
+RECEIPT = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}")
 
 # How `sanshu serve` runs the server (tests use the same): no access log, since
 # every ballot URL carries its token.
@@ -71,11 +71,8 @@ class Service:
     database: Database
     templates: jinja2.Environment
     failures: FailureLimit = field(default_factory=FailureLimit)
-    forms: dict[tuple[str, str, bool], tuple[bytes, bytes]] = field(default_factory=dict)
-    # In memory only, keyed by the credential's hash (Post/Redirect/Get):
-    # a refused ballot until it is corrected, a receipt until its page is shown once.
-    drafts: Kept = field(default_factory=lambda: Kept(max_age=3600))
-    receipts: Kept = field(default_factory=lambda: Kept(max_age=300))
+    drafts: Drafts = field(default_factory=Drafts)
+    forms: dict[tuple[str, str], tuple[bytes, bytes]] = field(default_factory=dict)
 
 
 SERVICE = web.AppKey("service", Service)
@@ -219,15 +216,20 @@ async def code_submit(request: web.Request) -> web.Response:
     if refused := _too_many(request):
         return refused
     data = await read_form(request)
-    typed = str(data.get("code", ""))[:64]
+    typed = str(data.get("code", ""))[:40]
     code = normalise(typed)
-    wrong = not code or len(code) > 32 or not code.isalnum() or not code.isascii()
-    if wrong or await request.app[SERVICE].database.read(_link_of, code) is None:
+    known = (
+        code
+        and len(code) <= 32
+        and code.isalnum()
+        and code.isascii()
+        and await request.app[SERVICE].database.read(find_token, code) is not None
+    )
+    if not known:
         # A mistyped code: the box again, with what was typed, to correct it.
         request.app[SERVICE].failures.failed(_address(request))
-        status = 400 if wrong else 404
         return render(
-            request, "code.html", status=status, message=t("web.refused.unknown"), typed=typed
+            request, "code.html", status=404, message=t("web.refused.unknown"), typed=typed
         )
     raise web.HTTPSeeOther(f"/v/{quote(code)}")
 
@@ -239,25 +241,6 @@ def _refused(request: web.Request, refused: BallotRefused) -> web.Response:
     if refused.kind == "unknown":
         request.app[SERVICE].failures.failed(_address(request))
     return message(request, t(f"web.refused.{refused.kind}"), REFUSED_STATUS[refused.kind])
-
-
-def _form_context(
-    request: web.Request,
-    category: str,
-    entry: BallotEntry,
-    problems: list[BallotProblem] = (),
-) -> dict[str, Any]:
-    """The page posts back to its own address and links relatively: it holds no token."""
-    return dict(
-        category=category,
-        large=_large(request),
-        comment_limit=COMMENT_LIMIT,
-        form=ballot_form(request.app[SERVICE].meeting, entry, problems),
-    )
-
-
-def _large(request: web.Request) -> bool:
-    return request.query.get("size") == "large"
 
 
 def _form(
@@ -278,13 +261,32 @@ def _form(
     )
 
 
+def _large(request: web.Request) -> bool:
+    return request.query.get("size") == "large"
+
+
+def _form_context(
+    request: web.Request,
+    category: str,
+    entry: BallotEntry,
+    problems: list[BallotProblem] = (),
+) -> dict[str, Any]:
+    return dict(
+        category=category,
+        large=_large(request),
+        comment_limit=COMMENT_LIMIT,
+        form=ballot_form(request.app[SERVICE].meeting, entry, problems),
+    )
+
+
 def _empty_form(request: web.Request, category: str) -> web.Response:
     """Work once, serve many: the empty form of a category, rendered and compressed once."""
     forms = request.app[SERVICE].forms
     key = (category, language(), _large(request))
     if key not in forms:
-        html = _html(request, "ballot.html", **_form_context(request, category, BallotEntry({})))
-        html = html.encode()
+        html = _html(
+            request, "ballot.html", **_form_context(request, category, BallotEntry({}))
+        ).encode()
         forms[key] = (html, gzip.compress(html, compresslevel=9, mtime=0))
     html, packed = forms[key]
     gzip_ok = "gzip" in request.headers.get("Accept-Encoding", "")
@@ -298,32 +300,35 @@ def _empty_form(request: web.Request, category: str) -> web.Response:
     return response
 
 
-def _page_data(store: MeetingStore, credential: str) -> tuple[str, BallotEntry | None]:
+def _page_data(store: MeetingStore, credential: str) -> tuple[int, str, BallotEntry | None]:
     info = check_token(store, credential)
-    return info.category, ballot_grades(store, info.ballot_id) if info.ballot_id else None
+    stored = ballot_grades(store, info.ballot_id) if info.ballot_id else None
+    return info.id, info.category, stored
 
 
 async def ballot_page(request: web.Request) -> web.Response:
     if refused := _too_many(request):
         return refused
-    service = request.app[SERVICE]
-    credential = request.match_info["credential"]
+    database = request.app[SERVICE].database
     try:
-        category, stored = await service.database.read(_page_data, credential)
+        token_id, category, stored = await database.read(
+            _page_data, request.match_info["credential"]
+        )
     except BallotRefused as refused:
         return _refused(request, refused)
-    draft = service.drafts.get(digest(credential))
+    draft = request.app[SERVICE].drafts.get(token_id)
     if draft is not None:
-        # After a refused post (or Back to it): the voter's choices and what is wrong.
-        problems = ballot_problems(service.meeting, draft.grades, on_screen=True)
+        # Back from a refused post: the voter's choices and what is wrong with them.
+        problems = ballot_problems(request.app[SERVICE].meeting, draft.grades, on_screen=True)
         return _form(request, category, draft, problems, status=422 if problems else 200)
     if stored is None:
         return _empty_form(request, category)
     return _form(request, category, stored)
 
 
-def _category_of(store: MeetingStore, credential: str) -> str:
-    return check_token(store, credential).category
+def _token_of(store: MeetingStore, credential: str) -> tuple[int, str]:
+    info = check_token(store, credential)
+    return info.id, info.category
 
 
 async def ballot_submit(request: web.Request) -> web.Response:
@@ -332,7 +337,7 @@ async def ballot_submit(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     credential = request.match_info["credential"]
     try:
-        category = await service.database.read(_category_of, credential)
+        token_id, category = await service.database.read(_token_of, credential)
     except BallotRefused as refused:
         return _refused(request, refused)
     data = await read_form(request)
@@ -344,8 +349,8 @@ async def ballot_submit(request: web.Request) -> web.Response:
         return message(request, t("web.bad_request"), 400, back=request.path)
     problems = ballot_problems(service.meeting, entry.grades, on_screen=True)
     if problems:
-        service.drafts.keep(digest(credential), entry)
-        raise web.HTTPSeeOther(request.path_qs)  # never a page that Back or reload re-posts
+        service.drafts.keep(token_id, entry)
+        raise web.HTTPSeeOther(request.path_qs)  # never a page that Back would re-post
     try:
         stored = await service.database.write(store_ballot, credential, entry)
     except BallotRefused as refused:
@@ -354,14 +359,13 @@ async def ballot_submit(request: web.Request) -> web.Response:
         busy = _form(request, category, entry, status=503, busy=t("web.busy"))
         busy.headers["Retry-After"] = "5"
         return busy
-    service.drafts.drop(digest(credential))
+    service.drafts.drop(token_id)
     if service.meeting.poll.allow_revision:
         # Posts apply in order; the page after the redirect reads the state that stands.
         raise web.HTTPSeeOther(f"{request.path}/done" + ("?revised=1" if stored.revised else ""))
-    # The receipt is shown this once, on the page the redirect leads to: it is held in
-    # memory until then and never stored with anything that leads from the token to it.
-    service.receipts.keep(digest(credential), stored.receipt)
-    raise web.HTTPSeeOther(f"{request.path}/done")
+    # Post/Redirect/Get, so reload never re-posts. Nothing stored leads from the token to
+    # the receipt again: it travels once, in the address of the voter's own thank-you page.
+    raise web.HTTPSeeOther(f"{request.path}/done?r={quote(stored.receipt or '')}")
 
 
 def _link_of(store: MeetingStore, credential: str):
@@ -371,21 +375,17 @@ def _link_of(store: MeetingStore, credential: str):
 async def done_page(request: web.Request) -> web.Response:
     if refused := _too_many(request):
         return refused
-    service = request.app[SERVICE]
-    credential = request.match_info["credential"]
-    receipt = service.receipts.take(digest(credential))
-    if receipt is not None:
-        return render(request, "done.html", receipt=receipt, revised=False)
-    info = await service.database.read(_link_of, credential)
+    info = await request.app[SERVICE].database.read(_link_of, request.match_info["credential"])
     if info is None:
         request.app[SERVICE].failures.failed(_address(request))
         return message(request, t("web.refused.unknown"), 404)
     if info.receipt is None:  # voted, and nothing leads back to the ballot
-        return (
-            render(request, "submitted.html")
-            if info.used
-            else message(request, t("web.refused.unknown"), 404)
-        )
+        if not info.used:
+            return message(request, t("web.refused.unknown"), 404)
+        shown = request.query.get("r", "")
+        if RECEIPT.fullmatch(shown):  # the voter's own redirect after submitting
+            return render(request, "done.html", receipt=shown, revised=False)
+        return render(request, "submitted.html")
     revised = request.query.get("revised") == "1"
     return render(request, "done.html", receipt=info.receipt, revised=revised)
 

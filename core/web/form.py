@@ -11,6 +11,8 @@ the problems the server found; the template only lays it out.
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -288,3 +290,37 @@ def _problem_view(
         for subject, items in by_subject.items()
     )
     return ProblemView(problem.message, "", links)
+
+
+class Drafts:
+    """Refused ballots waiting to be corrected, in this process's memory only.
+
+    A refused post is answered with a redirect to the form (Post/Redirect/Get),
+    which shows the kept draft and its problems: Back or reload never re-posts,
+    with or without script. Nothing here is written anywhere; a restart forgets
+    the drafts (the phone's own copy, with script, still restores the choices).
+    """
+
+    def __init__(self, limit: int = 10_000, max_age: float = 3600.0, clock=time.monotonic):
+        self._drafts: OrderedDict[int, tuple[float, BallotEntry]] = OrderedDict()
+        self._limit = limit
+        self._max_age = max_age
+        self._clock = clock
+
+    def keep(self, token_id: int, entry: BallotEntry) -> None:
+        self._drafts.pop(token_id, None)
+        self._drafts[token_id] = (self._clock(), entry)
+        while len(self._drafts) > self._limit:
+            self._drafts.popitem(last=False)
+
+    def get(self, token_id: int) -> BallotEntry | None:
+        kept = self._drafts.get(token_id)
+        if kept is None:
+            return None
+        if self._clock() - kept[0] > self._max_age:
+            del self._drafts[token_id]
+            return None
+        return kept[1]
+
+    def drop(self, token_id: int) -> None:
+        self._drafts.pop(token_id, None)
