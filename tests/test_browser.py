@@ -152,6 +152,12 @@ def test_without_javascript_a_refused_ballot_links_every_missing_item(browser, l
         assert (
             row.locator(".label").evaluate("e => getComputedStyle(e).color") == "rgb(180, 35, 44)"
         )
+    # A link in the list takes the voter to the item, clear of its pinned card header.
+    page.locator("#problems a[href*='c']").first.click()
+    target = page.locator(f"#{names[missing[0]]}").bounding_box()
+    card = names[missing[0]].split("c")[0]
+    header = page.locator(f"#{card} .head").bounding_box()
+    assert header["y"] + header["height"] <= target["y"] < 640
     # Every choice made survived the round trip.
     first = next(i for i in grades if i not in missing)
     assert page.locator(f'input[name="{names[first]}"][value="{grades[first]}"]').is_checked()
