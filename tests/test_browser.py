@@ -79,6 +79,24 @@ def choose(page, store, grades: dict) -> None:
         page.locator(f"#{names[item]} label").filter(has_text=grade).first.tap()
 
 
+ROW_LAYOUTS = """() => [...document.querySelectorAll('.row')].map(row => {
+    const spans = [...row.querySelectorAll('.choice span')];
+    const boxes = spans.map(s => s.getBoundingClientRect());
+    return {tops: boxes.map(b => Math.round(b.top)), widths: boxes.map(b => b.width),
+            heights: boxes.map(b => b.height),
+            texts: spans.map(s => {  // the label on one line, not clipped
+                const range = document.createRange(); range.selectNodeContents(s);
+                const oneLine = range.getClientRects().length === 1;
+                return oneLine && s.scrollWidth <= s.clientWidth;
+            })};
+})"""
+
+
+def row_layouts(page) -> list[dict]:
+    """Where each grade button of each row is, and whether its label fits."""
+    return page.evaluate(ROW_LAYOUTS)
+
+
 def submit(page) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="提交测评票").click()
@@ -89,19 +107,7 @@ def test_the_demo_ballot_is_compact_and_every_row_fits_one_line(browser, link, s
     page = phone(browser, size)
     page.goto(link)
     assert page.evaluate("document.documentElement.scrollHeight") <= MAX_FORM_HEIGHT
-    rows = page.evaluate(
-        """() => [...document.querySelectorAll('.row')].map(row => {
-            const spans = [...row.querySelectorAll('.choice span')];
-            const boxes = spans.map(s => s.getBoundingClientRect());
-            return {tops: boxes.map(b => Math.round(b.top)), widths: boxes.map(b => b.width),
-                    heights: boxes.map(b => b.height),
-                    texts: spans.map(s => {  // the label on one line, not clipped
-                        const range = document.createRange(); range.selectNodeContents(s);
-                        const oneLine = range.getClientRects().length === 1;
-                        return oneLine && s.scrollWidth <= s.clientWidth;
-                    })};
-        })"""
-    )
+    rows = row_layouts(page)
     assert len(rows) == 63
     for row in rows:
         assert len(set(row["tops"])) == 1  # five choices on one line
@@ -290,3 +296,23 @@ def test_an_oversized_ballot_goes_back_to_the_form_with_the_choices(browser, lin
     page.wait_for_load_state()
     assert page.locator('#s1c1 input[value="较好"]').is_checked()
     assert page.locator('#s2c2 input[value="一般"]').is_checked()
+
+
+def test_long_grade_names_still_fit_one_line_per_criterion(browser, tmp_path, clock):
+    """优秀 / 称职 / 基本称职 / 不称职: the criterion goes above, the choices stay on a line."""
+    text = DEMO_TEXT
+    for old, new in [("好", "优秀"), ("较好", "称职"), ("一般", "基本称职"), ("差", "不称职")]:
+        text = text.replace(f'label = "{old}"', f'label = "{new}"')
+        text = text.replace(f'grade = "{old}"', f'grade = "{new}"')
+    text = text.replace('grades = ["差"]', 'grades = ["不称职"]')
+    path = tmp_path / "titles.db"
+    MeetingStore.create(path, text, "titles.toml", clock=clock).close()
+    with MeetingStore(path, clock=clock) as store:
+        store.set_poll("open")
+        token = issue_tokens(store, CATEGORY, 1)[0].token
+    with serving(path) as base:
+        page = phone(browser, "360x640")
+        page.goto(ballot_url(base, token))
+        for row in row_layouts(page):
+            assert len(set(row["tops"])) == 1 and all(row["texts"])
+            assert min(row["heights"]) >= 44
