@@ -253,3 +253,10 @@ def test_drafts_are_bounded_in_number_and_age():
     assert drafts.get(2) is None
     now[0] = 61
     assert drafts.get(3) is None  # too old
+
+
+async def test_an_unknown_link_offers_the_code_box(client):
+    response = await client.get("/v/NOT-A-REAL-TOKEN")
+    html = await response.text()
+    assert response.status == 404 and "测评码无效" in html
+    assert '<a href="/">输入测评码</a>' in html

@@ -240,6 +240,15 @@ def _refused(request: web.Request, refused: BallotRefused) -> web.Response:
         return render(request, "submitted.html")
     if refused.kind == "unknown":
         request.app[SERVICE].failures.failed(_address(request))
+        # A damaged or mistyped link: the way to type the code from the slip instead.
+        return render(
+            request,
+            "message.html",
+            status=404,
+            message=t("web.refused.unknown"),
+            back="/",
+            back_text=t("web.code_title"),
+        )
     return message(request, t(f"web.refused.{refused.kind}"), REFUSED_STATUS[refused.kind])
 
 
