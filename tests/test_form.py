@@ -260,3 +260,19 @@ async def test_an_unknown_link_offers_the_code_box(client):
     html = await response.text()
     assert response.status == 404 and "测评码无效" in html
     assert '<a href="/">输入测评码</a>' in html
+
+
+def test_a_quota_problem_per_criterion_links_its_own_items(tmp_path, clock):
+    _, store = meeting_db(tmp_path, clock, ("all_same_invalid = true", 'top_grade_quota = "1/3"'))
+    meeting = store.meeting
+    grades = dict.fromkeys(form_items(meeting), "较好")
+    tops = [item for item in form_items(meeting) if item[1] != meeting.criteria[2]][:18]
+    grades.update(dict.fromkeys(tops, "好"))  # 9 「好」 in each of the first two criteria
+    entry, _ = parse_form(meeting, form_fields(meeting, grades).items())
+    form = ballot_form(meeting, entry, ballot_problems(meeting, entry.grades, on_screen=True))
+    assert len(form.problems) == 2
+    names = field_names(meeting)
+    for problem, criterion in zip(form.problems, meeting.criteria[:2], strict=True):
+        assert criterion in problem.message
+        linked = [link.anchor for group in problem.links for link in group.items]
+        assert linked == [names[i] for i in tops if i[1] == criterion]
