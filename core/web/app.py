@@ -49,6 +49,7 @@ from core.web.worker import Database, ServiceBusy
 # percent-encoded) is about 95 KiB; twice that, with room to spare.
 MAX_BODY = 256 * 1024
 BODY_TIMEOUT_S = 20.0  # a half-sent body is dropped after this long
+COMPRESS_OVER = 4096  # smaller pages (thank-you, messages) cost more to compress than to send
 log = logging.getLogger("sanshu.web")
 RECEIPT = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}")
 
@@ -96,6 +97,7 @@ def create_app(db_path: str | Path, *, clock: Clock = time.time, **worker: Any) 
         templates=jinja2.Environment(
             loader=jinja2.PackageLoader("core.web", "templates"),
             autoescape=jinja2.select_autoescape(["html"]),
+            auto_reload=False,  # templates do not change under a running service
             trim_blocks=True,
             lstrip_blocks=True,
         ),
@@ -138,7 +140,8 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
         status=status,
     )
     response.headers["Cache-Control"] = "no-store"  # ballots are private
-    response.enable_compression()  # ~56 KB of form becomes ~5 KB on a venue's weak Wi-Fi
+    if len(response.body) > COMPRESS_OVER:
+        response.enable_compression()  # ~56 KB of form becomes ~5 KB on a venue's weak Wi-Fi
     return response
 
 
