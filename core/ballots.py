@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -243,7 +244,7 @@ def find_token(store: MeetingStore, credential: str) -> TokenInfo | None:
     if not credential or len(credential) > 64:
         return None
     key = digest(credential)
-    row = store.db.execute(
+    row = store.db.conn.execute(
         "SELECT t.id, t.category, t.used, t.revoked_at, l.ballot_id, l.receipt FROM tokens t "
         "LEFT JOIN revision_links l ON l.token_id = t.id WHERE t.hash = ? OR t.code_hash = ?",
         [key, key],
@@ -261,7 +262,7 @@ def find_token(store: MeetingStore, credential: str) -> TokenInfo | None:
 
 
 def _poll(store: MeetingStore) -> str:
-    return store.db.execute("SELECT poll FROM state WHERE id = 1").fetchone()[0]
+    return store.db.conn.execute("SELECT poll FROM state WHERE id = 1").fetchone()[0]
 
 
 def revoke_token(store: MeetingStore, code: str) -> bool:
@@ -322,12 +323,18 @@ def new_ballot_id(db, table: str = "ballots") -> int:
             return candidate
 
 
-def _new_receipt(store: MeetingStore) -> str:
+def _insert_unique(store: MeetingStore, sql: str, draw: Callable[[], object], *rest) -> object:
+    """Insert a row keyed by a freshly drawn random value, drawing again on the rare
+    collision (the primary key refuses it; the transaction goes on)."""
     while True:
-        receipt = pretty_code(new_code())
-        taken = store.db.execute("SELECT 1 FROM receipts WHERE receipt = ?", [receipt])
-        if taken.fetchone() is None:
-            return receipt
+        value = draw()
+        try:
+            store.db.conn.execute(sql, [value, *rest])
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" not in str(exc):
+                raise
+            continue
+        return value
 
 
 @dataclass(frozen=True)
@@ -377,9 +384,10 @@ def store_ballot(store: MeetingStore, credential: str, entry: BallotEntry) -> St
             store.record("ballot.revised", {"category": info.category, "source": "web"})
             return Stored(info.ballot_id, info.receipt, revised=True)
         ballot_id = _insert_ballot(store, info.category, entry, "web", None)
-        receipt = _new_receipt(store)
-        store.db.execute("INSERT INTO receipts (receipt) VALUES (?)", [receipt])
-        store.db.execute("UPDATE tokens SET used = 1 WHERE id = ?", [info.id])
+        receipt = _insert_unique(
+            store, "INSERT INTO receipts (receipt) VALUES (?)", lambda: pretty_code(new_code())
+        )
+        store.db.conn.execute("UPDATE tokens SET used = 1 WHERE id = ?", [info.id])
         if store.meeting.poll.allow_revision:
             store.db.execute(
                 "INSERT INTO revision_links (token_id, ballot_id, receipt) VALUES (?, ?, ?)",
@@ -402,10 +410,14 @@ def _insert_ballot(
     gathers them for a caller storing many ballots in one transaction)."""
     from core.tally_counts import store_delta
 
-    ballot_id = new_ballot_id(store.db)
-    store.db.execute(
+    ballot_id = _insert_unique(
+        store,
         "INSERT INTO ballots (id, category, source, counted, entered_by) VALUES (?, ?, ?, ?, ?)",
-        [ballot_id, category, source, int(source != "paper"), entered_by],
+        lambda: BALLOT_ID_LOW + secrets.randbelow(BALLOT_ID_SPAN),
+        category,
+        source,
+        int(source != "paper"),
+        entered_by,
     )
     _write_grades(store, ballot_id, entry)
     if source != "paper":  # a paper ballot counts once a second person confirms it

@@ -49,6 +49,7 @@ from core.web.worker import Database, ServiceBusy
 # percent-encoded) is about 95 KiB; twice that, with room to spare.
 MAX_BODY = 256 * 1024
 BODY_TIMEOUT_S = 20.0  # a half-sent body is dropped after this long
+COMPRESS_OVER = 4096  # smaller pages (thank-you, messages) cost more to compress than to send
 log = logging.getLogger("sanshu.web")
 RECEIPT = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}")
 
@@ -96,6 +97,7 @@ def create_app(db_path: str | Path, *, clock: Clock = time.time, **worker: Any) 
         templates=jinja2.Environment(
             loader=jinja2.PackageLoader("core.web", "templates"),
             autoescape=jinja2.select_autoescape(["html"]),
+            auto_reload=False,  # templates do not change under a running service
             trim_blocks=True,
             lstrip_blocks=True,
         ),
@@ -138,7 +140,8 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
         status=status,
     )
     response.headers["Cache-Control"] = "no-store"  # ballots are private
-    response.enable_compression()  # ~56 KB of form becomes ~5 KB on a venue's weak Wi-Fi
+    if len(response.body) > COMPRESS_OVER:
+        response.enable_compression()  # ~56 KB of form becomes ~5 KB on a venue's weak Wi-Fi
     return response
 
 
@@ -331,10 +334,9 @@ def _empty_form(request: web.Request, category: str) -> web.Response:
     return response
 
 
-def _page_data(store: MeetingStore, credential: str) -> tuple[int, str, BallotEntry | None]:
+def _page_data(store: MeetingStore, credential: str) -> tuple[str, BallotEntry | None]:
     info = check_token(store, credential)
-    stored = ballot_grades(store, info.ballot_id) if info.ballot_id else None
-    return info.id, info.category, stored
+    return info.category, ballot_grades(store, info.ballot_id) if info.ballot_id else None
 
 
 async def ballot_page(request: web.Request) -> web.Response:
@@ -342,12 +344,10 @@ async def ballot_page(request: web.Request) -> web.Response:
         return refused
     database = request.app[SERVICE].database
     try:
-        token_id, category, stored = await database.read(
-            _page_data, request.match_info["credential"]
-        )
+        category, stored = await database.read(_page_data, request.match_info["credential"])
     except BallotRefused as refused:
         return _refused(request, refused)
-    draft = request.app[SERVICE].drafts.get(token_id)
+    draft = request.app[SERVICE].drafts.get(_draft_key(request))
     if draft is not None:
         # Back from a refused post: the voter's choices and what is wrong with them.
         problems = ballot_problems(request.app[SERVICE].meeting, draft.grades, on_screen=True)
@@ -357,9 +357,13 @@ async def ballot_page(request: web.Request) -> web.Response:
     return _form(request, category, stored)
 
 
-def _token_of(store: MeetingStore, credential: str) -> tuple[int, str]:
-    info = check_token(store, credential)
-    return info.id, info.category
+def _draft_key(request: web.Request) -> str:
+    """Drafts are kept by the slip's digest: a refused post needs no database."""
+    return digest(request.match_info["credential"])
+
+
+def _category_of(store: MeetingStore, credential: str) -> str:
+    return check_token(store, credential).category
 
 
 async def ballot_submit(request: web.Request) -> web.Response:
@@ -367,10 +371,6 @@ async def ballot_submit(request: web.Request) -> web.Response:
         return refused
     service = request.app[SERVICE]
     credential = request.match_info["credential"]
-    try:
-        token_id, category = await service.database.read(_token_of, credential)
-    except BallotRefused as refused:
-        return _refused(request, refused)
     data = await read_form(request)
     fields = [(k, v) for k, v in data.items() if isinstance(v, str)]
     entry, unknown = parse_form(service.meeting, fields)
@@ -380,17 +380,21 @@ async def ballot_submit(request: web.Request) -> web.Response:
         return message(request, t("web.bad_request"), 400, back=request.path)
     problems = ballot_problems(service.meeting, entry.grades, on_screen=True)
     if problems:
-        service.drafts.keep(token_id, entry)
+        # The form page after the redirect checks the slip (and refuses a bad one).
+        service.drafts.keep(_draft_key(request), entry)
         raise web.HTTPSeeOther(request.path_qs)  # never a page that Back would re-post
     try:
+        # The slip is checked inside the write, under the lock: one trip to the database.
         stored = await service.database.write(store_ballot, credential, entry)
     except BallotRefused as refused:
         return _refused(request, refused)
     except ServiceBusy:
+        # Reads still work while another program holds the write lock.
+        category = await service.database.read(_category_of, credential)
         busy = _form(request, category, entry, status=503, busy=t("web.busy"))
         busy.headers["Retry-After"] = "5"
         return busy
-    service.drafts.drop(token_id)
+    service.drafts.drop(_draft_key(request))
     if service.meeting.poll.allow_revision:
         # Posts apply in order; the page after the redirect reads the state that stands.
         raise web.HTTPSeeOther(f"{request.path}/done" + ("?revised=1" if stored.revised else ""))
@@ -408,6 +412,10 @@ def _link_of(store: MeetingStore, credential: str):
 async def done_page(request: web.Request) -> web.Response:
     if refused := _too_many(request):
         return refused
+    shown = request.query.get("r", "")
+    handed = request.app[SERVICE].handoff.take(digest(request.match_info["credential"]))
+    if handed is not None and handed == shown:  # straight from the post that stored it
+        return render(request, "done.html", receipt=shown, revised=False)
     info = await request.app[SERVICE].database.read(_link_of, request.match_info["credential"])
     if info is None:
         request.app[SERVICE].failures.failed(_address(request))
@@ -415,10 +423,10 @@ async def done_page(request: web.Request) -> web.Response:
     if info.receipt is None:  # no revising: nothing stored leads back to the ballot
         if not info.used:
             return message(request, t("web.refused.unknown"), 404)
-        shown = request.query.get("r", "")
-        if RECEIPT.fullmatch(shown):  # the voter's own redirect after submitting
-            request.app[SERVICE].handoff.take(digest(request.match_info["credential"]))
+        if RECEIPT.fullmatch(shown):  # the voter's own redirect after submitting (reloaded)
             return render(request, "done.html", receipt=shown, revised=False)
+        if handed is not None:  # the thank-you page never arrived: shown now, once
+            return render(request, "done.html", receipt=handed, revised=False)
         return _already_in(request)
     revised = request.query.get("revised") == "1"
     return render(request, "done.html", receipt=info.receipt, revised=revised)
