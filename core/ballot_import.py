@@ -324,7 +324,7 @@ def write_template(store: MeetingStore, path: Path) -> None:
         cell.font = Font(name="宋体", bold=True)
         cell.fill = PatternFill("solid", fgColor="E7ECF3")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[column_letter(column)].width = 16 if column == 1 else 12
+        sheet.column_dimensions[column_letter(column)].width = 16 if column == 1 else 14
     sheet.row_dimensions[1].height = 48  # "subject/criterion" wraps onto three lines
     sheet.freeze_panes = "B2"
     last = column_letter(len(names))

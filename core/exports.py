@@ -233,6 +233,8 @@ def _shown_width(value: object) -> int:
         return 6  # 100.0%
     if isinstance(value, Decimal):
         return len(str(value))
+    if isinstance(value, float):  # a mean or weight, shown with at most 4 decimals
+        return len(f"{value:.4f}")
     return text_width(value)
 
 
