@@ -237,7 +237,11 @@ def _override_text(o: OverrideLine) -> str:
 
 
 def _answer(q: Question) -> str:
-    return q.answer if q.answer else t("minutes.unanswered")
+    """The answer; 未答复 for a question asked and not answered; 未询问 for one that was
+    queued and never put to the subject."""
+    if q.answer:
+        return q.answer
+    return t("minutes.not_asked") if q.state == "queued" else t("minutes.unanswered")
 
 
 def to_markdown(store: MeetingStore) -> str:
@@ -265,7 +269,7 @@ def to_markdown(store: MeetingStore) -> str:
                     when = f"（{clock_text(q.answered_at)}）" if q.answered_at else ""
                     lines.append(f"   - {t('question.answer', answer=q.answer)}{when}")
                 else:
-                    lines.append(f"   - {t('minutes.unanswered')}")
+                    lines.append(f"   - {_answer(q)}")
         else:
             lines.append(t("minutes.none"))
         lines.append("")
