@@ -312,7 +312,8 @@ def to_docx(store: MeetingStore, path: Path) -> None:
         doc.heading(document, subject.heading, level=2, number=number)
         times = "；".join(p.text() for p in subject.phase_times) + "。"
         doc.paragraph(document, times, align="left")  # justified, digits spread the line
-        doc.paragraph(document, f"{t('minutes.commentary')}：", bold=True)
+        label = doc.paragraph(document, f"{t('minutes.commentary')}：", bold=True)
+        label.paragraph_format.keep_with_next = True  # never alone at a page's foot
         if subject.commentary:
             doc.table(
                 document,
@@ -323,7 +324,8 @@ def to_docx(store: MeetingStore, path: Path) -> None:
             )
         else:
             doc.paragraph(document, t("minutes.none"))
-        doc.paragraph(document, f"{t('minutes.questions')}：", bold=True)
+        label = doc.paragraph(document, f"{t('minutes.questions')}：", bold=True)
+        label.paragraph_format.keep_with_next = True
         if subject.questions:
             doc.table(
                 document,
