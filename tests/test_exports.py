@@ -237,3 +237,16 @@ def test_a_long_override_reason_gets_a_row_tall_enough_to_print(voted_db, tmp_pa
     assert (values["计算等次"], values["最终等次"], values["调整理由"]) == ("较好", "一般", reason)
     assert sheet.cell(row=row, column=header.index("调整理由") + 1).alignment.wrap_text
     assert sheet.row_dimensions[row].height >= 2 * 15  # wrapped onto several lines, not spilt
+
+
+def test_results_shown_while_open_are_marked_provisional(tmp_path, clock):
+    text = DEMO_TEXT.replace("hide_results_until_close = true", "hide_results_until_close = false")
+    db = tmp_path / "open.db"
+    MeetingStore.create(db, text, "open.toml", clock=clock).close()
+    with MeetingStore(db, clock=clock) as store:
+        store.set_poll("open")
+        for slip in issue_tokens(store, "党组成员", 1):
+            grades = dict.fromkeys(form_items(store.meeting), "好")
+            store_ballot(store, slip.token, BallotEntry(grades))
+    data = json.loads(export(db, tmp_path, "json").read_text(encoding="utf-8"))
+    assert data["provisional"] is True and "临时结果（测评尚未结束）" in data["title"]
