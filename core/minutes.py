@@ -143,8 +143,8 @@ def meeting_time(store: MeetingStore) -> str:
 
 
 def recorder_name(store: MeetingStore) -> str:
-    """The meeting file's recorder; else the name the clerk's console stored; else blank
-    (to be written in by hand)."""
+    """The meeting file's recorder; else the name the clerk's console stored (its --name,
+    kept with the paper ballots it entered); else blank, to be written in by hand."""
     if store.meeting.recorder:
         return store.meeting.recorder
     for key in ("clerk_name", "clerk", "recorder"):
@@ -156,7 +156,12 @@ def recorder_name(store: MeetingStore) -> str:
             value = event.payload.get(key)
             if isinstance(value, str) and value.strip():
                 return value.strip()
-    return ""
+    # The clerk console writes its --name on every paper ballot it enters.
+    row = store.db.execute(
+        "SELECT entered_by FROM ballots WHERE source = 'paper' AND trim(coalesce(entered_by, '')) "
+        "!= '' GROUP BY entered_by ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    return row[0].strip() if row else ""
 
 
 def _attendance(store: MeetingStore) -> str:

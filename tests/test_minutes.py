@@ -128,6 +128,8 @@ def test_recorder_from_the_meeting_file_wins_and_blank_when_unknown(tmp_path, cl
     MeetingStore.create(plain, DEMO_TEXT, "p.toml", clock=clock).close()
     with MeetingStore(plain, clock=clock) as store:
         assert recorder_name(store) == ""
+        fill_demo_ballots(store)  # paper ballots entered by the clerk 王记录
+        assert recorder_name(store) == "王记录"
 
 
 def test_minutes_refuse_an_unknown_format(demo_db, tmp_path, capsys):
