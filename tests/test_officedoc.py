@@ -105,3 +105,10 @@ def test_a_long_title_breaks_where_asked(tmp_path):
     # One paragraph with a line break in it.
     assert title.text == "关于法工委2023年度\n述职述责述廉情况的反馈意见"
     assert {east_asian_font(run) for run in title.runs} == {"方正小标宋简体"}
+
+
+def test_no_theme_font_can_override_the_chinese_fonts(tmp_path):
+    doc = build(tmp_path)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    fonts = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+    assert fonts.get(qn("w:eastAsiaTheme")) is None and fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
