@@ -94,3 +94,14 @@ async def test_results_on_the_podium_only_after_scoring_closes(demo_db, clock, s
         second = str(table.get_row_at(1)[1])
         assert f"{second} · 分项得分" in breakdown
         assert "党组成员" in breakdown and "抓基层党建工作" in breakdown
+
+
+def test_an_exponent_in_a_daily_score_is_refused_at_once(tmp_path, demo_db):
+    """1e10000000 is short but would take seconds to convert exactly: refused by spelling."""
+    import time
+
+    path = tmp_path / "daily.csv"
+    path.write_text("述职对象,得分\n法工委,1e10000000\n", encoding="utf-8")
+    started = time.perf_counter()
+    assert run(["daily", "import", "--db", str(demo_db), str(path)]) == 1
+    assert time.perf_counter() - started < 3  # a hang, not a benchmark
