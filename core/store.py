@@ -27,7 +27,7 @@ from core.meetingfile import parse_meeting
 from core.model import Meeting, PhaseTiming
 from core.timer import Timer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APP_ID = "sanshu"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -240,11 +240,54 @@ def _migrate_to_4(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_to_5(db: sqlite_utils.Database) -> None:
+    """After the meeting: the rectification ledger (整改台账) and what a meeting carried
+    over from last year's (see core/ledger.py and core/carryover.py)."""
+    db["ledger"].create(
+        {
+            "id": int,
+            "subject_id": int,
+            "seq": int,
+            "source": str,
+            "problem": str,
+            "measure": str,
+            "owner": str,
+            "deadline": str,
+            "progress": str,
+            "completion": str,
+            "evidence": str,
+            "closed_on": str,
+            "origin": str,
+            "carried_from": str,
+            "answered_at": float,
+            "created_at": float,
+            "updated_at": float,
+        },
+        pk="id",
+        foreign_keys=[("subject_id", "subjects", "id")],
+        not_null={"subject_id", "seq", "source", "problem", "created_at", "updated_at"},
+    )
+    db["ledger"].create_index(["subject_id", "seq"], unique=True)
+    db["carried_results"].create(
+        {
+            "subject_id": int,
+            "meeting": str,
+            "final_score": str,
+            "final_grade": str,
+            "rank": int,
+            "override_reason": str,
+        },
+        pk="subject_id",
+        foreign_keys=[("subject_id", "subjects", "id")],
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
     4: _migrate_to_4,
+    5: _migrate_to_5,
 }
 
 
