@@ -742,6 +742,8 @@ _add(
         "tui.ledger.form_title_new": "新增整改事项",
         "tui.ledger.form_title_edit": "修改：{subject} 第 {seq} 项",
         "tui.ledger.date_hint": "如 2024-06-30",
+        "tui.ledger.form_keys": "Tab 下一项 · Ctrl+S 保存 · Esc 取消",
+        "tui.ledger.bad_date": "时限无法识别：{got}（应写成 2024-06-30 或 2024年6月30日）",
     },
     {
         "ledger.too_long": "too long (at most {max} characters, got {got})",
@@ -812,5 +814,7 @@ _add(
         "tui.ledger.form_title_new": "New rectification item",
         "tui.ledger.form_title_edit": "Edit: {subject} item {seq}",
         "tui.ledger.date_hint": "e.g. 2024-06-30",
+        "tui.ledger.form_keys": "Tab next field · Ctrl+S save · Esc cancel",
+        "tui.ledger.bad_date": "not a date: {got} (write 2024-06-30 or 2024年6月30日)",
     },
 )

@@ -1,0 +1,82 @@
+"""The ledger screen driven as the office would: add, edit, filter, close."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.widgets import DataTable, Input, Select
+
+from core.ledger import Ledger
+from core.store import MeetingStore
+from tui.ledger import LedgerApp
+
+
+def _rows(app: LedgerApp) -> list[list[str]]:
+    table = app.query_one("#items", DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_add_an_item_through_the_form(demo_db, clock):
+    app = LedgerApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#f-subject", Select).value = "人事室"
+        form.query_one("#f-problem", Input).value = "干部档案管理不规范"
+        form.query_one("#f-deadline", Input).value = "明年"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # a bad date keeps the form and what was typed
+        assert form.query_one("#f-problem", Input).value == "干部档案管理不规范"
+        form.query_one("#f-deadline", Input).value = "2024年6月30日"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is not form
+        assert _rows(app)[0][:4] == ["人事室", "1", "自查", "干部档案管理不规范"]
+    with MeetingStore(demo_db) as store:
+        item = Ledger(store).items()[0]
+    assert item.deadline == dt.date(2024, 6, 30)
+
+
+async def test_overdue_stands_out_filters_and_close(demo_db, clock):
+    with MeetingStore(demo_db, clock=clock) as store:
+        ledger = Ledger(store)
+        ledger.add("法工委", problem="学习不够深入", deadline=dt.date(2024, 1, 31))
+        ledger.add("人事室", problem="制度不健全", deadline=dt.date(2024, 12, 31))
+    clock.now = dt.datetime(2024, 3, 1, 10, 0).timestamp()
+    app = LedgerApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        rows = _rows(app)
+        assert "逾期" in rows[0][5] and "逾期" not in rows[1][5]
+        table = app.query_one("#items", DataTable)
+        deadline_cell = table.get_row_at(0)[5]
+        assert "red" in str(deadline_cell.style)
+
+        await pilot.press("o")  # overdue only
+        await pilot.pause()
+        assert [r[0] for r in _rows(app)] == ["法工委"]
+
+        await pilot.press("c")  # 销号
+        await pilot.pause()
+        assert _rows(app) == []  # no longer overdue
+        await pilot.press("o")
+        await pilot.pause()
+        assert _rows(app)[0][6] == "已销号"
+
+        app.query_one("#subject", Select).value = "人事室"
+        await pilot.pause()
+        assert [r[0] for r in _rows(app)] == ["人事室"]
+    with MeetingStore(demo_db) as store:
+        assert Ledger(store).items("法工委")[0].closed_on == dt.date(2024, 3, 1)
+        assert [e.kind for e in store.events("ledger.closed")] == ["ledger.closed"]
+
+
+async def test_another_process_sees_the_change(demo_db, clock):
+    app = LedgerApp(demo_db, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert _rows(app) == []
+        with MeetingStore(demo_db, clock=clock) as other:
+            Ledger(other).add("法工委", problem="调研不够")
+        await pilot.pause(0.6)
+        assert _rows(app)[0][0] == "法工委"
