@@ -818,3 +818,69 @@ _add(
         "tui.ledger.bad_date": "not a date: {got} (write 2024-06-30 or 2024年6月30日)",
     },
 )
+
+# Before the meeting: the roster from Excel (名单.xlsx)
+_add(
+    {
+        "roster.mode_choices": "请选择：现场 或 书面",
+        "roster.daily_range": "日常考核得分应在 0 到 100 之间",
+        "roster.weight_range": "权重应在 0 到 1 之间，各类别之和为 1",
+        "roster.expected_range": "应到人数应为整数",
+        "roster.notes": "名单填写说明\n"
+        "1. “述职对象”表每行一个述职对象：序号（现场述职的发言顺序）、述职对象（简称，全表不重复）、单位（全称）、方式（现场 / 书面）、日常考核（0-100，可暂缺）。\n"
+        "2. “测评人类别”表每行一类测评人：类别、权重（0-1 的小数，各类别之和为 1）、应到人数。\n"
+        "3. 测评项目、评价等次、计分规则、环节时长等写在会议文件中。\n"
+        "4. 创建会议：sanshu init 会议文件.toml --roster 名单.xlsx --db 会议.db。名单有问题时会逐条列出工作表、单元格，全部改好后才会创建。",
+        "roster.no_sheet": "缺少工作表“{sheet}”",
+        "roster.no_column": "{sheet}!第1行：缺少“{heading}”列",
+        "roster.too_many_rows": "{sheet}：行数超过 {max} 行",
+        "roster.empty": "{what}不能为空",
+        "roster.too_long": "太长（最多 {max} 字，实为 {got} 字）",
+        "roster.duplicate": "{what}“{name}”重复（已在 {other} 出现）",
+        "roster.bad_mode": "方式应为“现场”或“书面”，实为 {got}",
+        "roster.bad_order": "序号应为正整数，实为 {got}",
+        "roster.bad_daily": "日常考核应为 0 到 100 之间的数，实为 {got}",
+        "roster.bad_weight": "权重应为 0 到 1 之间的小数，实为 {got}",
+        "roster.bad_expected": "应到人数应为整数，实为 {got}",
+        "roster.weights_sum": "{sheet}!B 列：各类别权重之和应为 1，实为 {got}",
+        "roster.duplicate_order": "{sheet}!A 列：现场述职对象的序号有重复",
+        "roster.no_onsite": "{sheet}!D 列：至少需要一个“现场”述职对象",
+        "roster.no_rows": "{sheet}：没有任何数据行",
+        "roster.not_clean": "{file}：共 {count} 处问题，未创建会议：",
+        "roster.inline_people": "会议文件中的 subjects / categories 不是 [[subjects]] / [[categories]] 块，无法用名单替换；请删去这两项后再试。",
+        "roster.generated": "# 以下测评人类别和述职对象来自名单 {file}",
+        "roster.template_written": "已写出名单模板：{path}",
+        "roster.used": "名单 {file}：{subjects} 个述职对象，{categories} 类测评人。",
+    },
+    {
+        "roster.mode_choices": "Choose 现场 (on site) or 书面 (written)",
+        "roster.daily_range": "The daily score is between 0 and 100",
+        "roster.weight_range": "A weight is between 0 and 1; all categories sum to 1",
+        "roster.expected_range": "The expected number is a whole number",
+        "roster.notes": "How to fill in the roster\n"
+        "1. Sheet 述职对象, one subject per row: 序号 (speaking order on site), 述职对象 (short name, unique), 单位 (full name), 方式 (现场 / 书面), 日常考核 (0-100, may be empty).\n"
+        "2. Sheet 测评人类别, one voter category per row: 类别, 权重 (0-1, all sum to 1), 应到人数.\n"
+        "3. Criteria, grades, scoring rules and timings are in the meeting file.\n"
+        "4. Create the meeting: sanshu init meeting.toml --roster 名单.xlsx --db meeting.db. Problems are listed with sheet and cell; nothing is created until all are fixed.",
+        "roster.no_sheet": "the sheet {sheet} is missing",
+        "roster.no_column": "{sheet}!row 1: the column {heading} is missing",
+        "roster.too_many_rows": "{sheet}: more than {max} rows",
+        "roster.empty": "{what} cannot be empty",
+        "roster.too_long": "too long (at most {max} characters, got {got})",
+        "roster.duplicate": "{what} {name} appears twice (first at {other})",
+        "roster.bad_mode": "方式 should be 现场 or 书面, got {got}",
+        "roster.bad_order": "序号 should be a positive whole number, got {got}",
+        "roster.bad_daily": "日常考核 should be a number from 0 to 100, got {got}",
+        "roster.bad_weight": "权重 should be a decimal from 0 to 1, got {got}",
+        "roster.bad_expected": "应到人数 should be a whole number, got {got}",
+        "roster.weights_sum": "{sheet}!column B: the weights should sum to 1, got {got}",
+        "roster.duplicate_order": "{sheet}!column A: on-site subjects share a 序号",
+        "roster.no_onsite": "{sheet}!column D: at least one subject must be 现场 (on site)",
+        "roster.no_rows": "{sheet}: no rows",
+        "roster.not_clean": "{file}: {count} problems; no meeting was created:",
+        "roster.inline_people": "the meeting file's subjects / categories are not [[subjects]] / [[categories]] blocks and cannot be replaced by the roster; remove them and try again.",
+        "roster.generated": "# The voter categories and subjects below come from the roster {file}",
+        "roster.template_written": "Wrote the roster template: {path}",
+        "roster.used": "Roster {file}: {subjects} subjects, {categories} voter categories.",
+    },
+)
