@@ -172,6 +172,9 @@ class Meeting:
     askers: tuple[str, ...] = ()
     reports: ReportRules = ReportRules()
     feedback: FeedbackRules = FeedbackRules()
+    host: str = ""  # 主持人, for the minutes
+    recorder: str = ""  # 记录人; the clerk's --name when unset
+    quorum: Fraction | None = None  # share of expected voters below which results are flagged
 
     @property
     def onsite(self) -> tuple[Subject, ...]:

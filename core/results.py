@@ -88,8 +88,13 @@ def set_override(store: MeetingStore, subject: str, grade: str, reason: str) -> 
 
 
 def set_components(
-    store: MeetingStore, scores: dict[str, Fraction], component: str = "daily"
+    store: MeetingStore,
+    scores: dict[str, Fraction],
+    component: str = "daily",
+    origin: dict[str, str] | None = None,
 ) -> None:
+    """Store imported score components; `origin` (file name, content hash) goes into the
+    event, so the same file is not imported twice by mistake."""
     ids = store.ids("subjects")
     with store.transaction():
         for subject, score in scores.items():
@@ -102,7 +107,9 @@ def set_components(
                 },
                 pk=("subject_id", "component"),
             )
-        store.record("daily.imported", {"component": component, "count": len(scores)})
+        store.record(
+            "daily.imported", {"component": component, "count": len(scores), **(origin or {})}
+        )
 
 
 def _text(value: Fraction | None, digits: int) -> str | None:

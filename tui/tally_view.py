@@ -6,8 +6,8 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from core.exports import ballots_caption
 from core.i18n import t
+from core.officedata import ballots_caption
 from core.tally import SubjectResult, Tally, report
 
 GRADE_STYLES = ["bold green", "cyan", "yellow", "bold red"]  # best … worst
@@ -46,10 +46,21 @@ def number(value, digits: int) -> str:
     return "—" if reported is None else str(reported)
 
 
-def tally_table(tally: Tally, width: int = 200) -> Table:
-    """Fits the terminal: shares, the bar and the mode drop out as it narrows."""
+def tally_table(
+    tally: Tally,
+    width: int = 200,
+    *,
+    bars: bool = True,
+    title: str | None = None,
+    notes: tuple[str, ...] = (),
+) -> Table:
+    """Fits the terminal: shares, the bar and the mode drop out as it narrows.
+
+    `bars=False` for a file (colour bars mean nothing in plain text); `title` replaces
+    the default (e.g. marked provisional); `notes` are warnings shown under the table.
+    """
     show_share = width >= 150
-    show_bar = width >= 110
+    show_bar = bars and width >= 110
     show_mode = width >= 100
     meeting = tally.meeting
     digits = meeting.rules.digits
@@ -57,8 +68,8 @@ def tally_table(tally: Tally, width: int = 200) -> Table:
     table = Table(
         box=box.HEAVY_HEAD if width >= 120 else box.SIMPLE_HEAD,
         padding=(0, 1) if width >= 120 else (0, 0),
-        title=t("tally.title", title=meeting.title),
-        caption="\n".join(ballots_caption(tally)),
+        title=title or t("tally.title", title=meeting.title),
+        caption="\n".join([*ballots_caption(tally), *(f"⚠ {note}" for note in notes)]),
     )
     table.add_column(t("col.rank"), justify="right", no_wrap=True)
     table.add_column(t("col.subject"), style="bold", no_wrap=True)

@@ -78,11 +78,18 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader):
                 "feedback",
             ),
         )
-        head = self.section(top, "meeting", ("title", "date", "venue", "organiser"))
+        head = self.section(
+            top,
+            "meeting",
+            ("title", "date", "venue", "organiser", "host", "recorder", "quorum"),
+        )
         title = self.field(head, "meeting", "title", str)
         date = self.date(head, "meeting", "date")
         venue = self.field(head, "meeting", "venue", str, "")
         organiser = self.field(head, "meeting", "organiser", str, "")
+        host = self.field(head, "meeting", "host", str, "")
+        recorder = self.field(head, "meeting", "recorder", str, "")
+        quorum = self.share(head, "meeting", "quorum")  # share of expected voters, e.g. "2/3"
 
         criteria = self.criteria(top)
         grades, abstain = self.grades(top)
@@ -117,4 +124,7 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader):
             askers=tuple(askers),
             reports=reports,
             feedback=feedback,
+            host=(host or "").strip(),
+            recorder=(recorder or "").strip(),
+            quorum=quorum,
         )

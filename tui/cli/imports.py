@@ -16,30 +16,47 @@ def ballots() -> None:
     """外部收集的测评票（Excel / CSV） · Ballots collected on paper or in another tool."""
 
 
+AGAIN_OPTION = click.option(
+    "--again",
+    is_flag=True,
+    help="同一文件已导入过时仍再导入一次 · import a file that was imported before",
+)
+
+
 @ballots.command("template", short_help="空白测评表 · Write the empty workbook")
 @DB_OPTION
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def ballots_template(db_path: Path, out: Path) -> None:
-    """写出空白测评表：每行一张票 · Write the empty workbook, one row per ballot."""
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="空白测评表文件（.xlsx） · the workbook to write (.xlsx)",
+)
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def ballots_template(db_path: Path, out: Path | None, file: Path | None) -> None:
+    """写出空白测评表：每行一张票，类别和等次可从下拉列表选择，另附“说明”表。
+    · Write the empty workbook: one row per ballot, dropdowns, and a 说明 sheet."""
+    target = out or file
+    if target is None:
+        raise click.UsageError(t("template.need_out"))
     from core.ballot_import import write_template
     from core.store import MeetingStore
 
     with MeetingStore(db_path, actor="organiser") as store:
-        write_template(store, out)
-    err.print(t("import.template_written", path=out), style="green", highlight=False)
+        write_template(store, target)
+    err.print(t("import.template_written", path=target), style="green", highlight=False)
 
 
 @ballots.command("import", short_help="导入测评票 · Import ballots")
 @DB_OPTION
+@AGAIN_OPTION
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def ballots_import(db_path: Path, file: Path) -> None:
+def ballots_import(db_path: Path, file: Path, again: bool) -> None:
     """导入测评票（.xlsx / .csv）；文件有任何问题则全部不导入。
     · Import ballots; nothing is imported unless the whole file is clean."""
     from core.ballot_import import import_ballots
     from core.store import MeetingStore
 
     with MeetingStore(db_path, actor="organiser") as store:
-        count, invalid = import_ballots(store, file)
+        count, invalid = import_ballots(store, file, again=again)
     screen.print(t("import.done", count=count, invalid=invalid), style="green", highlight=False)
 
 
@@ -50,15 +67,14 @@ def daily() -> None:
 
 @daily.command("import", short_help="导入日常考核得分 · Import daily scores")
 @DB_OPTION
+@AGAIN_OPTION
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def daily_import(db_path: Path, file: Path) -> None:
-    """导入日常考核得分：第一列述职对象，第二列得分。
-    · Import daily scores: subject name, then score."""
-    from core.ballot_import import parse_daily_file
-    from core.results import set_components
+def daily_import(db_path: Path, file: Path, again: bool) -> None:
+    """导入日常考核得分（.xlsx / .csv）：述职对象、日常考核得分两列；有任何问题则全部不导入。
+    · Import daily scores: subject name, then score; nothing is imported unless clean."""
+    from core.ballot_import import import_daily
     from core.store import MeetingStore
 
     with MeetingStore(db_path, actor="organiser") as store:
-        scores = parse_daily_file(store, file)
-        set_components(store, scores)
-    screen.print(t("daily.done", count=len(scores)), style="green", highlight=False)
+        count = import_daily(store, file, again=again)
+    screen.print(t("daily.done", count=count), style="green", highlight=False)

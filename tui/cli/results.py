@@ -28,8 +28,15 @@ FORMATS = ["table", "json", "csv", "xlsx"]
     type=click.Path(dir_okay=False, path_type=Path),
     help="输出文件（默认屏幕） · output file (default: the screen)",
 )
+@click.option(
+    "--provisional",
+    is_flag=True,
+    help="测评未结束时输出临时结果（标明“临时结果”） · provisional results while scoring is open",
+)
 @click.pass_context
-def tally(ctx: click.Context, db_path: Path | None, fmt: str, out: Path | None) -> None:
+def tally(
+    ctx: click.Context, db_path: Path | None, fmt: str, out: Path | None, provisional: bool
+) -> None:
     """计算并输出测评结果：排名、各等次票数与占比、得分、等次。
     · Compute the tally: ranks, grade counts and shares, scores, grades."""
     if ctx.invoked_subcommand is not None:
@@ -41,22 +48,34 @@ def tally(ctx: click.Context, db_path: Path | None, fmt: str, out: Path | None) 
     from rich.console import Console
 
     from core.exports import to_csv, to_json_text, to_xlsx
-    from core.results import load_tally
+    from core.officedata import load_office_results
     from core.store import MeetingStore
     from tui.tally_view import tally_table
 
     with MeetingStore(db_path, actor="organiser") as store:
-        result = load_tally(store)
-    if fmt == "table" and out is None:
-        screen.print(tally_table(result, screen.width))
-    elif fmt == "table":
-        with out.open("w", encoding="utf-8") as handle:
-            file_console = Console(file=handle, width=200)
-            file_console.print(tally_table(result, file_console.width))
+        results = load_office_results(store, provisional=provisional)
+    if fmt == "table":
+        console = screen if out is None else None
+        handle = None if out is None else out.open("w", encoding="utf-8")
+        try:
+            if handle is not None:
+                console = Console(file=handle, width=160, no_color=True)
+            console.print(
+                tally_table(
+                    results.tally,
+                    console.width,
+                    bars=handle is None and console.is_terminal,
+                    title=results.title,
+                    notes=results.warnings,
+                )
+            )
+        finally:
+            if handle is not None:
+                handle.close()
     elif fmt == "xlsx":
-        to_xlsx(result, out)
+        to_xlsx(results, out)
     else:
-        text = to_json_text(result) if fmt == "json" else to_csv(result)
+        text = to_json_text(results) if fmt == "json" else to_csv(results)
         if out:
             out.write_text(text, encoding="utf-8", newline="")
         else:

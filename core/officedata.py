@@ -1,0 +1,207 @@
+"""Everything the office's result papers show beyond the tally itself.
+
+The tally (core/tally.py) gives scores and grades. The papers also need: the
+turnout per category, the category means behind every score (so anyone can
+re-check a score by hand), the voters' comments, the warnings a reader must
+see (a category that returned nothing, turnout under the quorum, a void round)
+and whether the results are provisional (scoring still open).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+
+from core.ballots import ballot_problems, form_columns, turnout
+from core.i18n import t
+from core.officedoc import chinese_date
+from core.results import load_ballots, load_tally
+from core.store import MeetingStore, StoreError
+from core.tally import Ballot, Tally, _label_mean, _weights
+
+
+class ResultsHidden(StoreError):
+    """Scoring is still open and the meeting hides results until it closes."""
+
+
+@dataclass(frozen=True)
+class DetailRow:
+    """One subject × criterion × voter category: what its part of the score is made of."""
+
+    subject: str
+    criterion: str
+    category: str
+    ballots: int  # valid ballots of this category
+    scored: int  # of them, answers that carry points (abstentions and blanks left out)
+    mean: Fraction | None  # mean points (trimmed when the rules trim); None: nobody scored
+    weight: Fraction
+
+
+@dataclass(frozen=True)
+class OfficeResults:
+    tally: Tally
+    provisional: bool  # scoring not closed yet
+    turnout: dict[str, tuple[int, int]]  # category → (returned, expected)
+    details: tuple[DetailRow, ...]
+    comments: dict[str, list[str]]  # subject → comments, sorted (no order that follows voters)
+    warnings: tuple[str, ...]
+    made_on: dt.date
+
+    @property
+    def title(self) -> str:
+        title = t("tally.title", title=self.tally.meeting.title)
+        return f"{title}　{t('tally.provisional')}" if self.provisional else title
+
+
+def load_office_results(
+    store: MeetingStore, *, provisional: bool = False, today: dt.date | None = None
+) -> OfficeResults:
+    """The tally and its paperwork. While scoring is open and the meeting hides results
+    until it closes, this refuses unless `provisional` is asked for (every output then
+    says so in its title)."""
+    meeting = store.meeting
+    state = store.state()
+    still_open = state.poll != "closed"
+    hidden = still_open and meeting.poll.hide_results_until_close
+    if hidden and not provisional:
+        raise ResultsHidden(t("tally.hidden", poll=t(f"poll.{state.poll}")))
+    tally = load_tally(store)
+    ballots = [] if tally.voided else _valid(tally, load_ballots(store))
+    per_category = turnout(store)
+    return OfficeResults(
+        tally=tally,
+        provisional=still_open,
+        turnout=per_category,
+        details=tuple(detail_rows(tally, ballots)),
+        comments=comments(store),
+        warnings=tuple(warnings(tally, per_category)),
+        made_on=today or dt.date.fromtimestamp(store.clock()),
+    )
+
+
+def _valid(tally: Tally, ballots: list[Ballot]) -> list[Ballot]:
+    meeting = tally.meeting
+    return [b for b in ballots if not ballot_problems(meeting, b.grades, on_screen=False)]
+
+
+def detail_rows(tally: Tally, valid: list[Ballot]) -> list[DetailRow]:
+    """The category means behind each criterion score, computed by the tally's own rule
+    (core.tally._label_mean), so the two can never disagree."""
+    meeting = tally.meeting
+    by_category = {c.name: [b for b in valid if b.category == c.name] for c in meeting.categories}
+    rows = []
+    for result in tally.subjects:
+        subject = meeting.subject(result.name)
+        weights = _weights(meeting, subject)
+        for column in form_columns(meeting):
+            item = (subject.name, column)
+            for category, own in by_category.items():
+                labels = [b.grades.get(item) for b in own]
+                scored = sum(1 for label in labels if label and label != meeting.abstain)
+                rows.append(
+                    DetailRow(
+                        subject=subject.name,
+                        criterion=column,
+                        category=category,
+                        ballots=len(own),
+                        scored=scored,
+                        mean=_label_mean(meeting, labels),
+                        weight=weights.get(category, Fraction(0)),
+                    )
+                )
+    return rows
+
+
+def recompute_criterion(rows: list[DetailRow]) -> Fraction | None:
+    """A criterion's score from its detail rows, as the spreadsheet formula does:
+    Σ weight × mean / Σ weight, over the categories that scored."""
+    scored = [r for r in rows if r.mean is not None and r.weight]
+    weight = sum((r.weight for r in scored), Fraction(0))
+    return sum((r.weight * r.mean for r in scored), Fraction(0)) / weight if weight else None
+
+
+def comments(store: MeetingStore) -> dict[str, list[str]]:
+    """Voters' comments (意见建议) per subject, in subject order; each subject's comments
+    sorted by text so nothing follows the order ballots came in."""
+    names = store.names("subjects")
+    out: dict[str, list[str]] = {s.name: [] for s in store.meeting.subjects}
+    for subject_id, text in store.db.execute(
+        "SELECT c.subject_id, c.text FROM comments c JOIN ballots b ON b.id = c.ballot_id "
+        "WHERE b.confirmed_at IS NOT NULL"
+    ):
+        if text and text.strip():
+            out[names[subject_id]].append(text.strip())
+    ordered = [s.name for s in (*store.meeting.onsite, *store.meeting.written)]
+    return {name: sorted(out[name]) for name in ordered}
+
+
+def warnings(tally: Tally, per_category: dict[str, tuple[int, int]]) -> list[str]:
+    """What a reader must know before trusting the figures."""
+    meeting = tally.meeting
+    out = []
+    if tally.voided:
+        out.append(t("tally.voided"))
+    for category, (returned, expected) in per_category.items():
+        if returned == 0 and expected:
+            out.append(t("tally.warn.no_ballots", category=category))
+    expected_total = meeting.expected_voters
+    returned_total = sum(returned for returned, _ in per_category.values())
+    quorum = meeting.quorum
+    if quorum is not None and expected_total and returned_total < quorum * expected_total:
+        out.append(
+            t(
+                "tally.warn.quorum",
+                returned=returned_total,
+                expected=expected_total,
+                share=f"{returned_total / expected_total:.1%}",
+                quorum=f"{float(quorum):.1%}",
+            )
+        )
+    return out
+
+
+def invalid_reason_text(kind: str) -> str:
+    key = f"invalid.{kind}"
+    try:
+        return t(key)
+    except KeyError:
+        return kind
+
+
+def ballots_caption(tally: Tally) -> list[str]:
+    """Ballots issued, returned, valid, invalid (with reasons), paper; whether the round is
+    void."""
+    b = tally.ballots
+    line = t(
+        "tally.caption",
+        issued=b.issued,
+        returned=b.returned,
+        valid=b.valid,
+        invalid=b.invalid,
+        paper=b.paper,
+    )
+    if b.imported:
+        line += t("tally.caption_imported", imported=b.imported)
+    if b.invalid_reasons:
+        reasons = "；".join(
+            f"{invalid_reason_text(kind)} {count}" for kind, count in b.invalid_reasons.items()
+        )
+        line += t("tally.caption_reasons", reasons=reasons)
+    return [line, t("tally.voided")] if tally.voided else [line]
+
+
+def turnout_line(results: OfficeResults) -> str:
+    returned = sum(r for r, _ in results.turnout.values())
+    expected = sum(e for _, e in results.turnout.values())
+    parts = "；".join(f"{name} {r}/{e}" for name, (r, e) in results.turnout.items())
+    share = f"{returned / expected:.1%}" if expected else "—"
+    return t("tally.turnout", returned=returned, expected=expected, share=share, parts=parts)
+
+
+def made_by_line(results: OfficeResults) -> str:
+    return t(
+        "tally.made_by",
+        unit=results.tally.meeting.organiser or "—",
+        date=chinese_date(results.made_on),
+    )
