@@ -1245,3 +1245,37 @@ _add(
         "summary_book.overridden": "{grade} (computed {computed}, set by the committee)",
     },
 )
+
+# Next year: carrying last year's items and results over (承接上年)
+_add(
+    {
+        "carry.missing": "找不到上年的会议数据库：{path}",
+        "carry.same_file": "上年数据库和新数据库不能是同一个文件：{path}",
+        "carry.done": "已从 {source} 带入 {items} 项未销号整改事项和 {results} 个述职对象的上年结果。",
+        "carry.not_final": "上年会议的测评尚未结束（或无效），未带入上年结果。",
+        "carry.left_out": "以下上年述职对象不在本次会议中，其事项未带入：{names}",
+        "carry.line": "上年整改事项 {carried} 项，未销号 {open} 项，已答复 {answered} 项",
+        "carry.last_grade": "上年等次 {grade}",
+        "carry.mark": "上年事项",
+        "carry.answered": "已在会上答复",
+        "carry.marked": "已标记为会上已答复：{subject} 第 {seq} 项",
+        "carry.unmarked": "已取消“会上已答复”：{subject} 第 {seq} 项",
+        "carry.not_carried": "这一项不是上年带入的事项",
+        "tui.ledger.answered": "已答复",
+    },
+    {
+        "carry.missing": "last year's meeting database not found: {path}",
+        "carry.same_file": "last year's database and the new one cannot be the same file: {path}",
+        "carry.done": "Brought {items} open rectification items and {results} subjects' results over from {source}.",
+        "carry.not_final": "Last year's scoring was not closed (or was void): its results were not brought over.",
+        "carry.left_out": "Last year's subjects not in this meeting, their items left behind: {names}",
+        "carry.line": "carried {carried} items, open {open}, answered {answered}",
+        "carry.last_grade": "last year {grade}",
+        "carry.mark": "carried",
+        "carry.answered": "answered at the meeting",
+        "carry.marked": "Marked answered: {subject} item {seq}",
+        "carry.unmarked": "No longer marked answered: {subject} item {seq}",
+        "carry.not_carried": "This item was not carried over from last year",
+        "tui.ledger.answered": "Answered",
+    },
+)

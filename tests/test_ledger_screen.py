@@ -80,3 +80,21 @@ async def test_another_process_sees_the_change(demo_db, clock):
             Ledger(other).add("法工委", problem="调研不够")
         await pilot.pause(0.6)
         assert _rows(app)[0][0] == "法工委"
+
+
+async def test_m_marks_a_carried_item_answered(demo_db, clock):
+    with MeetingStore(demo_db, clock=clock) as store:
+        ledger = Ledger(store)
+        own = ledger.add("法工委", problem="今年的问题")
+        carried = ledger.add("法工委", problem="上年的问题", carried_from="2023年度会议")
+    app = LedgerApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert _rows(app)[1][1] == "2↩"  # a carried item is marked
+        await pilot.press("m")  # on this year's own item: nothing to mark
+        await pilot.press("down", "m")
+        await pilot.pause()
+        assert "已在会上答复" in str(app.query_one("#detail").render())
+    with MeetingStore(demo_db) as store:
+        ledger = Ledger(store)
+        assert ledger.item(carried).answered_at is not None
+        assert ledger.item(own).answered_at is None

@@ -58,6 +58,8 @@ def item_cells(item: LedgerItem, today: dt.date, width: int = MAX_PROBLEM) -> li
             cell = Text(f"{value} {t('ledger.overdue_mark')}", style="bold white on red")
         if name == "completion" and item.closed:
             cell = Text(t("ledger.status.closed"), style="green")
+        if name == "seq" and item.carried_from:  # carried over from last year
+            cell = Text(f"{value}↩", style=style or "italic")
         cells.append(cell)
     return cells
 
@@ -83,7 +85,9 @@ def item_detail(item: LedgerItem | None, today: dt.date) -> Text:
         style = "bold red" if name == "deadline" and item.overdue(today) else ""
         text.append(value + "\n", style=style)
     if item.carried_from:
-        text.append(f"（{item.carried_from}）", style="italic dim")
+        text.append(f"{t('carry.mark')}：{item.carried_from}", style="italic")
+        if item.answered_at is not None:
+            text.append(f" · {t('carry.answered')}", style="bold green")
     return text
 
 
@@ -181,6 +185,7 @@ class LedgerApp(SanshuApp):
         Binding("e", "edit", t("tui.ledger.edit")),
         Binding("c", "close_item", t("tui.ledger.close")),
         Binding("o", "overdue", t("tui.ledger.overdue")),
+        Binding("m", "answered", t("tui.ledger.answered")),
         Binding("q", "quit", t("tui.ledger.quit")),
     ]
 
@@ -341,4 +346,18 @@ class LedgerApp(SanshuApp):
         else:
             self.ledger.close(item.id)
             self.notify(t("tui.ledger.closed", subject=item.subject, seq=item.seq))
+        self.reload()
+
+    def action_answered(self) -> None:
+        """A carried item was answered in this year's report (or not after all)."""
+        item = self.current
+        if item is None:
+            return
+        if not item.carried_from:
+            self.notify(t("carry.not_carried"), severity="warning")
+            return
+        answered = item.answered_at is None
+        self.ledger.mark_answered(item.id, answered)
+        key = "carry.marked" if answered else "carry.unmarked"
+        self.notify(t(key, subject=item.subject, seq=item.seq))
         self.reload()
