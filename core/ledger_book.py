@@ -103,11 +103,14 @@ def write_ledger(ledger: Ledger, path: Path, subject: str | None = None) -> int:
             cell = sheet.cell(row=row, column=column, value=_cell_value(item, name))
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.border = border
+            if item.closed:
+                cell.font = Font(color="808080")  # done: steps back
             if name in DATE_FIELDS:
                 cell.number_format = "yyyy-mm-dd"
             if late and name == "deadline":
                 cell.fill = overdue_fill
                 cell.font = Font(bold=True, color="C00000")
+        sheet.row_dimensions[row].height = _row_height(item)
 
     end = max(HEADER_ROW + len(items) + 200, HEADER_ROW + 1)
     for name, choices in (("source", SOURCES), ("completion", COMPLETIONS)):
@@ -124,6 +127,7 @@ def write_ledger(ledger: Ledger, path: Path, subject: str | None = None) -> int:
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=4)
     sheet.auto_filter.ref = f"B{HEADER_ROW}:{last}{HEADER_ROW + max(len(items), 1)}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.print_area = f"A1:{last}{HEADER_ROW + max(len(items), 1)}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
@@ -143,6 +147,17 @@ def write_ledger(ledger: Ledger, path: Path, subject: str | None = None) -> int:
     notes.column_dimensions["A"].width = 100
     book.save(str(path))
     return len(items)
+
+
+def _row_height(item: LedgerItem) -> float:
+    """Spreadsheets do not grow a row for wrapped text by themselves: estimate the lines
+    (a Chinese character is two width units) and give the row their height."""
+    lines = 1
+    for name in COLUMNS[3:]:
+        text = item.value(name)
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+        lines = max(lines, -(-units // max(WIDTHS[name] - 1, 1)))
+    return 15.0 * lines + 3
 
 
 # ---------------------------------------------------------------------------
