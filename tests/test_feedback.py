@@ -167,3 +167,9 @@ def test_template_problems_are_listed():
         parse_template(good.replace("[落款]", "[签名]"))
     with pytest.raises(TemplateError, match="花括号"):
         parse_template(good.replace("关于{述职对象}", "关于{述职对象"))
+
+
+@pytest.mark.parametrize("name", ["feedback.txt", "feedback.en.txt"])
+def test_the_shipped_templates_are_complete(name):
+    path = default_template_path().with_name(name)
+    assert load_template(path).sections["标题"]
