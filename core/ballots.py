@@ -15,7 +15,9 @@ from fractions import Fraction
 
 from core.i18n import t
 from core.model import Meeting
+from core.numbers import bounded_decimal
 from core.store import MeetingStore, StoreError
+from core.text import clean_text
 
 # Crockford's base32: no I, L, O, U, so a code read aloud or typed is unambiguous.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -163,11 +165,7 @@ def ballot_problems(
 
 
 def _in_range(value: str, low: Fraction, high: Fraction) -> bool:
-    try:
-        number = Fraction(value)
-    except (ValueError, ZeroDivisionError):
-        return False
-    return low <= number <= high
+    return bounded_decimal(value, low, high) is not None
 
 
 # ---------------------------------------------------------------------------
@@ -186,8 +184,11 @@ class BallotRefused(Exception):
 class TokenInfo:
     id: int
     category: str
-    ballot_id: int | None
+    used: bool
     revoked: bool
+    # Only while the meeting allows revising and scoring is open (see README).
+    ballot_id: int | None = None
+    receipt: str | None = None
 
 
 def issue_tokens(
@@ -208,23 +209,21 @@ def issue_tokens(
             Slip(new_token(), new_code(), category) for _ in range(min(chunk, count - len(slips)))
         ]
         with store.transaction():
-            _insert_tokens(store, category, part, batch)
+            store.db.conn.executemany(
+                "INSERT INTO tokens (hash, code_hash, category, issued_at, batch) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(digest(s.token), digest(s.code), category, store.clock(), batch) for s in part],
+            )
+            store.record("tokens.issued", {"category": category, "count": len(part)})
         slips.extend(part)
         if progress:
             progress(len(part))
     return slips
 
 
-def _insert_tokens(store: MeetingStore, category: str, slips: list[Slip], batch: int) -> None:
-    """Store the slips' hashes (never the tokens); inside the caller's transaction."""
-    store.db.conn.executemany(
-        "INSERT INTO tokens (hash, code_hash, category, issued_at, batch) VALUES (?, ?, ?, ?, ?)",
-        [(digest(s.token), digest(s.code), category, store.clock(), batch) for s in slips],
-    )
-    store.record("tokens.issued", {"category": category, "count": len(slips)})
-
-
 def issued_counts(store: MeetingStore) -> dict[str, int]:
+    """Printed slips per category, revoked ones left out (paper and imported ballots
+    have no slip and are counted on their own lines)."""
     rows = store.db.execute(
         "SELECT category, count(*) FROM tokens WHERE revoked_at IS NULL GROUP BY category"
     )
@@ -236,33 +235,96 @@ def find_token(store: MeetingStore, credential: str) -> TokenInfo | None:
         return None
     key = digest(credential)
     row = store.db.execute(
-        "SELECT t.id, t.category, t.revoked_at, b.id FROM tokens t "
-        "LEFT JOIN ballots b ON b.token_id = t.id WHERE t.hash = ? OR t.code_hash = ?",
+        "SELECT t.id, t.category, t.used, t.revoked_at, l.ballot_id, l.receipt FROM tokens t "
+        "LEFT JOIN revision_links l ON l.token_id = t.id WHERE t.hash = ? OR t.code_hash = ?",
         [key, key],
     ).fetchone()
     if row is None:
         return None
-    return TokenInfo(id=row[0], category=row[1], ballot_id=row[3], revoked=row[2] is not None)
+    return TokenInfo(
+        id=row[0],
+        category=row[1],
+        used=bool(row[2]),
+        revoked=row[3] is not None,
+        ballot_id=row[4],
+        receipt=row[5],
+    )
+
+
+def _poll(store: MeetingStore) -> str:
+    return store.db.execute("SELECT poll FROM state WHERE id = 1").fetchone()[0]
 
 
 def revoke_token(store: MeetingStore, code: str) -> bool:
-    info = find_token(store, code)
-    if info is None or info.revoked:
-        return False
+    """Revoke an unused slip (lost, or handed out by mistake).
+
+    Refused with the reason when the slip has voted (its ballot is cast and cannot
+    be found: it is secret) or when scoring has closed (the count is final).
+    """
     with store.transaction():
+        info = _token_to_change(store, code)
+        if info.revoked:
+            raise StoreError(t("tokens.already_revoked", code=code))
+        if info.used:
+            raise StoreError(t("tokens.revoke_used", code=code))
         store.db.execute("UPDATE tokens SET revoked_at = ? WHERE id = ?", [store.clock(), info.id])
         store.record("tokens.revoked", {"category": info.category})
     return True
 
 
+def restore_token(store: MeetingStore, code: str) -> bool:
+    """Undo a revocation made by mistake (before scoring closes)."""
+    with store.transaction():
+        info = _token_to_change(store, code)
+        if not info.revoked:
+            raise StoreError(t("tokens.not_revoked", code=code))
+        store.db.execute("UPDATE tokens SET revoked_at = NULL WHERE id = ?", [info.id])
+        store.record("tokens.restored", {"category": info.category})
+    return True
+
+
+def _token_to_change(store: MeetingStore, code: str) -> TokenInfo:
+    info = find_token(store, code)
+    if info is None:
+        raise StoreError(t("tokens.not_found", code=code))
+    if _poll(store) == "closed":
+        raise StoreError(t("tokens.closed"))
+    return info
+
+
 # ---------------------------------------------------------------------------
 # Ballots in the store
+#
+# Secrecy is a property of what is stored: a ballot row holds a random id, its
+# voter category, its source and whether it counts; nothing that leads back to
+# a token (no reference, no time, no row order: the tables have no rowid and
+# are keyed by the random id). "Used" is a flag on the token, set in the same
+# transaction that inserts the ballot. Receipts live in a table of their own.
+
+BALLOT_ID_LOW = 100_000_000  # nine digits: random, yet short enough to read out
+BALLOT_ID_SPAN = 900_000_000
+
+
+def new_ballot_id(db, table: str = "ballots") -> int:
+    """A random ballot id not yet taken (inside the caller's write transaction)."""
+    while True:
+        candidate = BALLOT_ID_LOW + secrets.randbelow(BALLOT_ID_SPAN)
+        if db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [candidate]).fetchone() is None:
+            return candidate
+
+
+def _new_receipt(store: MeetingStore) -> str:
+    while True:
+        receipt = pretty_code(new_code())
+        taken = store.db.execute("SELECT 1 FROM receipts WHERE receipt = ?", [receipt])
+        if taken.fetchone() is None:
+            return receipt
 
 
 @dataclass(frozen=True)
 class Stored:
     ballot_id: int
-    receipt: str
+    receipt: str | None  # shown once to a phone voter; paper and imported ballots have none
     revised: bool
 
 
@@ -279,11 +341,11 @@ def check_token(store: MeetingStore, credential: str, *, needs_open_poll: bool =
         raise BallotRefused("unknown")
     if info.revoked:
         raise BallotRefused("revoked")
-    poll = store.db.execute("SELECT poll FROM state WHERE id = 1").fetchone()[0]
+    poll = _poll(store)
     if needs_open_poll and poll != "open":
         raise BallotRefused("closed" if poll == "closed" else "not_open")
-    if info.ballot_id is not None and not store.meeting.poll.allow_revision:
-        raise BallotRefused("used")
+    if info.used and info.ballot_id is None:
+        raise BallotRefused("used")  # its ballot is stored and, being secret, out of reach
     return info
 
 
@@ -294,41 +356,47 @@ def store_ballot(store: MeetingStore, credential: str, entry: BallotEntry) -> St
     meeting lets voters revise until scoring closes.
     """
     with store.transaction():
-        return _write_ballot(store, credential, entry, "web", None, open_poll=True)
+        # Checked inside the write lock: two posts of one token cannot both pass.
+        info = check_token(store, credential)
+        if info.ballot_id is not None:
+            _clear_ballot(store, info.ballot_id)
+            _write_grades(store, info.ballot_id, entry)
+            store.record("ballot.revised", {"category": info.category, "source": "web"})
+            return Stored(info.ballot_id, info.receipt, revised=True)
+        ballot_id = _insert_ballot(store, info.category, entry, "web", None)
+        receipt = _new_receipt(store)
+        store.db.execute("INSERT INTO receipts (receipt) VALUES (?)", [receipt])
+        store.db.execute("UPDATE tokens SET used = 1 WHERE id = ?", [info.id])
+        if store.meeting.poll.allow_revision:
+            store.db.execute(
+                "INSERT INTO revision_links (token_id, ballot_id, receipt) VALUES (?, ?, ?)",
+                [info.id, ballot_id, receipt],
+            )
+        # The audit event names neither the token nor the ballot.
+        store.record("ballot.submitted", {"category": info.category, "source": "web"})
+        return Stored(ballot_id, receipt, revised=False)
 
 
-def _write_ballot(
-    store: MeetingStore,
-    credential: str,
-    entry: BallotEntry,
-    source: str,
-    entered_by: str | None,
-    open_poll: bool,
-) -> Stored:
-    """The ballot's rows and its event; inside the caller's transaction."""
+def _insert_ballot(
+    store: MeetingStore, category: str, entry: BallotEntry, source: str, entered_by: str | None
+) -> int:
+    ballot_id = new_ballot_id(store.db)
+    store.db.execute(
+        "INSERT INTO ballots (id, category, source, counted, entered_by) VALUES (?, ?, ?, ?, ?)",
+        [ballot_id, category, source, int(source != "paper"), entered_by],
+    )
+    _write_grades(store, ballot_id, entry)
+    return ballot_id
+
+
+def _clear_ballot(store: MeetingStore, ballot_id: int) -> None:
+    store.db.execute("DELETE FROM scores WHERE ballot_id = ?", [ballot_id])
+    store.db.execute("DELETE FROM comments WHERE ballot_id = ?", [ballot_id])
+
+
+def _write_grades(store: MeetingStore, ballot_id: int, entry: BallotEntry) -> None:
     subject_ids = store.ids("subjects")
     criterion_ids = criterion_ids_of(store)
-    now = store.clock()
-    # Checked inside the write lock: two posts of one token cannot both pass.
-    info = check_token(store, credential, needs_open_poll=open_poll)
-    revised = info.ballot_id is not None
-    if revised:
-        ballot_id = info.ballot_id
-        receipt = store.db.execute(
-            "SELECT receipt FROM ballots WHERE id = ?", [ballot_id]
-        ).fetchone()[0]
-        store.db.execute("UPDATE ballots SET updated_at = ? WHERE id = ?", [now, ballot_id])
-        store.db.execute("DELETE FROM scores WHERE ballot_id = ?", [ballot_id])
-        store.db.execute("DELETE FROM comments WHERE ballot_id = ?", [ballot_id])
-    else:
-        receipt = pretty_code(new_code())
-        confirmed = None if source == "paper" else now
-        cursor = store.db.execute(
-            "INSERT INTO ballots (token_id, category, source, receipt, submitted_at, "
-            "confirmed_at, entered_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [info.id, info.category, source, receipt, now, confirmed, entered_by],
-        )
-        ballot_id = cursor.lastrowid
     store.db.conn.executemany(
         "INSERT INTO scores (ballot_id, subject_id, criterion_id, grade) VALUES (?, ?, ?, ?)",
         [
@@ -339,14 +407,11 @@ def _write_ballot(
     store.db.conn.executemany(
         "INSERT INTO comments (ballot_id, subject_id, text) VALUES (?, ?, ?)",
         [
-            (ballot_id, subject_ids[s], text.strip())
+            (ballot_id, subject_ids[s], clean_text(text).strip())
             for s, text in entry.comments.items()
-            if text.strip()
+            if clean_text(text).strip()
         ],
     )
-    kind = "ballot.revised" if revised else "ballot.submitted"
-    store.record(kind, {"ballot": ballot_id, "category": info.category, "source": source})
-    return Stored(ballot_id, receipt, revised)
 
 
 def ballot_grades(store: MeetingStore, ballot_id: int) -> BallotEntry:
@@ -368,18 +433,23 @@ def ballot_grades(store: MeetingStore, ballot_id: int) -> BallotEntry:
     return BallotEntry(grades, comments)
 
 
+def receipts(store: MeetingStore) -> list[str]:
+    """The receipts of every stored phone ballot, sorted: publishable, since nothing
+    links a receipt to a ballot or to a slip."""
+    return [r for (r,) in store.db.execute("SELECT receipt FROM receipts ORDER BY receipt")]
+
+
 @dataclass(frozen=True)
 class PaperBallot:
     id: int
     category: str
     entered_by: str
-    entered_at: float
 
 
 def enter_paper_ballot(
     store: MeetingStore, category: str, entry: BallotEntry, entered_by: str
 ) -> Stored:
-    """A paper ballot, typed in by staff on a fresh token of its category.
+    """A paper ballot, typed in by staff.
 
     It is stored as the voter wrote it, valid or not (the tally counts invalid
     ballots), and counts only once a second person confirms it.
@@ -394,29 +464,35 @@ def add_ballots(
     source: str,
     entered_by: str | None = None,
 ) -> list[Stored]:
-    """Ballots that arrive without a slip (paper, imported), each on a fresh token of
-    its category, all in one transaction: every one is stored, or none is.
+    """Ballots that arrive without a slip (paper, imported), all in one transaction:
+    every one is stored, or none is. They take no token: "issued" counts printed slips.
 
     Paper ballots need scoring open; imported ones may come in later.
     """
-    batch = int(store.clock() * 1000)
+    known = {c.name for c in store.meeting.categories}
     stored = []
     with store.transaction():
+        poll = _poll(store)
+        if source == "paper" and poll != "open":
+            raise BallotRefused("closed" if poll == "closed" else "not_open")
         for category, entry in ballots:
-            slip = Slip(new_token(), new_code(), category)
-            _insert_tokens(store, category, [slip], batch)
-            stored.append(
-                _write_ballot(
-                    store, slip.token, entry, source, entered_by, open_poll=source == "paper"
-                )
-            )
+            if category not in known:
+                raise KeyError(category)
+            ballot_id = _insert_ballot(store, category, entry, source, entered_by)
+            # A paper ballot is named in its events: the two-person check is audited,
+            # and a paper form leads to no slip and no voter.
+            payload = {"category": category, "source": source}
+            if source == "paper":
+                payload["ballot"] = ballot_id
+            store.record("ballot.submitted", payload)
+            stored.append(Stored(ballot_id, None, revised=False))
     return stored
 
 
 def pending_paper_ballots(store: MeetingStore) -> list[PaperBallot]:
     rows = store.db.execute(
-        "SELECT id, category, coalesce(entered_by, ''), submitted_at FROM ballots "
-        "WHERE source = 'paper' AND confirmed_at IS NULL ORDER BY id"
+        "SELECT id, category, coalesce(entered_by, '') FROM ballots "
+        "WHERE source = 'paper' AND counted = 0 ORDER BY id"
     )
     return [PaperBallot(*row) for row in rows]
 
@@ -425,16 +501,14 @@ def confirm_paper_ballot(store: MeetingStore, ballot_id: int, confirmer: str) ->
     """Count a paper ballot. The confirmer must not be the person who entered it."""
     with store.transaction():
         row = store.db.execute(
-            "SELECT confirmed_at, entered_by FROM ballots WHERE id = ? AND source = 'paper'",
+            "SELECT counted, entered_by FROM ballots WHERE id = ? AND source = 'paper'",
             [ballot_id],
         ).fetchone()
-        if row is None or row[0] is not None:
+        if row is None or row[0]:
             return False
         if not confirmer.strip() or confirmer.strip() == (row[1] or "").strip():
             raise StoreError(t("paper.same_person"))
-        store.db.execute(
-            "UPDATE ballots SET confirmed_at = ? WHERE id = ?", [store.clock(), ballot_id]
-        )
+        store.db.execute("UPDATE ballots SET counted = 1 WHERE id = ?", [ballot_id])
         store.record("ballot.confirmed", {"ballot": ballot_id, "confirmer": confirmer})
     return True
 
@@ -443,15 +517,14 @@ def turnout(store: MeetingStore) -> dict[str, tuple[int, int]]:
     """Per category: (counted ballots, expected voters). Unconfirmed paper ballots wait."""
     counted = dict(
         store.db.execute(
-            "SELECT category, count(*) FROM ballots WHERE confirmed_at IS NOT NULL "
-            "GROUP BY category"
+            "SELECT category, count(*) FROM ballots WHERE counted = 1 GROUP BY category"
         ).fetchall()
     )
     return {c.name: (counted.get(c.name, 0), c.expected) for c in store.meeting.categories}
 
 
 def pending_paper(store: MeetingStore) -> int:
-    query = "SELECT count(*) FROM ballots WHERE source = 'paper' AND confirmed_at IS NULL"
+    query = "SELECT count(*) FROM ballots WHERE source = 'paper' AND counted = 0"
     return store.db.execute(query).fetchone()[0]
 
 

@@ -8,6 +8,10 @@ class StoreError(Exception):
     """A problem a user can act on; the message is ready to show."""
 
 
+class StoreBusy(StoreError):
+    """Another process holds the meeting database's write lock; try again shortly."""
+
+
 class ImportProblems(Exception):
     """Every problem found in an imported file, one line each, nothing stored."""
 

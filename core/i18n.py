@@ -672,6 +672,63 @@ _add(
 )
 
 
+# The ballot service (#10): secrecy, busy pages, acknowledgements, revocation, bounds
+_add(
+    {
+        "db.busy": "会议数据库正被其他程序占用，请稍后重试。",
+        "tokens.not_found": "找不到测评码 {code}",
+        "tokens.already_revoked": "测评码 {code} 已经作废过了",
+        "tokens.revoke_used": "测评码 {code} 已经提交过测评票，不能作废：测评票是无记名的，无法找出并撤回它。",
+        "tokens.closed": "测评已经结束，测评码不能再作废或恢复（发出张数已定）。",
+        "tokens.not_revoked": "测评码 {code} 没有作废，无需恢复",
+        "tokens.restored": "测评码 {code} 已恢复，可以继续使用",
+        "receipts.title": "已计入的测评票回执号",
+        "receipts.intro": "下列回执号对应已收到并计入的手机测评票（按字母数字顺序排列，不含任何评价内容）。请核对您提交时记下的回执号。",
+        "receipts.count": "共 {count} 个回执号",
+        "receipts.written": "回执号清单已写入 {path}（{count} 个）",
+        "web.already_submitted": "您的测评票已成功提交，无需再次提交。",
+        "web.already_submitted_hint": "回执号只在提交时显示一次；如已记下，可在测评结束后公布的回执号清单中核对。",
+        "web.busy": "请稍候再提交，您的选择已保留。",
+        "web.too_many_attempts": "尝试次数过多，请一分钟后再试，或向工作人员求助。",
+        "web.receipt_hint": "回执号只显示这一次，请现在记下（可拍照）。测评结束后将公布已计入的回执号清单供核对；测评结果统一公布。",
+        "web.bad_number": "请填写 {low} 到 {high} 之间的数字（最多两位小数）。",
+        "cli.serve.loopback": "另外也在本机地址 127.0.0.1 上提供服务（供主持台检测）。",
+        "err.control_chars": "含有不可见的控制字符（如换行、制表符或从别处粘贴带来的字符），请删除后重试",
+        "err.not_finite": "必须是一个有限的数字，不能是 {got}",
+        "err.too_many_voters": "每个类别最多 {limit} 名测评人，这里是 {got}",
+        "err.too_large_number": "数值过大：{got}",
+        "err.file_too_large": "文件过大（{size}），会议文件不应超过 {limit}。请确认选择的是会议文件（.toml）。",
+        "err.binary": "这不是文本文件（含有二进制内容）。请选择会议文件（.toml，UTF-8 编码）。",
+    },
+    {
+        "db.busy": "the meeting database is held by another program; try again shortly.",
+        "tokens.not_found": "no such token {code}",
+        "tokens.already_revoked": "token {code} is already revoked",
+        "tokens.revoke_used": "token {code} has voted and cannot be revoked: ballots are secret, so its ballot cannot be found and withdrawn.",
+        "tokens.closed": "scoring is closed; tokens can no longer be revoked or restored (the count of issued slips is final).",
+        "tokens.not_revoked": "token {code} is not revoked; nothing to restore",
+        "tokens.restored": "token {code} restored; it can vote again",
+        "receipts.title": "Receipts of counted ballots",
+        "receipts.intro": "The receipts of every phone ballot received and counted, sorted, with no content. Look for the receipt you noted when you voted.",
+        "receipts.count": "{count} receipts",
+        "receipts.written": "Receipts written to {path} ({count})",
+        "web.already_submitted": "Your ballot was submitted successfully; there is no need to submit it again.",
+        "web.already_submitted_hint": "The receipt is shown only once, when you submit; if you noted it, look for it in the list published after scoring closes.",
+        "web.busy": "Please wait a moment and submit again; your choices are kept.",
+        "web.too_many_attempts": "Too many attempts; try again in a minute or ask the staff.",
+        "web.receipt_hint": "The receipt is shown only this once: note it now (a photo will do). The list of counted receipts is published after scoring closes; so are the results.",
+        "web.bad_number": "Enter a number from {low} to {high} (at most two decimals).",
+        "cli.serve.loopback": "Also serving on 127.0.0.1 for the podium console's check.",
+        "err.control_chars": "contains invisible control characters (a line break, a tab, or something pasted along); remove them",
+        "err.not_finite": "must be a finite number, not {got}",
+        "err.too_many_voters": "at most {limit} voters per category, got {got}",
+        "err.too_large_number": "number too large: {got}",
+        "err.file_too_large": "the file is too large ({size}); a meeting file is at most {limit}. Is this the meeting file (.toml)?",
+        "err.binary": "this is not a text file (binary content). Choose the meeting file (.toml, UTF-8).",
+    },
+)
+
+
 # The office's papers: the result workbook, CSV/JSON, importers, the minutes (#12)
 _add(
     {

@@ -31,3 +31,13 @@ def base_url(port: int = DEFAULT_PORT, override: str | None = None) -> str:
     if override:
         return override.rstrip("/")
     return f"http://{lan_address()}:{port}"
+
+
+def listen_addresses(host: str | None, lan: str) -> list[str]:
+    """Where `sanshu serve` listens: the address it prints (the LAN address unless
+    --host says otherwise), plus loopback for the podium console's check on this
+    laptop; never every interface unless asked for with --host 0.0.0.0."""
+    address = host or lan
+    if address in ("127.0.0.1", "0.0.0.0", "::"):
+        return [address]
+    return [address, "127.0.0.1"]

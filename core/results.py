@@ -19,13 +19,13 @@ def load_ballots(store: MeetingStore) -> list[Ballot]:
     grades: dict[int, dict[Item, str | None]] = defaultdict(dict)
     for ballot_id, subject_id, criterion_id, grade in store.db.execute(
         "SELECT s.ballot_id, s.subject_id, s.criterion_id, s.grade FROM scores s "
-        "JOIN ballots b ON b.id = s.ballot_id WHERE b.confirmed_at IS NOT NULL"
+        "JOIN ballots b ON b.id = s.ballot_id WHERE b.counted = 1"
     ):
         grades[ballot_id][(subjects[subject_id], criteria[criterion_id])] = grade
     return [
         Ballot(category, grades.get(ballot_id, {}), source)
         for ballot_id, category, source in store.db.execute(
-            "SELECT id, category, source FROM ballots WHERE confirmed_at IS NOT NULL ORDER BY id"
+            "SELECT id, category, source FROM ballots WHERE counted = 1"
         )
     ]
 

@@ -22,13 +22,15 @@ def service_port(store: MeetingStore) -> int:
 
 
 def service_answers(store: MeetingStore, timeout: float = 0.5) -> bool:
-    url = f"http://127.0.0.1:{service_port(store)}/health"
+    uid = store.meta("meeting_uid") or ""
+    # Only a caller that knows the meeting's id is told whose service this is.
+    url = f"http://127.0.0.1:{service_port(store)}/health?meeting={uid}"
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             body = json.loads(response.read())
     except (OSError, ValueError):
         return False
-    return body.get("meeting_uid") == store.meta("meeting_uid")
+    return isinstance(body, dict) and body.get("meeting_uid") == uid
 
 
 def start_service(db_path: str | Path, port: int) -> subprocess.Popen:

@@ -21,13 +21,13 @@ import sqlite_utils
 
 from core import timer as timers
 from core.agenda import build_agenda
-from core.errors import StoreError
+from core.errors import StoreBusy, StoreError
 from core.i18n import t
 from core.meetingfile import parse_meeting
 from core.model import Meeting, PhaseTiming
 from core.timer import Timer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 APP_ID = "sanshu"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -241,6 +241,77 @@ def _migrate_to_4(db: sqlite_utils.Database) -> None:
 
 
 def _migrate_to_5(db: sqlite_utils.Database) -> None:
+    """A secret ballot as a storage property (see README "Ballot secrecy").
+
+    Ballots lose every reference to their token and every timestamp; their ids
+    become random and the tables holding them have no rowid, so neither a column
+    nor the row order follows the printed slips. "Used" becomes a flag on the
+    token. Receipts move to a table of their own, unlinked to any ballot. Tokens
+    that were only created to carry a paper or imported ballot are dropped:
+    "issued" counts printed slips. Existing links are dropped, not kept.
+    """
+    from core.ballots import new_ballot_id  # the one place ballot ids are drawn
+
+    db.execute("ALTER TABLE tokens ADD COLUMN used INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        "UPDATE tokens SET used = 1 WHERE id IN (SELECT token_id FROM ballots WHERE source = 'web')"
+    )
+    slipless = [r[0] for r in db.execute("SELECT token_id FROM ballots WHERE source != 'web'")]
+    db.execute(
+        "CREATE TABLE ballots_v5 (id INTEGER PRIMARY KEY, category TEXT NOT NULL, "
+        "source TEXT NOT NULL, counted INTEGER NOT NULL DEFAULT 0, entered_by TEXT) "
+        "WITHOUT ROWID"
+    )
+    db.execute(
+        "CREATE TABLE scores_v5 (ballot_id INTEGER NOT NULL REFERENCES ballots_v5(id), "
+        "subject_id INTEGER NOT NULL REFERENCES subjects(id), criterion_id INTEGER NOT NULL, "
+        "grade TEXT, PRIMARY KEY (ballot_id, subject_id, criterion_id)) WITHOUT ROWID"
+    )
+    db.execute(
+        "CREATE TABLE comments_v5 (ballot_id INTEGER NOT NULL REFERENCES ballots_v5(id), "
+        "subject_id INTEGER NOT NULL REFERENCES subjects(id), text TEXT NOT NULL, "
+        "PRIMARY KEY (ballot_id, subject_id)) WITHOUT ROWID"
+    )
+    db.execute("CREATE TABLE receipts (receipt TEXT PRIMARY KEY) WITHOUT ROWID")
+    # Only while revising is allowed and scoring is open; emptied when scoring closes.
+    db.execute(
+        "CREATE TABLE revision_links (token_id INTEGER PRIMARY KEY REFERENCES tokens(id), "
+        "ballot_id INTEGER NOT NULL, receipt TEXT NOT NULL) WITHOUT ROWID"
+    )
+    old = db.execute(
+        "SELECT id, category, source, receipt, confirmed_at IS NOT NULL, entered_by "
+        "FROM ballots ORDER BY random()"
+    ).fetchall()
+    new_ids: dict[int, int] = {}
+    for old_id, category, source, receipt, counted, entered_by in old:
+        new_ids[old_id] = new_id = new_ballot_id(db, "ballots_v5")
+        db.execute(
+            "INSERT INTO ballots_v5 (id, category, source, counted, entered_by) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [new_id, category, source, int(counted), entered_by],
+        )
+        if source == "web":
+            db.execute("INSERT OR IGNORE INTO receipts (receipt) VALUES (?)", [receipt])
+    copied = (("scores", "subject_id, criterion_id, grade"), ("comments", "subject_id, text"))
+    for table, columns in copied:
+        rows = db.execute(f"SELECT ballot_id, {columns} FROM {table}").fetchall()
+        marks = ", ".join("?" * (columns.count(",") + 2))
+        db.conn.executemany(
+            f"INSERT INTO {table}_v5 (ballot_id, {columns}) VALUES ({marks})",
+            [(new_ids[row[0]], *row[1:]) for row in rows if row[0] in new_ids],
+        )
+    # Children first, so no foreign key is ever broken; renaming ballots_v5 rewrites
+    # the references to it in scores_v5 and comments_v5.
+    for table in ("scores", "comments", "ballots"):
+        db.execute(f"DROP TABLE {table}")
+    for table in ("ballots", "scores", "comments"):
+        db.execute(f"ALTER TABLE {table}_v5 RENAME TO {table}")
+    db.execute("CREATE INDEX ballots_counted ON ballots (counted, category)")
+    # Tokens that were only made to carry a paper or imported ballot: not printed slips.
+    db.conn.executemany("DELETE FROM tokens WHERE id = ?", [(token,) for token in slipless])
+
+
+def _migrate_to_6(db: sqlite_utils.Database) -> None:
     """After the meeting: the rectification ledger (整改台账) and what a meeting carried
     over from last year's (see core/ledger.py and core/carryover.py)."""
     db["ledger"].create(
@@ -288,6 +359,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     3: _migrate_to_3,
     4: _migrate_to_4,
     5: _migrate_to_5,
+    6: _migrate_to_6,
 }
 
 
@@ -299,6 +371,7 @@ def _connect(path: Path) -> sqlite_utils.Database:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")  # erased revision links leave no bytes behind
     return sqlite_utils.Database(conn)
 
 
@@ -321,7 +394,12 @@ def _migrate(db: sqlite_utils.Database) -> None:
 
 @contextlib.contextmanager
 def _immediate(db: sqlite_utils.Database) -> Iterator[None]:
-    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:  # another process held the write lock too long
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StoreBusy(t("db.busy")) from None
+        raise
     try:
         yield
     except BaseException:
@@ -519,7 +597,20 @@ class MeetingStore:
                 "UPDATE state SET poll = ?, poll_changed_at = ? WHERE id = 1", [poll, self.clock()]
             )
             self.record(f"poll.{poll}", {"from": before, "reason": reason})
+            if poll == "closed":  # the only link from a slip to a ballot ends with scoring
+                self.db.execute("DELETE FROM revision_links")
+        if poll == "closed":
+            self.forget_history()
         return self.state()
+
+    def forget_history(self) -> None:
+        """Rewrite the file in key order and empty the write-ahead log, so neither the
+        byte order of rows in a page nor the log's frames tell the order in which
+        ballots (and the tokens they used) were written. Best effort: a reader
+        holding the file open only delays it until the next close."""
+        with contextlib.suppress(sqlite3.DatabaseError):
+            self.db.execute("VACUUM")
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()

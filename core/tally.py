@@ -325,7 +325,11 @@ def compute_tally(
         imported=sum(b.source == "import" for b in ballots),
         invalid_reasons=reasons,
     )
-    voided = meeting.rules.validity.over_return_voids and len(ballots) > issued
+    # Like with like: printed slips against phone ballots; paper and imported ballots
+    # arrive without a slip and are counted on their own lines.
+    voided = meeting.rules.validity.over_return_voids and (
+        counts.returned > counts.issued + counts.paper + counts.imported
+    )
     used = [] if voided else valid
     results = [
         _subject(

@@ -1,4 +1,4 @@
-"""Ballots that arrive without a slip: all-or-nothing, no stray tokens."""
+"""Ballots that arrive without a slip: all-or-nothing, and they take no token."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def test_a_refused_paper_ballot_leaves_no_token_behind(store):
     assert issued_counts(store) == {}  # "issued" still counts only real slips
     store.set_poll("open")
     enter_paper_ballot(store, "党员代表", entry, "王记录")
-    assert issued_counts(store) == {"党员代表": 1}
+    assert issued_counts(store) == {}  # a paper ballot takes no slip
 
 
 def test_ballots_added_together_are_stored_together_or_not_at_all(store):

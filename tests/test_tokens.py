@@ -64,7 +64,7 @@ def test_revoke_by_the_printed_code(demo_db, tmp_path, capsys):
     code = CODE.search(out.read_text("utf-8"))[1]
     assert run(["tokens", "revoke", code.lower(), "--db", str(demo_db)]) == 0
     assert run(["tokens", "revoke", code, "--db", str(demo_db)]) == 1  # already revoked
-    assert "找不到测评码" in capsys.readouterr().err
+    assert "已经作废过了" in capsys.readouterr().err
 
 
 def test_poll_open_close_and_reopen_needs_a_reason(demo_db, capsys):

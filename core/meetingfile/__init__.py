@@ -31,12 +31,27 @@ __all__ = ["MeetingFileError", "Problem", "load_meeting", "parse_meeting"]
 def load_meeting(path: str | Path) -> Meeting:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text_file(path)
     except FileNotFoundError:
         raise MeetingFileError(path.name, [Problem("", t("err.not_found", path=path))]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise MeetingFileError(path.name, [Problem("", t("err.read", detail=exc))]) from None
     return parse_meeting(text, path.name)
+
+
+MAX_MEETING_FILE = 1024 * 1024  # a real meeting file is a few KiB
+
+
+def _read_text_file(path: Path) -> str:
+    """The file's text; a huge or binary file is refused before it is read whole."""
+    size = path.stat().st_size
+    if size > MAX_MEETING_FILE:
+        problem = t("err.file_too_large", size=f"{size / 1024 / 1024:.1f} MB", limit="1 MB")
+        raise MeetingFileError(path.name, [Problem("", problem)])
+    data = path.read_bytes()
+    if b"\0" in data:
+        raise MeetingFileError(path.name, [Problem("", t("err.binary"))])
+    return data.decode("utf-8")
 
 
 def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:

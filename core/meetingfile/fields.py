@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from core.i18n import t
+from core.text import control_chars
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,12 @@ class FieldReader:
         if kind is str and not value.strip():
             self.fail(where, t("err.empty"))
             return None
+        if kind is str and control_chars(value):
+            self.fail(where, f"{t('err.control_chars')}（{' '.join(control_chars(value)[:3])}）")
+            return None
+        if kind is int and abs(value) > MAX_INTEGER:
+            self.fail(where, t("err.too_large_number", got=_shown_number(value)))
+            return None
         return value
 
     def number(
@@ -121,7 +129,7 @@ class FieldReader:
             return None if default is _MISSING else default
         parsed = _to_fraction(table[key])
         if parsed is None:
-            self.fail(where, t("err.type", expected=t("type.number"), got=_shown(table[key])))
+            self.fail(where, _number_problem(table[key]))
         return parsed
 
     def share(self, table: dict[str, Any], path: str, key: str) -> Fraction | None:
@@ -155,6 +163,8 @@ class FieldReader:
             where = f"{_join(path, key)}[{i}]"
             if not isinstance(item, str) or not item.strip():
                 self.fail(where, t("err.type", expected=t("type.string"), got=_shown(item)))
+            elif control_chars(item):
+                self.fail(where, f"{t('err.control_chars')}（{' '.join(control_chars(item)[:3])}）")
             else:
                 out.append(item.strip())
         if required and not values:
@@ -209,16 +219,25 @@ def _join(path: str, key: str) -> str:
 
 
 _FRACTION = re.compile(r"^\s*-?\d+(\.\d+)?(\s*/\s*\d+(\.\d+)?)?\s*$")
+MAX_INTEGER = 10**9  # no count, score or weight in a meeting comes near it
+# Said in docs/meeting-file.md: a category of more voters is a typing mistake.
+MAX_VOTERS_PER_CATEGORY = 10_000
+MAX_NUMBER_TEXT = 32  # "0.333333" or "1/3"; bounded before anything is converted
 
 
 def _to_fraction(value: Any) -> Fraction | None:
-    """TOML int, float or a string such as "0.25" or "1/3", exactly."""
+    """TOML int, float or a string such as "0.25" or "1/3", exactly; None for
+    anything else, including nan, inf and numbers beyond MAX_INTEGER."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return Fraction(value)
+        return Fraction(value) if abs(value) <= MAX_INTEGER else None
     if isinstance(value, float):
+        if not math.isfinite(value) or abs(value) > MAX_INTEGER:
+            return None
         return Fraction(repr(value))  # 0.1 means one tenth, not its binary neighbour
+    if isinstance(value, str) and len(value) > MAX_NUMBER_TEXT:
+        return None
     if isinstance(value, str) and _FRACTION.match(value):
         try:
             return Fraction(value.replace(" ", ""))
@@ -227,13 +246,29 @@ def _to_fraction(value: Any) -> Fraction | None:
     return None
 
 
+def _shown_number(value: Any) -> str:
+    text = _shown(value)
+    return text if len(text) <= 20 else f"{text[:12]}…（{len(text)} 位）"
+
+
+def _number_problem(value: Any) -> str:
+    """Why a value is not a number we accept, in the reader's words."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return t("err.not_finite", got=_shown(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return t("err.too_large_number", got=_shown_number(value))
+    if isinstance(value, str) and len(value) > MAX_NUMBER_TEXT:
+        return t("err.too_large_number", got=_shown_number(value))
+    return t("err.type", expected=t("type.number"), got=_shown(value))
+
+
 def _to_seconds(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        match = re.fullmatch(r"\s*(-?)(\d+):([0-5]\d)\s*", value)
+        return value if abs(value) <= MAX_INTEGER else None
+    if isinstance(value, str) and len(value) <= MAX_NUMBER_TEXT:
+        match = re.fullmatch(r"\s*(-?)(\d{1,6}):([0-5]\d)\s*", value)
         if match:
             sign = -1 if match.group(1) else 1
             return sign * (int(match.group(2)) * 60 + int(match.group(3)))

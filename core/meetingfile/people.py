@@ -6,7 +6,13 @@ from fractions import Fraction
 from typing import Any
 
 from core.i18n import t
-from core.meetingfile.fields import FieldReader, _decimal_text, _join, _shown
+from core.meetingfile.fields import (
+    MAX_VOTERS_PER_CATEGORY,
+    FieldReader,
+    _decimal_text,
+    _join,
+    _shown,
+)
 from core.model import (
     MODES,
     Category,
@@ -28,6 +34,9 @@ class PeopleReader(FieldReader):
                 self.fail(_join(path, "weight"), t("err.negative", got=_shown(entry["weight"])))
             if expected is not None and expected < 0:
                 self.fail(_join(path, "expected"), t("err.negative", got=expected))
+            elif expected is not None and expected > MAX_VOTERS_PER_CATEGORY:
+                problem = t("err.too_many_voters", limit=MAX_VOTERS_PER_CATEGORY, got=expected)
+                self.fail(_join(path, "expected"), problem)
             if name is not None and weight is not None and expected is not None:
                 out.append(Category(name.strip(), weight, expected))
         self.unique([c.name for c in out], "categories", ".name")

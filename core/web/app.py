@@ -1,12 +1,20 @@
 """The ballot service: a QR link opens a plain HTML form that works without
-JavaScript; every rule is enforced on the server."""
+JavaScript; every rule is enforced on the server.
+
+The event loop never touches SQLite (see `core.web.worker`); what depends only
+on the voter category (the empty form) is rendered and compressed once and
+served from memory; nothing a voter types, and no token, reaches the log.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import logging
 import os
 import socket
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -29,24 +37,58 @@ from core.ballots import (
     store_ballot,
 )
 from core.i18n import language, t
+from core.model import Meeting
 from core.store import Clock, MeetingStore, StoreError
+from core.web.limits import FailureLimit
+from core.web.worker import Database, ServiceBusy
 
 MAX_BODY = 64 * 1024  # a full ballot with comments is a few KiB
-STORE = web.AppKey("store", MeetingStore)
-TEMPLATES = web.AppKey("templates", jinja2.Environment)
+BODY_TIMEOUT_S = 20.0  # a half-sent body is dropped after this long
 log = logging.getLogger("sanshu.web")
 
-REFUSED_STATUS = {"unknown": 404, "revoked": 403, "used": 409, "not_open": 403, "closed": 403}
+# How `sanshu serve` runs the server (tests use the same): no access log, since
+# every ballot URL carries its token.
+SERVER_OPTIONS: dict[str, Any] = {"access_log": None}
+
+REFUSED_STATUS = {"unknown": 404, "revoked": 403, "not_open": 403, "closed": 403}
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",  # never leak the token in a URL
+    "Server": "sanshu",  # no software versions for a scanner to match
+}
 
 
-def create_app(db_path: str | Path, *, clock: Clock = time.time) -> web.Application:
+@dataclass
+class Service:
+    """What the service keeps in memory: the meeting, its id, the form cache."""
+
+    meeting: Meeting
+    meeting_uid: str
+    database: Database
+    templates: jinja2.Environment
+    failures: FailureLimit = field(default_factory=FailureLimit)
+    forms: dict[tuple[str, str], tuple[bytes, bytes]] = field(default_factory=dict)
+
+
+SERVICE = web.AppKey("service", Service)
+
+
+def create_app(db_path: str | Path, *, clock: Clock = time.time, **worker: Any) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY, middlewares=[_errors])
-    app[STORE] = MeetingStore(db_path, actor="voter", clock=clock)
-    app[TEMPLATES] = jinja2.Environment(
-        loader=jinja2.PackageLoader("core.web", "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
+    with MeetingStore(db_path, actor="voter", clock=clock) as store:  # once, at start
+        meeting, uid = store.meeting, store.meta("meeting_uid") or ""
+    app[SERVICE] = Service(
+        meeting=meeting,
+        meeting_uid=uid,
+        database=Database(db_path, clock=clock, **worker),
+        templates=jinja2.Environment(
+            loader=jinja2.PackageLoader("core.web", "templates"),
+            autoescape=jinja2.select_autoescape(["html"]),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        ),
     )
     app.router.add_get("/", code_page)
     app.router.add_post("/", code_submit)
@@ -54,36 +96,49 @@ def create_app(db_path: str | Path, *, clock: Clock = time.time) -> web.Applicat
     app.router.add_get("/v/{credential}", ballot_page)
     app.router.add_post("/v/{credential}", ballot_submit)
     app.router.add_get("/v/{credential}/done", done_page)
+    app.on_response_prepare.append(_security_headers)
     app.on_cleanup.append(_close)
     return app
 
 
 async def _close(app: web.Application) -> None:
-    app[STORE].close()
+    await asyncio.get_running_loop().run_in_executor(None, app[SERVICE].database.close)
+
+
+async def _security_headers(_request: web.Request, response: web.StreamResponse) -> None:
+    response.headers.update(SECURITY_HEADERS)
+
+
+def _html(request: web.Request, name: str, **context: Any) -> str:
+    service = request.app[SERVICE]
+    return service.templates.get_template(name).render(
+        t=t,
+        lang="zh-CN" if language() == "zh" else "en",
+        meeting_title=service.meeting.title,
+        title=t("web.title"),
+        **context,
+    )
 
 
 def render(request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
-    store = request.app[STORE]
-    html = (
-        request.app[TEMPLATES]
-        .get_template(name)
-        .render(
-            t=t,
-            lang="zh-CN" if language() == "zh" else "en",
-            meeting_title=store.meeting.title,
-            title=t("web.title"),
-            **context,
-        )
+    response = web.Response(
+        text=_html(request, name, **context),
+        content_type="text/html",
+        charset="utf-8",
+        status=status,
     )
-    response = web.Response(text=html, content_type="text/html", charset="utf-8", status=status)
     response.headers["Cache-Control"] = "no-store"  # ballots are private
-    response.headers["Referrer-Policy"] = "no-referrer"  # never leak the token in a URL
     response.enable_compression()  # ~56 KB of form becomes ~5 KB on a venue's weak Wi-Fi
     return response
 
 
 def message(request: web.Request, text: str, status: int, back: str | None = None) -> web.Response:
     return render(request, "message.html", status=status, message=text, back=back)
+
+
+def _shown_path(request: web.Request) -> str:
+    """The path for a log line, with any token cut out."""
+    return "/v/…" if request.path.startswith("/v/") else request.path
 
 
 @web.middleware
@@ -99,16 +154,23 @@ async def _errors(request: web.Request, handler):
         if exc.status < 400:
             raise
         return message(request, t("web.bad_request"), exc.status)
+    except ServiceBusy:
+        response = message(request, t("web.busy"), 503, back=None)
+        response.headers["Retry-After"] = "5"
+        return response
     except Exception:
-        log.exception("ballot service error on %s %s", request.method, request.path)
+        log.exception("ballot service error on %s %s", request.method, _shown_path(request))
         return message(request, t("web.error"), 500)
 
 
 async def health(request: web.Request) -> web.Response:
-    store = request.app[STORE]
-    return web.json_response(
-        {"app": "sanshu", "meeting_uid": store.meta("meeting_uid"), "title": store.meeting.title}
-    )
+    """From memory, whatever the database is doing. Anyone gets "ok"; the podium
+    console, which knows the meeting's id, may ask whether this service is its own."""
+    service = request.app[SERVICE]
+    asked = request.query.get("meeting", "")
+    if asked and asked == service.meeting_uid:
+        return web.json_response({"app": "sanshu", "meeting_uid": service.meeting_uid})
+    return web.Response(text="ok")
 
 
 async def code_page(request: web.Request) -> web.Response:
@@ -116,39 +178,51 @@ async def code_page(request: web.Request) -> web.Response:
 
 
 async def read_form(request: web.Request):
-    """The posted fields; a body that is not a form is the client's error, not ours."""
+    """The posted fields, read within a time limit; a body that is not a form (bad
+    charset, bad encoding) is the client's error, not ours."""
     try:
-        return await request.post()
-    except (ValueError, UnicodeDecodeError):
+        return await asyncio.wait_for(request.post(), BODY_TIMEOUT_S)
+    except TimeoutError:
+        raise web.HTTPRequestTimeout() from None
+    except (ValueError, UnicodeDecodeError, LookupError, AssertionError):
         raise web.HTTPBadRequest() from None
 
 
+def _address(request: web.Request) -> str:
+    return request.remote or "?"
+
+
+def _too_many(request: web.Request) -> web.Response | None:
+    if request.app[SERVICE].failures.blocked(_address(request)):
+        return message(request, t("web.too_many_attempts"), 429)
+    return None
+
+
 async def code_submit(request: web.Request) -> web.Response:
+    if refused := _too_many(request):
+        return refused
     data = await read_form(request)
-    code = normalise(str(data.get("code", "")))
-    if not code or len(code) > 32 or not code.isalnum():
+    code = normalise(str(data.get("code", ""))[:64])
+    if not code or len(code) > 32 or not code.isalnum() or not code.isascii():
+        request.app[SERVICE].failures.failed(_address(request))
         return render(request, "code.html", status=400, message=t("web.refused.unknown"))
     raise web.HTTPSeeOther(f"/v/{quote(code)}")
 
 
 def _refused(request: web.Request, refused: BallotRefused) -> web.Response:
+    if refused.kind == "used":
+        # Almost always the same voter retrying (a double tap, a dropped connection).
+        return render(request, "submitted.html")
+    if refused.kind == "unknown":
+        request.app[SERVICE].failures.failed(_address(request))
     return message(request, t(f"web.refused.{refused.kind}"), REFUSED_STATUS[refused.kind])
 
 
-def _form(
-    request: web.Request,
-    category: str,
-    entry: BallotEntry,
-    problems: list[BallotProblem] = (),
-    status: int = 200,
-) -> web.Response:
-    meeting = request.app[STORE].meeting
-    return render(
-        request,
-        "ballot.html",
-        status=status,
+def _form_context(request: web.Request, category: str) -> dict[str, Any]:
+    meeting = request.app[SERVICE].meeting
+    return dict(
         category=category,
-        action=request.path,
+        action="",  # posts back to its own address, so the page holds no token
         allow_revision=meeting.poll.allow_revision,
         groups=[
             {"key": "onsite", "title": t("web.onsite"), "subjects": meeting.onsite},
@@ -160,6 +234,24 @@ def _form(
         numeric=meeting.rules.layout == "numeric",
         numeric_low=float(meeting.rules.numeric_range[0]),
         numeric_high=float(meeting.rules.numeric_range[1]),
+    )
+
+
+def _form(
+    request: web.Request,
+    category: str,
+    entry: BallotEntry,
+    problems: list[BallotProblem] = (),
+    status: int = 200,
+    busy: str | None = None,
+) -> web.Response:
+    """The form with a voter's own choices (a refused post, a busy database, a revision)."""
+    return render(
+        request,
+        "ballot.html",
+        status=status,
+        **_form_context(request, category),
+        busy=busy,
         chosen=entry.grades,
         comments=entry.comments,
         problems=problems,
@@ -167,49 +259,108 @@ def _form(
     )
 
 
+def _empty_form(request: web.Request, category: str) -> web.Response:
+    """Work once, serve many: the empty form of a category, rendered and compressed once."""
+    forms = request.app[SERVICE].forms
+    key = (category, language())
+    if key not in forms:
+        html = _html(
+            request,
+            "ballot.html",
+            **_form_context(request, category),
+            chosen={},
+            comments={},
+            problems=[],
+            marked=set(),
+        ).encode()
+        forms[key] = (html, gzip.compress(html, compresslevel=9, mtime=0))
+    html, packed = forms[key]
+    gzip_ok = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = web.Response(
+        body=packed if gzip_ok else html, content_type="text/html", charset="utf-8"
+    )
+    if gzip_ok:
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _page_data(store: MeetingStore, credential: str) -> tuple[str, BallotEntry | None]:
+    info = check_token(store, credential)
+    return info.category, ballot_grades(store, info.ballot_id) if info.ballot_id else None
+
+
 async def ballot_page(request: web.Request) -> web.Response:
-    store = request.app[STORE]
+    if refused := _too_many(request):
+        return refused
+    database = request.app[SERVICE].database
     try:
-        info = check_token(store, request.match_info["credential"])
+        category, stored = await database.read(_page_data, request.match_info["credential"])
     except BallotRefused as refused:
         return _refused(request, refused)
-    entry = ballot_grades(store, info.ballot_id) if info.ballot_id else BallotEntry({})
-    return _form(request, info.category, entry)
+    if stored is None:
+        return _empty_form(request, category)
+    return _form(request, category, stored)
+
+
+def _category_of(store: MeetingStore, credential: str) -> str:
+    return check_token(store, credential).category
 
 
 async def ballot_submit(request: web.Request) -> web.Response:
-    store = request.app[STORE]
+    if refused := _too_many(request):
+        return refused
+    service = request.app[SERVICE]
     credential = request.match_info["credential"]
     try:
-        info = check_token(store, credential)
+        category = await service.database.read(_category_of, credential)
     except BallotRefused as refused:
         return _refused(request, refused)
     data = await read_form(request)
     fields = [(k, v) for k, v in data.items() if isinstance(v, str)]
-    entry, unknown = parse_form(store.meeting, fields)
+    entry, unknown = parse_form(service.meeting, fields)
     if unknown or len(fields) != len(data):
-        log.warning("rejected a ballot post with unknown fields: %s", unknown[:5])
+        # Counted, not quoted: what a client sends is not written to the log.
+        log.warning("rejected a ballot post with %d unknown fields", len(unknown))
         return message(request, t("web.bad_request"), 400, back=request.path)
-    problems = ballot_problems(store.meeting, entry.grades, on_screen=True)
+    problems = ballot_problems(service.meeting, entry.grades, on_screen=True)
     if problems:
-        return _form(request, info.category, entry, problems, status=422)
+        return _form(request, category, entry, problems, status=422)
     try:
-        store_ballot(store, credential, entry)
+        stored = await service.database.write(store_ballot, credential, entry)
     except BallotRefused as refused:
         return _refused(request, refused)
-    raise web.HTTPSeeOther(f"{request.path}/done")
+    except ServiceBusy:
+        busy = _form(request, category, entry, status=503, busy=t("web.busy"))
+        busy.headers["Retry-After"] = "5"
+        return busy
+    if service.meeting.poll.allow_revision:
+        # Posts apply in order; the page after the redirect reads the state that stands.
+        raise web.HTTPSeeOther(f"{request.path}/done" + ("?revised=1" if stored.revised else ""))
+    # The receipt is shown this once: nothing stored leads from the token to it again.
+    return render(request, "done.html", receipt=stored.receipt, revised=False)
+
+
+def _link_of(store: MeetingStore, credential: str):
+    return find_token(store, credential)
 
 
 async def done_page(request: web.Request) -> web.Response:
-    store = request.app[STORE]
-    credential = request.match_info["credential"]
-    info = find_token(store, credential)
-    if info is None or info.ballot_id is None:
+    if refused := _too_many(request):
+        return refused
+    info = await request.app[SERVICE].database.read(_link_of, request.match_info["credential"])
+    if info is None:
+        request.app[SERVICE].failures.failed(_address(request))
         return message(request, t("web.refused.unknown"), 404)
-    receipt, updated = store.db.execute(
-        "SELECT receipt, updated_at FROM ballots WHERE id = ?", [info.ballot_id]
-    ).fetchone()
-    return render(request, "done.html", receipt=receipt, revised=updated is not None)
+    if info.receipt is None:  # voted, and nothing leads back to the ballot
+        return (
+            render(request, "submitted.html")
+            if info.used
+            else message(request, t("web.refused.unknown"), 404)
+        )
+    revised = request.query.get("revised") == "1"
+    return render(request, "done.html", receipt=info.receipt, revised=revised)
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -222,10 +373,10 @@ def check_port_free(host: str, port: int) -> None:
             raise StoreError(t("web.port_busy", port=port)) from None
 
 
-def run(db_path: str | Path, host: str, port: int, *, print_fn=print) -> None:
+def run(db_path: str | Path, hosts: list[str], port: int, *, print_fn=print) -> None:
     """Serve until interrupted (the `sanshu serve` command)."""
     app = create_app(db_path)
-    store = app[STORE]
-    store.set_meta("serve_port", str(port))
-    store.set_meta("serve_pid", str(os.getpid()))
-    web.run_app(app, host=host, port=port, print=print_fn, access_log=None, handle_signals=True)
+    with MeetingStore(db_path, actor="organiser") as store:
+        store.set_meta("serve_port", str(port))
+        store.set_meta("serve_pid", str(os.getpid()))
+    web.run_app(app, host=hosts, port=port, print=print_fn, handle_signals=True, **SERVER_OPTIONS)

@@ -8,7 +8,7 @@ import click
 
 from core import net
 from core.i18n import t
-from tui.cli.common import DB_OPTION, GROUP_DB_OPTION, err, screen
+from tui.cli.common import DB_OPTION, GROUP_DB_OPTION, done_line, err, screen
 from tui.cli.root import cli
 
 
@@ -95,22 +95,56 @@ def _token_plan(store, category: str | None, count: int | None) -> dict[str, int
 @click.argument("code")
 @DB_OPTION
 def tokens_revoke(code: str, db_path: Path) -> None:
-    """作废一个测评码（如纸条遗失） · Revoke a token, e.g. a lost slip."""
+    """作废一个未使用的测评码（如纸条遗失）；已投票的、测评结束后的不能作废。
+    · Revoke an unused token, e.g. a lost slip (not one that voted, not after closing)."""
     from core.ballots import revoke_token
-    from core.errors import StoreError
     from core.store import MeetingStore
 
     with MeetingStore(db_path, actor="organiser") as store:
-        revoked = revoke_token(store, code)
-    if not revoked:
-        raise StoreError(t("tokens.not_found", code=code))
-    screen.print(t("tokens.revoked", code=code), style="green", highlight=False)
+        revoke_token(store, code)
+    done_line(t("tokens.revoked", code=code))
+
+
+@tokens.command("restore", short_help="恢复误作废的测评码 · Undo a revocation")
+@click.argument("code")
+@DB_OPTION
+def tokens_restore(code: str, db_path: Path) -> None:
+    """恢复被误作废的测评码（测评结束前） · Undo a revocation made by mistake."""
+    from core.ballots import restore_token
+    from core.store import MeetingStore
+
+    with MeetingStore(db_path, actor="organiser") as store:
+        restore_token(store, code)
+    done_line(t("tokens.restored", code=code))
+
+
+@cli.command(short_help="公布回执号清单 · Publish the receipts of counted ballots")
+@DB_OPTION
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="回执号清单（HTML） · the receipts page (HTML)",
+)
+def receipts(db_path: Path, out: Path) -> None:
+    """输出已计入的手机测评票回执号清单（排序，不含内容），供测评人核对。
+    · Write the sorted list of receipts of counted phone ballots, with no content."""
+    from core.ballots import receipts as stored_receipts
+    from core.receipts import receipts_html
+    from core.store import MeetingStore
+
+    with MeetingStore(db_path, actor="organiser") as store:
+        found = stored_receipts(store)
+        out.write_text(receipts_html(store.meeting.title, found), encoding="utf-8")
+    done_line(t("receipts.written", path=out, count=len(found)))
 
 
 @cli.command(short_help="测评网页服务 · Run the ballot web service")
 @DB_OPTION
 @click.option(
-    "--host", default="0.0.0.0", show_default=True, help="监听地址 · address to listen on"
+    "--host",
+    default=None,
+    help="监听地址（默认：本机局域网地址） · address to listen on (default: the LAN address)",
 )
 @click.option(
     "--port",
@@ -119,19 +153,24 @@ def tokens_revoke(code: str, db_path: Path) -> None:
     type=click.IntRange(1, 65535),
     help="端口 · port",
 )
-def serve(db_path: Path, host: str, port: int) -> None:
+def serve(db_path: Path, host: str | None, port: int) -> None:
     """运行测评网页服务，手机扫码后在此提交测评票 · Serve the ballot form phones open."""
     from core.store import MeetingStore
     from core.web.app import check_port_free
     from core.web.app import run as run_web
 
     MeetingStore(db_path).close()
-    check_port_free(host, port)
-    url = net.base_url(port)
+    address = host or net.lan_address()
+    hosts = net.listen_addresses(host, address)
+    for one in hosts:
+        check_port_free(one, port)
+    url = net.base_url(port) if host in (None, "0.0.0.0") else f"http://{address}:{port}"
     if "127.0.0.1" in url:
         err.print(t("cli.serve.local"), style="yellow", highlight=False)
     err.print(t("cli.serve.start", url=url), style="green", highlight=False)
-    run_web(db_path, host, port, print_fn=lambda *_: None)
+    if len(hosts) > 1:
+        err.print(t("cli.serve.loopback"), highlight=False)
+    run_web(db_path, hosts, port, print_fn=lambda *_: None)
 
 
 @cli.command(short_help="开始/结束测评 · Open or close scoring")

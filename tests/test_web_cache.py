@@ -1,0 +1,104 @@
+"""Work once, serve many: the empty form of a voter category is rendered and
+compressed once; refused posts and revisions are rendered with the voter's own
+choices. Revisions apply in order."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+
+from core.ballots import form_items, issue_tokens
+from core.store import MeetingStore
+from core.web import app as web_app
+from core.web.app import create_app
+from tests.conftest import DEMO_TEXT
+from tests.served import served
+
+
+def _count_renders(monkeypatch) -> list[str]:
+    rendered: list[str] = []
+    real = web_app._html
+
+    def counting(request, name, **context):
+        rendered.append(name)
+        return real(request, name, **context)
+
+    monkeypatch.setattr(web_app, "_html", counting)
+    return rendered
+
+
+async def test_the_empty_form_is_rendered_once_per_category(demo_db, store, clock, monkeypatch):
+    store.set_poll("open")
+    members = issue_tokens(store, "党员代表", 3)
+    leader = issue_tokens(store, "党组成员", 1)[0]
+    rendered = _count_renders(monkeypatch)
+    async with served(create_app(demo_db, clock=clock)) as client:
+        bodies = []
+        for slip in members:
+            response = await client.get(f"/v/{slip.token}", headers={"Accept-Encoding": "gzip"})
+            assert response.status == 200
+            bodies.append(await response.read())
+        assert rendered.count("ballot.html") == 1
+        assert bodies[0] == bodies[1] == bodies[2]
+        assert all(slip.token not in bodies[0].decode() for slip in members)  # no token inside
+        other = await client.get(f"/v/{leader.token}")
+        assert "党组成员" in await other.text()
+        assert rendered.count("ballot.html") == 2
+        # A client that takes no gzip gets the same page, plain.
+        plain = await client.get(
+            f"/v/{members[0].token}", headers={"Accept-Encoding": "identity"}, auto_decompress=False
+        )
+        assert "Content-Encoding" not in plain.headers
+        packed = await client.get(
+            f"/v/{members[0].token}", headers={"Accept-Encoding": "gzip"}, auto_decompress=False
+        )
+        assert gzip.decompress(await packed.read()) == await plain.read()
+        assert rendered.count("ballot.html") == 2
+
+
+async def test_a_refused_post_is_rendered_with_its_own_choices(demo_db, store, clock, monkeypatch):
+    store.set_poll("open")
+    slip = issue_tokens(store, "党员代表", 1)[0]
+    async with served(create_app(demo_db, clock=clock)) as client:
+        await client.get(f"/v/{slip.token}")
+        fields = {f"g:{s}:{c}": "好" for s, c in form_items(store.meeting)[:5]}
+        response = await client.post(f"/v/{slip.token}", data=fields)
+        assert response.status == 422
+        html = await response.text()
+        assert html.count('value="好" checked') == 5
+        fresh = await (await client.get(f"/v/{slip.token}")).text()
+        assert '" checked' not in fresh  # the cached form holds nobody's choices
+
+
+async def test_revisions_apply_in_order_and_the_form_shows_what_stands(tmp_path, clock):
+    path = tmp_path / "revise.db"
+    text = DEMO_TEXT.replace("allow_revision = false", "allow_revision = true")
+    MeetingStore.create(path, text, "revise.toml", clock=clock).close()
+    store = MeetingStore(path, clock=clock)
+    store.set_poll("open")
+    slip = issue_tokens(store, "党员代表", 1)[0]
+    items = form_items(store.meeting)
+    variants = []
+    for n in range(20):  # twenty taps, each a different ballot
+        fields = {f"g:{s}:{c}": "好" for s, c in items}
+        fields[f"g:{items[n][0]}:{items[n][1]}"] = "一般"
+        variants.append(fields)
+    async with served(create_app(path, clock=clock)) as client:
+        responses = await asyncio.gather(
+            *[client.post(f"/v/{slip.token}", data=v) for v in variants]
+        )
+        pages = [await r.text() for r in responses]
+        assert all(r.status == 200 for r in responses)
+        receipts = {p.split("回执号：")[1][:11] for p in pages}
+        assert len(receipts) == 1  # one ballot, one receipt, whatever the order
+        stored = {
+            (s, c)
+            for s, c, g in store.db.execute(
+                "SELECT subject_id, criterion_id, grade FROM scores WHERE grade = '一般'"
+            )
+        }
+        assert len(stored) == 1  # exactly one post stands, whole, not a mixture
+        form = await (await client.get(f"/v/{slip.token}")).text()
+        assert form.count('value="一般" checked') == 1
+    assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 1
+    store.close()
