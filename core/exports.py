@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import unicodedata
+import weakref
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -23,7 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from core.ballots import choice_labels
+from core.ballots import OVERALL, choice_labels, form_columns
 from core.i18n import t
 from core.officedata import (
     OfficeResults,
@@ -70,10 +71,13 @@ def summary_row(tally: Tally, subject: SubjectResult) -> list[object]:
     for label in choice_labels(tally.meeting):
         count = subject.counts.get(label, 0)
         row += [count, _share(count, answers)]
+    daily: object = _num(subject.daily_score, digits)
+    if daily is None and "daily" in tally.meeting.rules.combination:
+        daily = t("missing")  # the final score is then the vote score alone: say so
     return [
         *row,
         _num(subject.meeting_score, digits),
-        _num(subject.daily_score, digits),
+        daily,
         _num(subject.final_score, digits),
         subject.computed_grade,
         subject.final_grade,
@@ -211,10 +215,17 @@ def _table(
     sheet.print_title_rows = f"{top}:{top}"
     for column, text in enumerate(header, 1):
         shown = [_shown_width(row[column - 1]) for row in rows]
-        longest = max([text_width(text), *shown])
-        dimension = sheet.column_dimensions[get_column_letter(column)]
+        # The header wraps onto two lines: half its width is enough, rounded up.
+        longest = max([-(-text_width(text) // 2) + 1, *shown])
+        letter = get_column_letter(column)
         # Several tables may share a column: it fits the widest.
-        dimension.width = max(dimension.width or 0, min(longest + 3, max_width))
+        fitted = _fitted_widths.setdefault(sheet, {})
+        fitted[letter] = max(fitted.get(letter, 0), min(longest + 2, max_width))
+        sheet.column_dimensions[letter].width = fitted[letter]
+
+
+# Widths this module gave each sheet's columns (openpyxl reports 13 for a column never set).
+_fitted_widths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _shown_width(value: object) -> int:
@@ -260,8 +271,19 @@ def _summary_sheet(sheet: Worksheet, results: OfficeResults) -> None:
     rows = [summary_row(tally, s) for s in tally.subjects]
     reason_column = header.index(t("col.override")) + 1
     flags_column = header.index(t("col.flags")) + 1
-    _table(sheet, top, header, rows, max_width=30, wrap_columns={reason_column, flags_column})
+    _table(sheet, top, header, rows, max_width=22, wrap_columns={reason_column, flags_column})
     sheet.row_dimensions[top].height = 30
+    centred = {
+        1,
+        3,
+        header.index(t("col.computed_grade")) + 1,
+        header.index(t("col.final_grade")) + 1,
+    }
+    for r in range(top + 1, top + 1 + len(rows)):
+        for column in centred:
+            sheet.cell(row=r, column=column).alignment = Alignment(
+                horizontal="center", vertical="center"
+            )
     sheet.freeze_panes = sheet.cell(row=top + 1, column=3)
     _lines(sheet, top + len(rows) + 2, len(header), [(made_by_line(results), Font(name=FONT))])
 
@@ -298,6 +320,11 @@ def _detail_sheet(sheet: Worksheet, results: OfficeResults) -> None:
         )
     if not meeting.rules.average_within_category:
         notes.append((t("detail.pooled"), WARN_FONT))
+    if OVERALL in form_columns(meeting):
+        notes.append((t("detail.overall", overall=OVERALL), Font(name=FONT, size=11)))
+    combination = combination_text(meeting)
+    if combination:
+        notes.append((combination, Font(name=FONT, size=11)))
     top = _lines(sheet, 1, len(header), notes) + 1
     by_subject: dict[str, dict[str, list]] = {}
     for row in results.details:
@@ -305,13 +332,17 @@ def _detail_sheet(sheet: Worksheet, results: OfficeResults) -> None:
     rows: list[list[object]] = []
     formulas: list[tuple[int, int, str]] = []  # (row, column, formula)
     r = top + 1
+    pooled = not meeting.rules.average_within_category
     for subject in tally.subjects:
         subject_first = r
         criterion_rows = []
+        overall_row = None
         for criterion, detail in by_subject.get(subject.name, {}).items():
             first, last = r, r + len(detail) - 1
             criterion_rows.append(first)
-            weights, means = f"G{first}:G{last}", f"F{first}:F{last}"
+            # Within categories: weights; pooled: every scored answer counts once.
+            weights = f"G{first}:G{last}" if pooled is False else f"E{first}:E{last}"
+            means = f"F{first}:F{last}"
             formulas.append(
                 (
                     first,
@@ -319,6 +350,8 @@ def _detail_sheet(sheet: Worksheet, results: OfficeResults) -> None:
                     f'=IFERROR(SUMPRODUCT({weights},{means})/SUMIFS({weights},{means},"<>"),"")',
                 )
             )
+            if criterion == OVERALL:
+                overall_row = first
             for index, d in enumerate(detail):
                 tally_score = subject.criteria[criterion].score if index == 0 else None
                 rows.append(
@@ -338,7 +371,8 @@ def _detail_sheet(sheet: Worksheet, results: OfficeResults) -> None:
                 )
                 r += 1
         cells = ",".join(f"H{row}" for row in criterion_rows)
-        formulas.append((subject_first, 10, f'=IFERROR(AVERAGE({cells}),"")'))
+        meeting_formula = f"=H{overall_row}" if overall_row else f'=IFERROR(AVERAGE({cells}),"")'
+        formulas.append((subject_first, 10, meeting_formula))
     _table(sheet, top, header, [[_plain(v) for v in row] for row in rows], max_width=24)
     for index, row in enumerate(rows, top + 1):
         for column, value in ((6, row[5]), (7, row[6])):
@@ -350,6 +384,21 @@ def _detail_sheet(sheet: Worksheet, results: OfficeResults) -> None:
     for column in (8, 10):
         sheet.column_dimensions[get_column_letter(column)].width = 14
     sheet.freeze_panes = sheet.cell(row=top + 1, column=4)
+
+
+def combination_text(meeting) -> str:
+    """How the final score is made, e.g. 综合得分 = 测评得分 × 40% + 日常考核 × 60%."""
+    rules = meeting.rules
+    if rules.combination_method == "committee":
+        return t("detail.committee")
+    names = {"meeting": t("col.meeting_score"), "daily": t("col.daily_score")}
+    parts = [
+        f"{names.get(name, name)} × {float(weight):.0%}"
+        for name, weight in rules.combination.items()
+    ]
+    if len(parts) < 2:
+        return ""
+    return t("detail.combination", final=t("col.final_score"), parts=" + ".join(parts))
 
 
 class _Exact:

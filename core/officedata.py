@@ -10,6 +10,7 @@ and whether the results are provisional (scoring still open).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -106,7 +107,7 @@ def detail_rows(tally: Tally, valid: list[Ballot]) -> list[DetailRow]:
                         category=category,
                         ballots=len(own),
                         scored=scored,
-                        mean=_label_mean(meeting, labels),
+                        mean=_label_mean(meeting, Counter(labels)),  # label → count
                         weight=weights.get(category, Fraction(0)),
                     )
                 )
@@ -128,12 +129,19 @@ def comments(store: MeetingStore) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {s.name: [] for s in store.meeting.subjects}
     for subject_id, text in store.db.execute(
         "SELECT c.subject_id, c.text FROM comments c JOIN ballots b ON b.id = c.ballot_id "
-        "WHERE b.confirmed_at IS NOT NULL"
+        f"WHERE {_counted(store)}"
     ):
         if text and text.strip():
             out[names[subject_id]].append(text.strip())
     ordered = [s.name for s in (*store.meeting.onsite, *store.meeting.written)]
     return {name: sorted(out[name]) for name in ordered}
+
+
+def _counted(store: MeetingStore) -> str:
+    """SQL for "this ballot counts" (an unconfirmed paper ballot does not yet), under the
+    schema before and after the secret-ballot migration (a flag instead of a time)."""
+    columns = {row[1] for row in store.db.execute("PRAGMA table_info(ballots)")}
+    return "b.counted = 1" if "counted" in columns else "b.confirmed_at IS NOT NULL"
 
 
 def warnings(tally: Tally, per_category: dict[str, tuple[int, int]]) -> list[str]:
@@ -194,7 +202,10 @@ def ballots_caption(tally: Tally) -> list[str]:
 def turnout_line(results: OfficeResults) -> str:
     returned = sum(r for r, _ in results.turnout.values())
     expected = sum(e for _, e in results.turnout.values())
-    parts = "；".join(f"{name} {r}/{e}" for name, (r, e) in results.turnout.items())
+    parts = "；".join(
+        f"{name} {r}/{e}" + (f"（{r / e:.0%}）" if e else "")
+        for name, (r, e) in results.turnout.items()
+    )
     share = f"{returned / expected:.1%}" if expected else "—"
     return t("tally.turnout", returned=returned, expected=expected, share=share, parts=parts)
 

@@ -116,15 +116,21 @@ def new_document() -> Any:
 
 
 def title(document: Any, text: str) -> Any:
-    """The document title: 二号 小标宋, centred, followed by one empty line."""
+    """The document title: 二号 小标宋, centred, followed by one empty line. A "\n" in
+    `text` breaks the line there (long titles read better broken by meaning)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.line_spacing = Pt(LINE_PITCH_PT + 6)
     paragraph.paragraph_format.space_after = Pt(LINE_PITCH_PT)
-    _run(paragraph, text, TITLE_FONT, SIZES["二号"])
+    for index, line in enumerate(text.split("\n")):
+        run = _run(paragraph, line, TITLE_FONT, SIZES["二号"])
+        if index:
+            run._r.insert(run._r.index(run._r.find(qn("w:t"))), OxmlElement("w:br"))
     return paragraph
 
 

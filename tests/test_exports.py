@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from core.ballots import BallotEntry, form_items, issue_tokens, store_ballot
 from core.demo_ballots import fill_demo_ballots
+from core.results import load_tally
 from core.store import MeetingStore
 from tests.conftest import DEMO_TEXT
 from tui.cli import run
@@ -22,10 +23,12 @@ def voted_db(demo_db, clock):
     a few comments."""
     with MeetingStore(demo_db, clock=clock) as store:
         fill_demo_ballots(store)
+        first, second = (r[0] for r in store.db.execute("SELECT id FROM ballots LIMIT 2"))
+        subject = store.ids("subjects")["法工委"]
         store.db.execute(
-            "INSERT INTO comments (ballot_id, subject_id, text) VALUES (3, ?, '建议加强学习'), "
-            "(9, ?, '台账要细化')",
-            [store.ids("subjects")["法工委"], store.ids("subjects")["法工委"]],
+            "INSERT INTO comments (ballot_id, subject_id, text) VALUES (?, ?, '建议加强学习'), "
+            "(?, ?, '台账要细化')",
+            [first, subject, second, subject],
         )
         store.db.conn.commit()
     return demo_db
@@ -132,7 +135,9 @@ def test_every_score_is_recomputable_from_the_detail_sheet(voted_db, tmp_path):
 def test_ballots_sheet_lists_invalid_reasons_paper_and_turnout(voted_db, tmp_path):
     sheet = load_workbook(export(voted_db, tmp_path, "xlsx"))["票数"]
     table = {r[0].strip(): r[1] for r in rows_of(sheet) if r[0] and r[1] is not None}
-    assert table["发出（测评码）"] == 72 and table["收回"] == 72
+    with MeetingStore(voted_db) as store:
+        issued = load_tally(store).ballots.issued  # slips printed (how: the service's rule)
+    assert table["发出（测评码）"] == issued and table["收回"] == 72
     assert table["有效"] == 70 and table["无效"] == 2
     assert table["其中：纸质票"] == 6 and table["其中：导入"] == 0
     assert table["无效原因：所有对象等次相同"] == 2

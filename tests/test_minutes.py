@@ -1,43 +1,131 @@
-"""The minutes read like a clerk's record."""
+"""The minutes read like a clerk's record and are laid out like an office document."""
 
 from __future__ import annotations
 
+import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
+from core.demo_ballots import fill_demo_ballots
 from core.record import Record
+from core.results import set_override
+from core.store import MeetingStore
+from tests.conftest import DEMO_TEXT
 from tui.cli import run
 
 
-def test_minutes_in_markdown_and_word(demo_db, clock, store, tmp_path):
+def hold_first_subject(store, clock) -> None:
+    """法工委 reports 7:42, commentary 4:30, questions 9:00 (1:00 over its 8:00);
+    one question answered, one not, one withdrawn; then scoring with demo ballots."""
     record = Record(store)
     store.toggle_timer()
     clock.advance(7 * 60 + 42)
     store.move(1)
+    if not store.state().step.timer.running:
+        store.toggle_timer()
     record.add_commentary("法工委", "李清", "要进一步发挥示范引领作用，持续擦亮支部党建品牌。")
+    clock.advance(270)
     store.move(1)
+    if not store.state().step.timer.running:
+        store.toggle_timer()
     question = record.add_question("法工委", "高天庚", "如何坚持全过程人民民主？")
     record.mark_asking(question)
     clock.advance(90)
     record.answer(question, "一是注重发挥人大代表的主体作用……")
+    open_question = record.add_question("法工委", "刘纪", "廉政风险点排查是否覆盖全部岗位？")
+    record.mark_asking(open_question)
     withdrawn = record.add_question("法工委", "纪委委员", "重复的问题")
     record.withdraw(withdrawn)
+    clock.advance(450)
+    store.move(1)
 
-    assert run(["minutes", "--db", str(store.path), "--out", str(tmp_path / "m.md")]) == 0
-    text = (tmp_path / "m.md").read_text("utf-8")
-    assert "## 1. 法工委（法制工作委员会）" in text
-    assert "述职用时：7:42（计划 8:00）" in text
+
+@pytest.fixture
+def held(tmp_path, clock):
+    text = DEMO_TEXT.replace('organiser = "', 'host = "张主任"\norganiser = "', 1)
+    db = tmp_path / "m.db"
+    MeetingStore.create(db, text, "m.toml", clock=clock).close()
+    with MeetingStore(db, clock=clock) as store:
+        store.set_meta("clerk_name", "王记录")
+        hold_first_subject(store, clock)
+        clock.advance(600)
+        fill_demo_ballots(store)
+        set_override(store, "信息中心", "一般", "党组研究决定")
+    return db
+
+
+def test_minutes_in_markdown(held, tmp_path):
+    out = tmp_path / "m.md"
+    assert run(["minutes", "--db", str(held), "--out", str(out)]) == 0
+    text = out.read_text("utf-8")
+    assert "**主持人**：张主任" in text and "**记录人**：王记录" in text
+    assert "应到 72 人，实到 72 人" in text
+    assert "### 1. 法工委（法制工作委员会）" in text
+    assert "述职用时 7:42（计划 8:00）" in text
+    assert "询问用时 9:00（计划 8:00，超时 1:00）" in text
     assert "**李清**：要进一步发挥示范引领作用" in text
-    assert "**高天庚**：如何坚持全过程人民民主？" in text
     assert "答：一是注重发挥人大代表的主体作用……" in text
+    assert "廉政风险点排查是否覆盖全部岗位？" in text and "未答复" in text
     assert "重复的问题" not in text  # withdrawn questions are not minuted
     assert "书面述职：秘书处、" in text
+    assert "有效 70 张" in text and "无效原因：所有对象等次相同 2" in text
+    assert "信息中心：计算等次 较好，最终等次 一般。理由：党组研究决定" in text
+    assert "记录人：＿＿" in text and "审核人：＿＿" in text
 
-    assert run(["minutes", "--db", str(store.path), "--out", str(tmp_path / "m.docx")]) == 0
-    document = Document(str(tmp_path / "m.docx"))
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert "1. 法工委（法制工作委员会）" in headings
-    cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
-    assert "高天庚" in cells and "一是注重发挥人大代表的主体作用……" in cells
+
+def test_minutes_in_word_are_an_office_document(held, tmp_path):
+    out = tmp_path / "m.docx"
+    assert run(["minutes", "--db", str(held), "--out", str(out)]) == 0
+    document = Document(str(out))
+    section = document.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.top_margin.mm) == 37
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "会议记录"
+    assert "会议名称：市人大常委会机关2023年度述职述责述廉会议" in texts
+    time_line = next(x for x in texts if x.startswith("时　　间："))
+    assert "2024年1月30日" in time_line and "—" in time_line
+    assert "主持人：张主任" in texts and "记录人：王记录" in texts
+    headings = [x for x in texts if x[:2] in ("一、", "二、", "三、", "四、", "五、")]
+    assert headings == [
+        "一、会议议程",
+        "二、现场述职、点评和询问",
+        "三、书面述职",
+        "四、民主测评",
+        "五、等次调整",
+    ]
+    assert "（一）法工委（法制工作委员会）" in texts
+    assert any("询问用时 9:00（计划 8:00，超时 1:00）" in x for x in texts)
+    assert any("记录人：____" in x and "审核人：____" in x for x in texts)
+    # Every run names a Chinese font for East Asian text; the body is 仿宋.
+    fonts = {
+        run.element.rPr.rFonts.get(qn("w:eastAsia"))
+        for p in document.paragraphs
+        for run in p.runs
+        if run.text.strip()
+    }
+    assert None not in fonts and "仿宋_GB2312" in fonts and "黑体" in fonts
+    cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
+    assert ["时间", "询问人", "问题", "答复"] in cells
+    assert any(row[1:] == ["刘纪", "廉政风险点排查是否覆盖全部岗位？", "未答复"] for row in cells)
+    assert ["信息中心", "较好", "一般", "党组研究决定"] in cells
+    question_table = next(t for t in document.tables if t.rows[0].cells[1].text == "询问人")
+    widths = [round(c.width.mm) for c in question_table.rows[0].cells]
+    assert widths[0] < widths[2]  # the time column is narrow, the text wide
+
+
+def test_recorder_from_the_meeting_file_wins_and_blank_when_unknown(tmp_path, clock):
+    from core.minutes import recorder_name
+
+    text = DEMO_TEXT.replace('organiser = "', 'recorder = "赵文书"\norganiser = "', 1)
+    db = tmp_path / "r.db"
+    MeetingStore.create(db, text, "r.toml", clock=clock).close()
+    with MeetingStore(db, clock=clock) as store:
+        store.set_meta("clerk_name", "王记录")
+        assert recorder_name(store) == "赵文书"
+    plain = tmp_path / "p.db"
+    MeetingStore.create(plain, DEMO_TEXT, "p.toml", clock=clock).close()
+    with MeetingStore(plain, clock=clock) as store:
+        assert recorder_name(store) == ""
 
 
 def test_minutes_refuse_an_unknown_format(demo_db, tmp_path, capsys):
