@@ -396,3 +396,29 @@ def draft_from_question(question: Question) -> Draft:
     if question.answer:
         draft = replace(draft, measure=t("ledger.answer_given", answer=question.answer))
     return draft
+
+
+def draft_entry(store: MeetingStore, kind: str, entry_id: int) -> tuple[LedgerItem, bool]:
+    """The clerk's key: the commentary or question `entry_id` becomes a draft ledger item
+    (once; pressing again finds the same item). Returns (item, created)."""
+    from core.record import Record
+
+    record = Record(store)
+    if kind == "commentary":
+        entry = next((c for c in record.commentary() if c.id == entry_id), None)
+        draft = draft_from_commentary(entry) if entry else None
+    elif kind == "question":
+        question = next((q for q in record.questions() if q.id == entry_id), None)
+        draft = draft_from_question(question) if question else None
+    else:
+        raise ValueError(kind)
+    if draft is None:
+        raise StoreError(t("ledger.no_entry"))
+    ledger = Ledger(store)
+    item_id, created = ledger.add_draft(draft)
+    return ledger.item(item_id), created
+
+
+def drafted_message(item: LedgerItem, created: bool) -> str:
+    key = "ledger.drafted" if created else "ledger.draft_exists"
+    return t(key, subject=item.subject, seq=item.seq)

@@ -211,3 +211,19 @@ def test_a_workbook_without_the_originals_is_refused(ledger, tmp_path):
     book.save(path)
     with pytest.raises(ImportProblems, match="原值"):
         plan_import(ledger, path)
+
+
+def test_the_clerks_key_drafts_an_item_from_an_entry(store):
+    from core.ledger import draft_entry, drafted_message
+
+    record = Record(store)
+    comment_id = record.add_commentary("人事室", "李清", "干部培训针对性不强")
+    item, created = draft_entry(store, "commentary", comment_id)
+    assert created and item.subject == "人事室" and item.source == "点评"
+    assert "已列入整改台账" in drafted_message(item, created)
+    again, created_again = draft_entry(store, "commentary", comment_id)
+    assert again.id == item.id and not created_again
+    assert "已在整改台账中" in drafted_message(again, created_again)
+    record.delete_commentary(comment_id)
+    with pytest.raises(StoreError):
+        draft_entry(store, "commentary", comment_id)
