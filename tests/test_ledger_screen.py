@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from textual.widgets import DataTable, Input, Select
 
 from core.ledger import Ledger
@@ -98,3 +99,26 @@ async def test_m_marks_a_carried_item_answered(demo_db, clock):
         ledger = Ledger(store)
         assert ledger.item(carried).answered_at is not None
         assert ledger.item(own).answered_at is None
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_ledger_screen_snapshot(snap_compare, demo_db, clock, size):
+    """How the ledger looks with an overdue, a closed and a carried item (clock frozen)."""
+    with MeetingStore(demo_db, clock=clock) as store:
+        ledger = Ledger(store)
+        ledger.add(
+            "法工委",
+            source="点评",
+            problem="理论学习抓得实，调研成果转化不够",
+            measure="建立调研成果转化台账，每季度通报",
+            owner="法工委主任",
+            deadline=dt.date(2024, 1, 31),
+        )
+        ledger.add(
+            "教科文卫办", source="询问", problem="风险点排查不全", deadline=dt.date(2024, 6, 30)
+        )
+        done = ledger.add("人事室", problem="培训针对性不强", deadline=dt.date(2024, 5, 31))
+        ledger.close(done, dt.date(2024, 2, 20))
+        ledger.add("信息中心", problem="信息安全管理漏洞", carried_from="2022年度会议")
+    clock.now = dt.datetime(2024, 3, 1, 10, 0).timestamp()
+    assert snap_compare(LedgerApp(demo_db, clock=clock), terminal_size=size)
