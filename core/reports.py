@@ -22,6 +22,7 @@ from core.i18n import t
 from core.model import Meeting, ReportRules, ReportSection
 
 SUFFIXES = (".docx", ".txt")
+UNSUPPORTED = (".doc", ".wps", ".pdf", ".rtf", ".odt")  # listed, so nobody thinks it was read
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_HEADING = 40  # characters: a longer line is a paragraph, even when numbered
 
@@ -94,6 +95,7 @@ class CheckRun:
     missing: tuple[str, ...]  # subjects without a report
     unmatched: tuple[str, ...]  # files that name no subject
     duplicates: tuple[tuple[str, str], ...]  # (subject, extra file) left unchecked
+    unsupported: tuple[str, ...] = ()  # .doc, .pdf, … files: save them as .docx
 
 
 def percent(share: Fraction) -> str:
@@ -188,7 +190,7 @@ def match_files(folder: Path, names: list[str]) -> tuple[dict[str, list[Path]], 
     unmatched: list[Path] = []
     longest_first = sorted(names, key=len, reverse=True)
     for path in sorted(folder.iterdir()):
-        if path.suffix.lower() not in SUFFIXES or path.name.startswith(("~$", ".")):
+        if path.suffix.lower() not in SUFFIXES + UNSUPPORTED or path.name.startswith(("~$", ".")):
             continue
         subject = next((n for n in longest_first if n in path.stem), None)
         if subject is None:
@@ -201,6 +203,18 @@ def match_files(folder: Path, names: list[str]) -> tuple[dict[str, list[Path]], 
 def check_folder(meeting: Meeting, folder: Path) -> CheckRun:
     subjects = [s.name for s in (*meeting.onsite, *meeting.written)]
     by_subject, unmatched = match_files(folder, subjects)
+    unsupported = [
+        p.name
+        for files in [*by_subject.values(), unmatched]
+        for p in files
+        if p.suffix.lower() in UNSUPPORTED
+    ]
+    by_subject = {
+        subject: kept
+        for subject, files in by_subject.items()
+        if (kept := [p for p in files if p.suffix.lower() in SUFFIXES])
+    }
+    unmatched = [p for p in unmatched if p.suffix.lower() in SUFFIXES]
     checks: list[ReportCheck] = []
     duplicates: list[tuple[str, str]] = []
     for subject in subjects:
@@ -218,7 +232,13 @@ def check_folder(meeting: Meeting, folder: Path) -> CheckRun:
             continue
         checks.append(check_paragraphs(subject, path.name, paragraphs, meeting.reports))
     missing = tuple(s for s in subjects if s not in by_subject)
-    return CheckRun(tuple(checks), missing, tuple(p.name for p in unmatched), tuple(duplicates))
+    return CheckRun(
+        tuple(checks),
+        missing,
+        tuple(p.name for p in unmatched),
+        tuple(duplicates),
+        tuple(sorted(unsupported)),
+    )
 
 
 def check_rows(meeting: Meeting, run: CheckRun) -> tuple[list[str], list[list[object]]]:

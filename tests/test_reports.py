@@ -104,12 +104,14 @@ def test_check_command_prints_and_writes_the_sheet(demo_db, tmp_path, capsys):
     shutil.copytree(sample_reports_path(), folder)
     (folder / "会议通知.txt").write_text("请各支部按时提交。", encoding="utf-8")
     (folder / "预工委报告.txt").write_bytes("一、述职\n党建工作".encode("gb18030"))
+    (folder / "行政处述职报告.doc").write_bytes(b"old word")
     out = tmp_path / "审核.xlsx"
     assert run(["reports", "check", str(folder), "--db", str(demo_db), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "综合处" in printed and "55%" in printed and "✗" in printed
     assert "会议通知.txt" in printed  # a file naming no subject is listed
     assert "预工委 · 预工委报告.txt" in printed  # a GBK text file is read
+    assert "另存为 .docx" in printed and "行政处述职报告.doc" in printed
     sheet = load_workbook(out).active
     rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]}
     assert rows["法工委"][2] == 1014 and rows["法工委"][-2] == "通过"

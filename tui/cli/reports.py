@@ -60,6 +60,8 @@ def reports_check(folder: Path, db_path: Path, out: Path | None) -> None:
         )
     if run.unmatched:
         say(t("reports.unmatched_head", names="、".join(run.unmatched)), style="yellow")
+    if run.unsupported:
+        say(t("reports.unsupported", names="、".join(run.unsupported)), style="yellow")
     for subject, file in run.duplicates:
         say(t("reports.duplicate", subject=subject, file=file), style="yellow")
     passed = sum(c.passed for c in run.checks)
