@@ -27,6 +27,7 @@ from core.ballots import form_items, issue_tokens  # noqa: E402
 from core.results import load_tally  # noqa: E402
 from core.store import MeetingStore  # noqa: E402
 from core.web.app import create_app  # noqa: E402
+from core.web.form import form_fields  # noqa: E402
 
 
 async def _serve(app: web.Application, port: int) -> web.AppRunner:
@@ -61,8 +62,9 @@ async def main(voters: int, concurrency: int) -> None:
         slips = [
             s for c in store.meeting.categories for s in issue_tokens(store, c.name, per_category)
         ]
-        body = {f"g:{s}:{c}": "较好" for s, c in form_items(store.meeting)}
-        body[f"g:法工委:{store.meeting.criteria[0]}"] = "好"
+        grades = dict.fromkeys(form_items(store.meeting), "较好")
+        grades[("法工委", store.meeting.criteria[0])] = "好"
+        body = form_fields(store.meeting, grades)
 
         baseline = web.Application()
 

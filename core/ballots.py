@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -97,6 +97,12 @@ def choice_labels(meeting: Meeting) -> list[str]:
     return [*labels, meeting.abstain] if meeting.abstain else labels
 
 
+def top_grade_limit(meeting: Meeting) -> int | None:
+    """The most subjects one ballot may give the top grade per column; None: no quota."""
+    quota = meeting.rules.validity.top_grade_quota
+    return None if quota is None else math.floor(quota * len(meeting.subjects))
+
+
 @dataclass(frozen=True)
 class BallotProblem:
     kind: str  # incomplete | quota | all_same | bad_value
@@ -140,10 +146,9 @@ def ballot_problems(
     if bad:
         problems.append(BallotProblem("bad_value", t("ballot.bad_grade"), bad))
 
-    quota = rules.validity.top_grade_quota
-    if quota is not None:
+    limit = top_grade_limit(meeting)
+    if limit is not None:
         top = meeting.grades[0].label
-        limit = math.floor(quota * len(meeting.subjects))
         for column in form_columns(meeting):
             tops = tuple(i for i in items if i[1] == column and grades.get(i) == top)
             if len(tops) > limit:
@@ -526,30 +531,3 @@ def turnout(store: MeetingStore) -> dict[str, tuple[int, int]]:
 def pending_paper(store: MeetingStore) -> int:
     query = "SELECT count(*) FROM ballots WHERE source = 'paper' AND counted = 0"
     return store.db.execute(query).fetchone()[0]
-
-
-def parse_form(
-    meeting: Meeting, fields: Iterable[tuple[str, str]]
-) -> tuple[BallotEntry, list[str]]:
-    """Read posted form fields (`g:<subject>:<criterion>`, `c:<subject>`).
-
-    Returns the entry and the names of fields that are not part of this
-    meeting's form (the caller rejects the post).
-    """
-    items = set(form_items(meeting))
-    subjects = {s.name for s in meeting.subjects}
-    grades: dict[Item, str | None] = dict.fromkeys(form_items(meeting))
-    comments: dict[str, str] = {}
-    unknown: list[str] = []
-    for name, value in fields:
-        kind, _, rest = name.partition(":")
-        if kind == "g":
-            subject, _, criterion = rest.partition(":")
-            if (subject, criterion) in items:
-                grades[(subject, criterion)] = value.strip() or None
-                continue
-        elif kind == "c" and rest in subjects:
-            comments[rest] = value[:500]
-            continue
-        unknown.append(name)
-    return BallotEntry(grades, comments), unknown

@@ -994,6 +994,55 @@ _add(
 )
 
 
+# The voter's phone: the ballot form's rules, progress bar, text size, slips (#11)
+_add(
+    {
+        "form.rule.grades": "每项选一个等次：{grades}。",
+        "form.rule.abstain": "「{abstain}」不计分。",
+        "form.rule.numeric": "每项填写 {low}–{high} 分。",
+        "form.rule.quota": "每项评为「{grade}」的最多 {limit} 个。",
+        "form.rule.all_same": "对所有述职对象评同一等次的票无效。",
+        "form.rule.secret": "无记名测评，不记录测评人。",
+        "form.rule.once": "提交后不可更改。",
+        "form.rule.revise": "测评结束前可以用同一测评码修改。",
+        "form.position": "第 {number} / {total} 个",
+        "form.progress": "已选 {done} / {total}",
+        "form.top_count": "「{grade}」 {count} / {limit}",
+        "form.next_blank": "下一个未填",
+        "form.all_done": "全部选好，去提交",
+        "form.submitting": "正在提交…",
+        "form.large": "大字",
+        "form.standard": "标准字号",
+        "form.all_same_hint": "请至少改动一项（标红的为全部已选项目）。",
+        "form.too_large": "提交的内容过大，没有保存。请返回，缩短意见建议后重新提交；已选的等次保留在本机。",
+        "web.already": "您的测评票已成功提交，无需再次提交。",
+        "slips.page": "{category} · 第 {page} / {pages} 页",
+    },
+    {
+        "form.rule.grades": "Choose one grade per item: {grades}.",
+        "form.rule.abstain": ' "{abstain}" is not scored.',
+        "form.rule.numeric": "Give each item a score from {low} to {high}.",
+        "form.rule.quota": ' At most {limit} "{grade}" per item.',
+        "form.rule.all_same": "A ballot giving every subject the same grade is invalid. ",
+        "form.rule.secret": "The ballot is secret: voters are not recorded. ",
+        "form.rule.once": "It cannot be changed once submitted.",
+        "form.rule.revise": "You may change it with the same code until scoring closes.",
+        "form.position": "{number} of {total}",
+        "form.progress": "Chosen {done} / {total}",
+        "form.top_count": '"{grade}" {count} / {limit}',
+        "form.next_blank": "Next blank",
+        "form.all_done": "All chosen: submit",
+        "form.submitting": "Submitting…",
+        "form.large": "Large text",
+        "form.standard": "Standard text",
+        "form.all_same_hint": "Change at least one item (all chosen items are marked).",
+        "form.too_large": "The submission was too large and was not saved. Go back, shorten the comments and submit again; your grades are kept on this phone.",
+        "web.already": "Your ballot has been submitted; there is nothing more to do.",
+        "slips.page": "{category} · page {page} of {pages}",
+    },
+)
+
+
 # After the meeting: the rectification ledger (整改台账)
 _add(
     {

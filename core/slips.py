@@ -44,11 +44,15 @@ def slips_html(
     slips: Sequence[Slip],
     progress: Callable[[int], None] | None = None,
 ) -> tuple[str, int]:
-    """The HTML sheet and its number of pages."""
-    rendered = []
+    """The HTML sheet and its number of pages.
+
+    Each voter category starts on a new page with its name in the page header,
+    so the office hands out a category's stack without sorting slips.
+    """
+    by_category: dict[str, list[dict[str, str]]] = {}
     for slip in slips:
         url = ballot_url(base, slip.token)
-        rendered.append(
+        by_category.setdefault(slip.category, []).append(
             {
                 "qr": qr_svg(url),
                 "url": url,
@@ -58,7 +62,12 @@ def slips_html(
         )
         if progress:
             progress(1)
-    pages = [rendered[i : i + SLIPS_PER_PAGE] for i in range(0, len(rendered), SLIPS_PER_PAGE)]
+    pages = []
+    for category, rendered in by_category.items():
+        chunks = [rendered[i : i + SLIPS_PER_PAGE] for i in range(0, len(rendered), SLIPS_PER_PAGE)]
+        for number, chunk in enumerate(chunks, 1):
+            header = t("slips.page", category=category, page=number, pages=len(chunks))
+            pages.append({"header": header, "slips": chunk})
     env = jinja2.Environment(loader=jinja2.PackageLoader("core.web", "templates"), autoescape=True)
     html = env.get_template("slips.html").render(t=t, title=title, base=base, pages=pages)
     return html, len(pages)

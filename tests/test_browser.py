@@ -1,105 +1,264 @@
-"""A voter's phone, for real: headless Chromium against `sanshu serve`."""
+"""A voter's phone, for real: headless Chromium against `sanshu serve`, at the
+two smallest phone screens voters bring (360x640 and 375x667), with and without
+JavaScript."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-from core.ballots import issue_tokens
+from core.ballots import form_items, issue_tokens
 from core.slips import ballot_url
-from tests.conftest import free_port
+from core.store import MeetingStore
+from core.web.form import field_names
+from tests.conftest import DEMO_TEXT
+from tests.phone import launch, phone, phone_with_font, serving
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # CI installs Debian's chromium and must run this; elsewhere a missing browser skips.
 pytestmark = pytest.mark.skipif(
     not shutil.which("chromium") and not os.environ.get("CI"),
     reason="Debian's chromium is not installed (.ci/run installs it)",
 )
+MAX_FORM_HEIGHT = 5_400  # 8 screens of 667 px, where the first release needed 17
+CATEGORY = "支部书记和支委委员"
+
+
+@pytest.fixture(scope="module")
+def playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    browser = launch(playwright)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
 def server(demo_db):
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tui",
-            "serve",
-            "--db",
-            str(demo_db),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{base}/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(demo_db) as base:
+        yield base
 
 
-def test_a_voter_fills_the_form_on_a_phone(server, store, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+@pytest.fixture
+def link(server, store):
     store.set_poll("open")
-    slip = issue_tokens(store, "支部书记和支委委员", 1)[0]
-    criteria = store.meeting.criteria
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        phone = browser.new_context(
-            viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
-        )
-        page = phone.new_page()
-        page.goto(ballot_url(server, slip.token))
-        assert "支部书记和支委委员" in page.content()
-        subjects = [s.name for s in (*store.meeting.onsite, *store.meeting.written)]
-        # Fill everything but one item, as a hurried voter would.
-        for number, name in enumerate(subjects):
-            for criterion in criteria:
-                if (name, criterion) == ("人事室", criteria[2]):
-                    continue
-                grade = ["好", "较好", "一般"][number % 3]
-                page.locator(f'input[name="g:{name}:{criterion}"][value="{grade}"]').check(
-                    force=True
-                )
+    return ballot_url(server, issue_tokens(store, CATEGORY, 1)[0].token)
+
+
+@pytest.fixture
+def quota_store(tmp_path, clock):
+    """The demo meeting with a top-grade quota: at most 7 「好」 per criterion."""
+    path = tmp_path / "quota.db"
+    text = DEMO_TEXT.replace(
+        "all_same_invalid = true", 'all_same_invalid = true\ntop_grade_quota = "1/3"'
+    )
+    MeetingStore.create(path, text, "quota.toml", clock=clock).close()
+    store = MeetingStore(path, clock=clock)
+    store.set_poll("open")
+    yield store
+    store.close()
+
+
+def varied_grades(store) -> dict:
+    """Every item graded, not all the same, within any quota: a valid ballot."""
+    labels = ["好", "较好", "一般", "不了解"]
+    return {item: labels[n % 4] for n, item in enumerate(form_items(store.meeting))}
+
+
+def choose(page, store, grades: dict) -> None:
+    """Tap each grade's button, as a finger does."""
+    names = field_names(store.meeting)
+    for item, grade in grades.items():
+        page.locator(f"#{names[item]} label").filter(has_text=grade).first.tap()
+
+
+def submit(page) -> None:
+    with page.expect_navigation():
         page.get_by_role("button", name="提交测评票").click()
-        page.wait_for_load_state()
-        assert "还有 1 项没有选择" in page.content()
-        # The choices survived the round trip.
-        assert page.locator(f'input[name="g:法工委:{criteria[0]}"][value="好"]').is_checked()
-        assert page.locator(f'input[name="g:教科文卫办:{criteria[1]}"][value="较好"]').is_checked()
-        page.screenshot(path=str(tmp_path / "error.png"))
-        page.locator(f'input[name="g:人事室:{criteria[2]}"][value="不了解"]').check(force=True)
-        page.get_by_role("button", name="提交测评票").click()
-        page.wait_for_load_state()
-        assert "提交成功" in page.content()
-        assert "回执号" in page.content()
-        browser.close()
+
+
+@pytest.mark.parametrize("size", ["360x640", "375x667"])
+def test_the_demo_ballot_is_compact_and_every_row_fits_one_line(browser, link, size):
+    page = phone(browser, size)
+    page.goto(link)
+    assert page.evaluate("document.documentElement.scrollHeight") <= MAX_FORM_HEIGHT
+    rows = page.evaluate(
+        """() => [...document.querySelectorAll('.row')].map(row => {
+            const spans = [...row.querySelectorAll('.choice span')];
+            const boxes = spans.map(s => s.getBoundingClientRect());
+            return {tops: boxes.map(b => Math.round(b.top)), widths: boxes.map(b => b.width),
+                    heights: boxes.map(b => b.height),
+                    texts: spans.map(s => {  // the label on one line, not clipped
+                        const range = document.createRange(); range.selectNodeContents(s);
+                        const oneLine = range.getClientRects().length === 1;
+                        return oneLine && s.scrollWidth <= s.clientWidth;
+                    })};
+        })"""
+    )
+    assert len(rows) == 63
+    for row in rows:
+        assert len(set(row["tops"])) == 1  # five choices on one line
+        assert max(row["widths"]) - min(row["widths"]) < 1  # of equal width
+        assert min(row["heights"]) >= 44  # a finger's tap target
+        assert all(row["texts"])  # 不了解 is neither wrapped nor clipped
+
+
+@pytest.mark.parametrize("size", ["360x640", "375x667"])
+def test_the_subject_stays_on_screen_while_its_criteria_are_graded(browser, link, size):
+    page = phone(browser, size)
+    page.goto(link)
+    # Scroll until card 5's first criterion has gone under the top edge.
+    page.evaluate("scrollBy(0, document.getElementById('s5c2').getBoundingClientRect().top - 40)")
+    header = page.locator("#s5 .head")
+    assert "第 5 / 21 个" in header.inner_text()
+    box = header.bounding_box()
+    assert abs(box["y"]) < 1  # pinned to the top of the screen
+    assert page.locator("#s5c1").bounding_box()["y"] < 0  # its first row scrolled away
+
+
+def test_the_rules_come_before_the_first_card(browser, link):
+    page = phone(browser, "375x667")
+    page.goto(link)
+    rules = page.locator(".rules").inner_text()
+    for words in ["好 / 较好 / 一般 / 差", "「不了解」不计分", "同一等次的票无效", "无记名"]:
+        assert words in rules
+    assert page.locator(".rules").bounding_box()["y"] < page.locator("#s1").bounding_box()["y"]
+
+
+def test_without_javascript_a_refused_ballot_links_every_missing_item(browser, link, store):
+    page = phone(browser, "360x640", javascript=False)
+    page.goto(link)
+    assert page.locator("#bar").is_hidden()
+    grades = varied_grades(store)
+    missing = [item for n, item in enumerate(grades) if n % 9 == 4]  # 7 gaps
+    choose(page, store, {i: g for i, g in grades.items() if i not in missing})
+    submit(page)
+    assert "还有 7 项没有选择" in page.content()
+    names = field_names(store.meeting)
+    links = page.locator("#problems a[href^='#s'][href*='c']")
+    assert sorted(links.evaluate_all("ls => ls.map(l => l.hash.slice(1))")) == sorted(
+        names[i] for i in missing
+    )
+    for item in missing:
+        row = page.locator(f"#{names[item]}")
+        assert "error" in row.get_attribute("class")
+        assert (
+            row.locator(".label").evaluate("e => getComputedStyle(e).color") == "rgb(180, 35, 44)"
+        )
+    # Every choice made survived the round trip.
+    first = next(i for i in grades if i not in missing)
+    assert page.locator(f'input[name="{names[first]}"][value="{grades[first]}"]').is_checked()
+    choose(page, store, {i: grades[i] for i in missing})
+    submit(page)
+    assert "提交成功" in page.content()
+    # Reload and Back show that the ballot is in, never a resubmission.
+    page.reload()
+    assert "提交成功" in page.content() or "已成功提交" in page.content()
+    page.go_back()
+    assert "已成功提交" in page.content()
     assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 1
+
+
+def test_without_javascript_an_all_same_ballot_marks_the_items_red(browser, link, store):
+    page = phone(browser, "375x667", javascript=False)
+    page.goto(link)
+    choose(page, store, dict.fromkeys(form_items(store.meeting), "一般"))
+    submit(page)
+    assert "同一等次" in page.content()
+    assert page.locator(".row.error").count() == 63
+    assert page.locator('input[value="一般"]:checked').count() == 63
+
+
+def test_with_javascript_the_bar_counts_and_a_reload_keeps_every_choice(browser, quota_store):
+    store = quota_store
+    with serving(store.path) as base:
+        page = phone(browser, "360x640")
+        page.goto(ballot_url(base, issue_tokens(store, CATEGORY, 1)[0].token))
+        bar = page.locator("#bar")
+        assert bar.is_visible() and "已选 0 / 63 · 「好」 0 / 7" in bar.inner_text()
+        grades = dict(list(varied_grades(store).items())[:41])
+        choose(page, store, grades)
+        columns = store.meeting.criteria
+        tops = max(sum(1 for (_, c), g in grades.items() if g == "好" and c == k) for k in columns)
+        assert f"已选 41 / 63 · 「好」 {tops} / 7" in bar.inner_text()
+        assert "over" not in bar.get_attribute("class")
+        page.locator("textarea[name=s2note]").evaluate("t => t.closest('details').open = true")
+        page.locator("textarea[name=s2note]").fill("建议加强学习")
+        page.reload()
+        assert "已选 41 / 63" in bar.inner_text()
+        names = field_names(store.meeting)
+        for item, grade in grades.items():
+            assert page.locator(f'input[name="{names[item]}"][value="{grade}"]').is_checked()
+        assert page.locator("textarea[name=s2note]").input_value() == "建议加强学习"
+        # "Next blank" takes the voter to the first item not yet chosen.
+        page.get_by_role("link", name="下一个未填").click()
+        blank = next(names[i] for i in form_items(store.meeting) if i not in grades)
+        box = page.locator(f"#{blank}").bounding_box()
+        assert 0 < box["y"] < 640
+        # An eighth 「好」 for one criterion: the counter turns red before submitting.
+        first_column = [i for i in form_items(store.meeting) if i[1] == columns[0]]
+        choose(page, store, dict.fromkeys(first_column[:8], "好"))
+        more = 8 + sum(1 for i in first_column[8:] if grades.get(i) == "好")
+        assert f"「好」 {more} / 7" in bar.inner_text() and "over" in bar.get_attribute("class")
+
+
+def test_with_javascript_a_double_tap_sends_one_post(browser, link, store):
+    page = phone(browser, "375x667")
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.goto(link)
+    choose(page, store, varied_grades(store))
+    assert "已选 63 / 63" in page.locator("#bar").inner_text()
+    page.get_by_role("link", name="全部选好，去提交").click()
+    assert page.get_by_role("button", name="提交测评票").is_visible()
+    with page.expect_navigation():
+        # Two taps within one frame, as an impatient finger on slow Wi-Fi does.
+        label = page.evaluate(
+            """() => { const b = document.getElementById('submit');
+                       b.click(); const text = b.textContent; b.click(); return text; }"""
+        )
+    assert label == "正在提交…"
+    assert len(posts) == 1
+    assert "提交成功" in page.content()
+    # The phone forgets the choices once the ballot is stored.
+    page.go_back()
+    assert "已成功提交" in page.content()
+    assert page.evaluate("localStorage.length") == 0
+    assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 1
+
+
+def test_large_text_is_a_link_that_works_without_javascript(browser, link):
+    page = phone(browser, "360x640", javascript=False)
+    page.goto(link)
+    size = page.evaluate("getComputedStyle(document.querySelector('.choice span')).fontSize")
+    page.get_by_role("link", name="大字").click()
+    page.wait_for_load_state()
+    larger = page.evaluate("getComputedStyle(document.querySelector('.choice span')).fontSize")
+    assert float(larger[:-2]) > float(size[:-2]) * 1.2
+    widths = page.evaluate(
+        "[...document.querySelectorAll('.choice span')].every(s => s.scrollWidth <= s.clientWidth)"
+    )
+    assert widths  # larger text still fits its buttons
+    page.get_by_role("link", name="标准字号").click()
+    page.wait_for_load_state()
+    assert page.evaluate("document.documentElement.className") == ""
+
+
+def test_the_phones_own_font_size_is_honoured(playwright, link, tmp_path):
+    page = phone_with_font(playwright, tmp_path / "profile", 22)
+    page.goto(link)
+    body = float(page.evaluate("getComputedStyle(document.body).fontSize")[:-2])
+    assert body > 22  # 17 px on a phone with the default 16 px
+    clipped = page.evaluate(
+        """[...document.querySelectorAll('.choice span, .label, .head .pos')]
+             .filter(e => e.scrollWidth > e.clientWidth).length"""
+    )
+    assert clipped == 0  # bigger text, nothing cut off or overlapping
+    page.context.close()

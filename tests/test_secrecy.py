@@ -19,6 +19,7 @@ from core.ballots import digest, form_items, issue_tokens
 from core.slips import slips_html
 from core.store import MeetingStore
 from core.web.app import create_app
+from core.web.form import form_fields
 from tests.conftest import DEMO_TEXT
 from tests.served import served
 
@@ -32,10 +33,12 @@ MARKED_SUBJECT = "法工委"
 
 def _ballot(meeting, voter: int) -> dict[str, str]:
     grades = ["好", "较好", "一般"]
-    fields = {f"g:{s}:{c}": grades[(voter + i) % 3] for i, (s, c) in enumerate(form_items(meeting))}
-    # Ground truth for scoring the attack only: which voter wrote this ballot.
-    fields[f"c:{MARKED_SUBJECT}"] = f"标记{voter:03d}"
-    return fields
+    # The comment is ground truth for scoring the attack only: which voter wrote this ballot.
+    return form_fields(
+        meeting,
+        {item: grades[(voter + i) % 3] for i, item in enumerate(form_items(meeting))},
+        {MARKED_SUBJECT: f"标记{voter:03d}"},
+    )
 
 
 @pytest.fixture

@@ -26,9 +26,10 @@ def test_slips_for_every_expected_voter_and_only_hashes_stored(demo_db, tmp_path
     assert all(u.startswith("http://192.168.1.20:8700/v/") for u in urls)
     html = out.read_text("utf-8")
     assert html.count('class="slip"') == 72
-    assert html.count('class="page"') == 8  # 10 slips a page
+    assert html.count('class="page"') == 9  # 10 slips a page, each category on its own pages
     assert html.count("<svg") == 72  # a QR code per slip
-    assert html.count("党员代表") == 20 and html.count("支部书记和支委委员") == 24
+    # One line per slip, plus the page header of each of the category's pages.
+    assert html.count("党员代表") == 20 + 2 and html.count("支部书记和支委委员") == 24 + 3
     codes = CODE.findall(html)
     assert len(codes) == 72
     wal = demo_db.with_name(demo_db.name + "-wal")

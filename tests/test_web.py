@@ -11,6 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from core.ballots import OVERALL, form_items, issue_tokens
 from core.store import MeetingStore
 from core.web.app import create_app
+from core.web.form import form_fields
 from tests.conftest import DEMO_TEXT
 
 
@@ -27,13 +28,19 @@ def slip(store):
     return issue_tokens(store, "党员代表", 1)[0]
 
 
-def full_ballot(store, grade: str = "好", **overrides) -> dict[str, str]:
-    fields = {f"g:{s}:{c}": grade for s, c in form_items(store.meeting)}
+def full_ballot(store, grade: str = "好", comments=None, **overrides) -> dict[str, str]:
+    """A post body; `overrides` maps (subject, criterion) or a field name to a value."""
+    grades = dict.fromkeys(form_items(store.meeting), grade)
     # A varied, valid ballot: the demo has no quota, but a real voter would not
     # give everyone the same grade.
-    fields[f"g:人事室:{store.meeting.criteria[0]}"] = "较好"
+    grades[("人事室", store.meeting.criteria[0])] = "较好"
+    fields = form_fields(store.meeting, grades, comments or {})
     fields.update(overrides)
     return fields
+
+
+def field(store, subject: str, criterion: str) -> str:
+    return form_fields(store.meeting, {(subject, criterion): ""}).popitem()[0]
 
 
 async def test_the_form_lists_every_subject_and_grade(client, store, slip):
@@ -46,12 +53,13 @@ async def test_the_form_lists_every_subject_and_grade(client, store, slip):
     for label in ["好", "较好", "一般", "差", "不了解"]:
         assert f'value="{label}"' in html
     assert html.count('type="radio"') == 21 * 3 * 5
-    assert "<script" not in html  # works without JavaScript
+    # Works without JavaScript: a plain post of radio buttons; the only script is inline.
+    assert '<form method="post"' in html and "<script src" not in html
 
 
 async def test_submit_stores_the_ballot_and_shows_a_receipt(client, store, slip):
     response = await client.post(
-        f"/v/{slip.token}", data=full_ballot(store, **{"c:法工委": "很好"})
+        f"/v/{slip.token}", data=full_ballot(store, comments={"法工委": "很好"})
     )
     assert response.status == 200
     html = await response.text()
@@ -76,17 +84,16 @@ async def test_the_short_code_works_like_the_link(client, store, slip):
 
 
 async def test_missing_grade_keeps_every_choice_and_marks_the_gap(client, store, slip):
-    fields = full_ballot(store, **{"c:教科文卫办": "建议加强学习"})
-    missing = f"g:法工委:{store.meeting.criteria[1]}"
-    del fields[missing]
-    fields[f"g:秘书处:{store.meeting.criteria[2]}"] = "一般"
+    fields = full_ballot(store, comments={"教科文卫办": "建议加强学习"})
+    del fields[field(store, "法工委", store.meeting.criteria[1])]
+    fields[field(store, "秘书处", store.meeting.criteria[2])] = "一般"
     response = await client.post(f"/v/{slip.token}", data=fields)
     html = await response.text()
     assert response.status == 422
     assert "还有 1 项没有选择" in html
     assert 'value="一般" checked' in html  # the voter's choices are kept
     assert "建议加强学习" in html
-    assert html.count('class="item error"') == 1
+    assert html.count('class="row error"') == 1
     assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 0
 
 
@@ -144,10 +151,10 @@ async def test_not_yet_open_and_revoked(client, store):
 
 
 async def test_unknown_fields_and_grades_are_rejected(client, store, slip):
-    extra = full_ballot(store, **{"g:不存在的处室:抓基层党建工作": "好"})
+    extra = full_ballot(store, s99c1="好")
     response = await client.post(f"/v/{slip.token}", data=extra)
     assert response.status == 400 and "无法识别" in await response.text()
-    bad_grade = full_ballot(store, **{f"g:法工委:{store.meeting.criteria[0]}": "优秀"})
+    bad_grade = full_ballot(store, **{field(store, "法工委", store.meeting.criteria[0]): "优秀"})
     response = await client.post(f"/v/{slip.token}", data=bad_grade)
     assert response.status == 422 and "选项无效" in await response.text()
     assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 0
@@ -160,7 +167,7 @@ async def test_garbage_and_huge_bodies_get_pages_and_the_service_keeps_serving(c
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert response.status in (400, 422)
-    response = await client.post(f"/v/{slip.token}", data={"c:法工委": "x" * 200_000})
+    response = await client.post(f"/v/{slip.token}", data={"s1note": "x" * 400_000})
     assert response.status == 413 and "过大" in await response.text()
     response = await client.get("/no/such/page")
     assert response.status == 404 and "页面不存在" in await response.text()
@@ -195,7 +202,8 @@ async def test_top_grade_quota_and_all_same_are_enforced(tmp_path, clock):
         html = await response.text()
         assert response.status == 422
         assert "最多 7 个" in html  # 21 subjects / 3
-        everything_fair = {f"g:{s}:{c}": "一般" for s, c in form_items(store.meeting)}
+        fair = field(store, "人事室", "抓基层党建工作")
+        everything_fair = full_ballot(store, "一般", **{fair: "一般"})
         response = await client.post(f"/v/{slip.token}", data=everything_fair)
         assert response.status == 422 and "同一等次" in await response.text()
         assert 'value="一般" checked' in await response.text()

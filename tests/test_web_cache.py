@@ -11,6 +11,7 @@ from core.ballots import form_items, issue_tokens
 from core.store import MeetingStore
 from core.web import app as web_app
 from core.web.app import create_app
+from core.web.form import form_fields
 from tests.conftest import DEMO_TEXT
 from tests.served import served
 
@@ -58,15 +59,17 @@ async def test_the_empty_form_is_rendered_once_per_category(demo_db, store, cloc
 
 async def test_a_refused_post_is_rendered_with_its_own_choices(demo_db, store, clock, monkeypatch):
     store.set_poll("open")
-    slip = issue_tokens(store, "党员代表", 1)[0]
+    slip, other = issue_tokens(store, "党员代表", 2)
     async with served(create_app(demo_db, clock=clock)) as client:
         await client.get(f"/v/{slip.token}")
-        fields = {f"g:{s}:{c}": "好" for s, c in form_items(store.meeting)[:5]}
+        fields = form_fields(store.meeting, dict.fromkeys(form_items(store.meeting)[:5], "好"))
         response = await client.post(f"/v/{slip.token}", data=fields)
         assert response.status == 422
         html = await response.text()
         assert html.count('value="好" checked') == 5
-        fresh = await (await client.get(f"/v/{slip.token}")).text()
+        back = await (await client.get(f"/v/{slip.token}")).text()
+        assert back.count('value="好" checked') == 5  # Back from the refusal: the draft
+        fresh = await (await client.get(f"/v/{other.token}")).text()
         assert '" checked' not in fresh  # the cached form holds nobody's choices
 
 
@@ -80,9 +83,9 @@ async def test_revisions_apply_in_order_and_the_form_shows_what_stands(tmp_path,
     items = form_items(store.meeting)
     variants = []
     for n in range(20):  # twenty taps, each a different ballot
-        fields = {f"g:{s}:{c}": "好" for s, c in items}
-        fields[f"g:{items[n][0]}:{items[n][1]}"] = "一般"
-        variants.append(fields)
+        grades = dict.fromkeys(items, "好")
+        grades[items[n]] = "一般"
+        variants.append(form_fields(store.meeting, grades))
     async with served(create_app(path, clock=clock)) as client:
         responses = await asyncio.gather(
             *[client.post(f"/v/{slip.token}", data=v) for v in variants]

@@ -11,6 +11,7 @@ import pytest
 from core.ballots import form_items, issue_tokens
 from core.web import app as web_app
 from core.web.app import create_app
+from core.web.form import comment_names, form_fields
 from core.web.limits import FailureLimit
 from tests.served import served
 
@@ -22,10 +23,9 @@ def slip(store):
 
 
 def full_ballot(store) -> dict[str, str]:
-    fields = {f"g:{s}:{c}": "好" for s, c in form_items(store.meeting)}
-    fields[f"g:人事室:{store.meeting.criteria[0]}"] = "较好"
-    fields["c:法工委"] = "会议组织得很好"
-    return fields
+    grades = dict.fromkeys(form_items(store.meeting), "好")
+    grades[("人事室", store.meeting.criteria[0])] = "较好"
+    return form_fields(store.meeting, grades, {"法工委": "会议组织得很好"})
 
 
 @pytest.fixture
@@ -159,7 +159,7 @@ async def test_a_huge_number_is_refused_by_its_spelling(tmp_path, clock):
     with MeetingStore(path, clock=clock) as store:
         store.set_poll("open")
         slip = issue_tokens(store, "党员代表", 1)[0]
-        fields = {f"g:{s}:{c}": "88" for s, c in form_items(store.meeting)}
+        fields = form_fields(store.meeting, dict.fromkeys(form_items(store.meeting), "88"))
     first = next(iter(fields))
     async with served(create_app(path, clock=clock)) as client:
         for bad in ("1e10000000", "9" * 5000, "nan", "-1", "１００", "100.5"):
@@ -179,6 +179,6 @@ def test_serve_listens_where_it_says_not_everywhere():
 
 async def test_control_characters_in_a_comment_are_stripped(client, store, slip):
     fields = full_ballot(store)
-    fields["c:法工委"] = "很好\x1b[31m\x00\r\n继续保持\u202e"
+    fields[comment_names(store.meeting)["法工委"]] = "很好\x1b[31m\x00\r\n继续保持\u202e"
     assert (await client.post(f"/v/{slip.token}", data=fields)).status == 200
     assert store.db.execute("SELECT text FROM comments").fetchone()[0] == "很好[31m\n继续保持"

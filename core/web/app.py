@@ -12,6 +12,7 @@ import asyncio
 import gzip
 import logging
 import os
+import re
 import socket
 import time
 from dataclasses import dataclass, field
@@ -29,22 +30,23 @@ from core.ballots import (
     ballot_grades,
     ballot_problems,
     check_token,
-    choice_labels,
     find_token,
-    form_columns,
     normalise,
-    parse_form,
     store_ballot,
 )
 from core.i18n import language, t
 from core.model import Meeting
 from core.store import Clock, MeetingStore, StoreError
+from core.web.form import COMMENT_LIMIT, Drafts, ballot_form, parse_form
 from core.web.limits import FailureLimit
 from core.web.worker import Database, ServiceBusy
 
-MAX_BODY = 64 * 1024  # a full ballot with comments is a few KiB
+# The largest ballot the form allows (21 comments of 500 Chinese characters,
+# percent-encoded) is about 95 KiB; twice that, with room to spare.
+MAX_BODY = 256 * 1024
 BODY_TIMEOUT_S = 20.0  # a half-sent body is dropped after this long
 log = logging.getLogger("sanshu.web")
+RECEIPT = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}")
 
 # How `sanshu serve` runs the server (tests use the same): no access log, since
 # every ballot URL carries its token.
@@ -69,6 +71,7 @@ class Service:
     database: Database
     templates: jinja2.Environment
     failures: FailureLimit = field(default_factory=FailureLimit)
+    drafts: Drafts = field(default_factory=Drafts)
     forms: dict[tuple[str, str], tuple[bytes, bytes]] = field(default_factory=dict)
 
 
@@ -147,6 +150,9 @@ async def _errors(request: web.Request, handler):
     try:
         return await handler(request)
     except web.HTTPRequestEntityTooLarge:
+        if request.method == "POST" and request.path.startswith("/v/"):
+            # The script on the form restores the voter's choices when they go back.
+            return message(request, t("form.too_large"), 413, back=request.path)
         return message(request, t("web.too_large"), 413)
     except web.HTTPNotFound:
         return message(request, t("web.not_found"), 404)
@@ -202,10 +208,21 @@ async def code_submit(request: web.Request) -> web.Response:
     if refused := _too_many(request):
         return refused
     data = await read_form(request)
-    code = normalise(str(data.get("code", ""))[:64])
-    if not code or len(code) > 32 or not code.isalnum() or not code.isascii():
+    typed = str(data.get("code", ""))[:40]
+    code = normalise(typed)
+    known = (
+        code
+        and len(code) <= 32
+        and code.isalnum()
+        and code.isascii()
+        and await request.app[SERVICE].database.read(find_token, code) is not None
+    )
+    if not known:
+        # A mistyped code: the box again, with what was typed, to correct it.
         request.app[SERVICE].failures.failed(_address(request))
-        return render(request, "code.html", status=400, message=t("web.refused.unknown"))
+        return render(
+            request, "code.html", status=404, message=t("web.refused.unknown"), typed=typed
+        )
     raise web.HTTPSeeOther(f"/v/{quote(code)}")
 
 
@@ -216,25 +233,6 @@ def _refused(request: web.Request, refused: BallotRefused) -> web.Response:
     if refused.kind == "unknown":
         request.app[SERVICE].failures.failed(_address(request))
     return message(request, t(f"web.refused.{refused.kind}"), REFUSED_STATUS[refused.kind])
-
-
-def _form_context(request: web.Request, category: str) -> dict[str, Any]:
-    meeting = request.app[SERVICE].meeting
-    return dict(
-        category=category,
-        action="",  # posts back to its own address, so the page holds no token
-        allow_revision=meeting.poll.allow_revision,
-        groups=[
-            {"key": "onsite", "title": t("web.onsite"), "subjects": meeting.onsite},
-            {"key": "written", "title": t("web.written"), "subjects": meeting.written},
-        ],
-        columns=form_columns(meeting),
-        labels=choice_labels(meeting),
-        abstain=meeting.abstain,
-        numeric=meeting.rules.layout == "numeric",
-        numeric_low=float(meeting.rules.numeric_range[0]),
-        numeric_high=float(meeting.rules.numeric_range[1]),
-    )
 
 
 def _form(
@@ -250,28 +248,36 @@ def _form(
         request,
         "ballot.html",
         status=status,
-        **_form_context(request, category),
+        **_form_context(request, category, entry, problems),
         busy=busy,
-        chosen=entry.grades,
-        comments=entry.comments,
-        problems=problems,
-        marked={item for p in problems for item in p.items},
+    )
+
+
+def _large(request: web.Request) -> bool:
+    return request.query.get("size") == "large"
+
+
+def _form_context(
+    request: web.Request,
+    category: str,
+    entry: BallotEntry,
+    problems: list[BallotProblem] = (),
+) -> dict[str, Any]:
+    return dict(
+        category=category,
+        large=_large(request),
+        comment_limit=COMMENT_LIMIT,
+        form=ballot_form(request.app[SERVICE].meeting, entry, problems),
     )
 
 
 def _empty_form(request: web.Request, category: str) -> web.Response:
     """Work once, serve many: the empty form of a category, rendered and compressed once."""
     forms = request.app[SERVICE].forms
-    key = (category, language())
+    key = (category, language(), _large(request))
     if key not in forms:
         html = _html(
-            request,
-            "ballot.html",
-            **_form_context(request, category),
-            chosen={},
-            comments={},
-            problems=[],
-            marked=set(),
+            request, "ballot.html", **_form_context(request, category, BallotEntry({}))
         ).encode()
         forms[key] = (html, gzip.compress(html, compresslevel=9, mtime=0))
     html, packed = forms[key]
@@ -286,9 +292,10 @@ def _empty_form(request: web.Request, category: str) -> web.Response:
     return response
 
 
-def _page_data(store: MeetingStore, credential: str) -> tuple[str, BallotEntry | None]:
+def _page_data(store: MeetingStore, credential: str) -> tuple[int, str, BallotEntry | None]:
     info = check_token(store, credential)
-    return info.category, ballot_grades(store, info.ballot_id) if info.ballot_id else None
+    stored = ballot_grades(store, info.ballot_id) if info.ballot_id else None
+    return info.id, info.category, stored
 
 
 async def ballot_page(request: web.Request) -> web.Response:
@@ -296,16 +303,24 @@ async def ballot_page(request: web.Request) -> web.Response:
         return refused
     database = request.app[SERVICE].database
     try:
-        category, stored = await database.read(_page_data, request.match_info["credential"])
+        token_id, category, stored = await database.read(
+            _page_data, request.match_info["credential"]
+        )
     except BallotRefused as refused:
         return _refused(request, refused)
+    draft = request.app[SERVICE].drafts.get(token_id)
+    if draft is not None:
+        # Back from a refused post: the voter's choices and what is wrong with them.
+        problems = ballot_problems(request.app[SERVICE].meeting, draft.grades, on_screen=True)
+        return _form(request, category, draft, problems, status=422 if problems else 200)
     if stored is None:
         return _empty_form(request, category)
     return _form(request, category, stored)
 
 
-def _category_of(store: MeetingStore, credential: str) -> str:
-    return check_token(store, credential).category
+def _token_of(store: MeetingStore, credential: str) -> tuple[int, str]:
+    info = check_token(store, credential)
+    return info.id, info.category
 
 
 async def ballot_submit(request: web.Request) -> web.Response:
@@ -314,7 +329,7 @@ async def ballot_submit(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     credential = request.match_info["credential"]
     try:
-        category = await service.database.read(_category_of, credential)
+        token_id, category = await service.database.read(_token_of, credential)
     except BallotRefused as refused:
         return _refused(request, refused)
     data = await read_form(request)
@@ -326,7 +341,8 @@ async def ballot_submit(request: web.Request) -> web.Response:
         return message(request, t("web.bad_request"), 400, back=request.path)
     problems = ballot_problems(service.meeting, entry.grades, on_screen=True)
     if problems:
-        return _form(request, category, entry, problems, status=422)
+        service.drafts.keep(token_id, entry)
+        raise web.HTTPSeeOther(request.path_qs)  # never a page that Back would re-post
     try:
         stored = await service.database.write(store_ballot, credential, entry)
     except BallotRefused as refused:
@@ -335,11 +351,13 @@ async def ballot_submit(request: web.Request) -> web.Response:
         busy = _form(request, category, entry, status=503, busy=t("web.busy"))
         busy.headers["Retry-After"] = "5"
         return busy
+    service.drafts.drop(token_id)
     if service.meeting.poll.allow_revision:
         # Posts apply in order; the page after the redirect reads the state that stands.
         raise web.HTTPSeeOther(f"{request.path}/done" + ("?revised=1" if stored.revised else ""))
-    # The receipt is shown this once: nothing stored leads from the token to it again.
-    return render(request, "done.html", receipt=stored.receipt, revised=False)
+    # Post/Redirect/Get, so reload never re-posts. Nothing stored leads from the token to
+    # the receipt again: it travels once, in the address of the voter's own thank-you page.
+    raise web.HTTPSeeOther(f"{request.path}/done?r={quote(stored.receipt or '')}")
 
 
 def _link_of(store: MeetingStore, credential: str):
@@ -354,11 +372,12 @@ async def done_page(request: web.Request) -> web.Response:
         request.app[SERVICE].failures.failed(_address(request))
         return message(request, t("web.refused.unknown"), 404)
     if info.receipt is None:  # voted, and nothing leads back to the ballot
-        return (
-            render(request, "submitted.html")
-            if info.used
-            else message(request, t("web.refused.unknown"), 404)
-        )
+        if not info.used:
+            return message(request, t("web.refused.unknown"), 404)
+        shown = request.query.get("r", "")
+        if RECEIPT.fullmatch(shown):  # the voter's own redirect after submitting
+            return render(request, "done.html", receipt=shown, revised=False)
+        return render(request, "submitted.html")
     revised = request.query.get("revised") == "1"
     return render(request, "done.html", receipt=info.receipt, revised=revised)
 
