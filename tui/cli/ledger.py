@@ -114,7 +114,8 @@ def ledger_overdue(db_path: Path) -> None:
     say(t("ledger.overdue_head", date=today.isoformat(), count=len(items)), style="red")
     table = Table(show_lines=False)
     for name in ("subject", "seq", "problem", "owner", "deadline"):
-        table.add_column(t(f"ledger.head.{name}"))
+        # The problem wraps (fold) rather than losing its end to an ellipsis.
+        table.add_column(t(f"ledger.head.{name}"), overflow="fold" if name == "problem" else None)
     table.add_column(t("ledger.overdue_mark"), style="red")
     for item in items:
         assert item.deadline is not None
