@@ -69,6 +69,12 @@ class Record:
             )
             self.store.record("commentary.deleted", {"id": entry_id})
 
+    def restore_commentary(self, entry_id: int) -> None:
+        """Undo a deletion (the clerk's `u`)."""
+        with self.store.transaction():
+            self.db.execute("UPDATE commentary SET deleted_at = NULL WHERE id = ?", [entry_id])
+            self.store.record("commentary.restored", {"id": entry_id})
+
     def commentary(self, subject: str | None = None) -> list[Commentary]:
         query = (
             "SELECT id, subject_id, commenter, text, at FROM commentary WHERE deleted_at IS NULL"
@@ -159,6 +165,15 @@ class Record:
             )
             self.store.record("question.withdrawn", {"id": question_id})
 
+    def restore_question(self, question_id: int, state: str) -> None:
+        """Undo a withdrawal (the clerk's `u`): back to the state it had."""
+        with self.store.transaction():
+            self.db.execute(
+                "UPDATE questions SET state = ?, withdrawn_at = NULL WHERE id = ?",
+                [state, question_id],
+            )
+            self.store.record("question.restored", {"id": question_id, "state": state})
+
     def move(self, question_id: int, delta: int) -> None:
         """Move a question up (-1) or down (+1) in its subject's queue."""
         with self.store.transaction():
@@ -184,3 +199,37 @@ class Record:
         return self.db.execute(
             "SELECT subject_id FROM questions WHERE id = ?", [question_id]
         ).fetchone()[0]
+
+
+# ---------------------------------------------------------------------------
+# Drafts: what a clerk has typed but not saved, kept as it is typed so a killed
+# console loses nothing. Stored in the key/value `meta` table (no audit event:
+# a draft is not part of the record until it is saved).
+
+_DRAFT = "draft\x1f{clerk}\x1f{box}\x1f{subject}"
+
+
+def save_draft(store: MeetingStore, clerk: str, box: str, subject: str, text: str) -> None:
+    key = _DRAFT.format(clerk=clerk, box=box, subject=subject)
+    with store.transaction():
+        if text.strip():
+            store.db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, text],
+            )
+        else:
+            store.db.execute("DELETE FROM meta WHERE key = ?", [key])
+
+
+def load_draft(store: MeetingStore, clerk: str, box: str, subject: str) -> str:
+    return store.meta(_DRAFT.format(clerk=clerk, box=box, subject=subject)) or ""
+
+
+def draft_subjects(store: MeetingStore, clerk: str) -> list[str]:
+    """Subjects for which this clerk has an unsaved draft."""
+    prefix = _DRAFT.format(clerk=clerk, box="", subject="").rsplit("\x1f", 2)[0] + "\x1f"
+    rows = store.db.execute(
+        "SELECT key FROM meta WHERE substr(key, 1, ?) = ?", [len(prefix), prefix]
+    ).fetchall()
+    return sorted({row[0].rsplit("\x1f", 1)[1] for row in rows})

@@ -555,7 +555,24 @@ class MeetingStore:
         return self._change_timer("timer.adjusted", lambda tm, _now: timers.adjust(tm, seconds))
 
     def reset_timer(self) -> MeetingState:
-        return self._change_timer("timer.reset", lambda tm, _now: timers.reset(tm))
+        """Back to the phase's duration; the event keeps the time used before (minutes)."""
+        with self.transaction():
+            state = self.state()
+            step = state.step
+            if step.timer is None:
+                return state
+            now = self.clock()
+            self._save_timer(step.position, timers.reset(step.timer))
+            self.record(
+                "timer.reset",
+                {
+                    **_step_payload(step),
+                    "used_s": round(step.timer.elapsed(now), 3),
+                    "before": asdict(step.timer),
+                    "remaining_s": step.timer.duration,
+                },
+            )
+        return self.state()
 
     def move(self, delta: int) -> MeetingState:
         """Go to the next (+1) or previous (-1) agenda step.
@@ -599,6 +616,7 @@ class MeetingStore:
             self.record(f"poll.{poll}", {"from": before, "reason": reason})
             if poll == "closed":  # the only link from a slip to a ballot ends with scoring
                 self.db.execute("DELETE FROM revision_links")
+                self._stop_scoring_timers()
         if poll == "closed":
             self.forget_history()
         return self.state()
@@ -611,6 +629,34 @@ class MeetingStore:
         with contextlib.suppress(sqlite3.DatabaseError):
             self.db.execute("VACUUM")
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _stop_scoring_timers(self) -> None:
+        """Scoring closed: its clock stops too (inside the closing transaction)."""
+        now = self.clock()
+        for step in self.state().steps:
+            if step.phase == "scoring" and step.timer is not None and step.timer.running:
+                stopped = timers.pause(step.timer, now)
+                self._save_timer(step.position, stopped)
+                self.record(
+                    "timer.paused",
+                    {
+                        **_step_payload(step),
+                        "remaining_s": round(stopped.remaining(now), 3),
+                        "timer": asdict(stopped),
+                    },
+                )
+
+    # -- the projector (the host's clicker can blank it) -------------------------
+
+    def projector_blank(self) -> bool:
+        return self.meta("projector_blank") == "1"
+
+    def set_projector_blank(self, blank: bool) -> None:
+        with self.transaction():
+            self.db["meta"].upsert(
+                {"key": "projector_blank", "value": "1" if blank else "0"}, pk="key"
+            )
+            self.record("projector.blank" if blank else "projector.shown", {})
 
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()

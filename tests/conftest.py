@@ -56,3 +56,10 @@ def store(demo_db: Path, clock: FakeClock):
     s = MeetingStore(demo_db, clock=clock)
     yield s
     s.close()
+
+
+async def settle(pilot, seconds: float = 0.3) -> None:
+    """Let a console see the database change, count in its worker, and show it."""
+    await pilot.pause(seconds)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.1)

@@ -12,6 +12,7 @@ from core.store import MeetingStore
 from tui.clerk import ClerkApp
 from tui.host import HostApp
 from tui.paper import BallotGrid, ConfirmPaper
+from tui.widgets.confirm import Confirm
 from tui.widgets.entry import EntryArea, EntryEditor
 
 
@@ -65,6 +66,7 @@ async def test_queue_actions_asking_answer_reorder_withdraw_edit(demo_db, clock,
     async with app.run_test(size=(120, 36)) as pilot:
         queue = app.query_one("#question-list", ListView)
         queue.focus()
+        await pilot.pause()
         queue.index = 1
         await pilot.press("left_square_bracket")  # move the second question up
         assert [q.id for q in record.questions("法工委")] == [second, first]
@@ -122,9 +124,11 @@ async def test_the_podium_shows_the_clerks_entries_within_half_a_second(demo_db,
         clerk.mark_asking(asked)
         clerk.add_commentary("法工委", "李清", "点评要点")
         await pilot.pause(0.5)
-        panel = str(host.query_one("#questions-panel", Static).render())
-        assert "已回答 0/2" in panel and "▶1. 高天庚：如何推动党建与业务深度融合？" in panel
-        assert "点评 1 条" in str(host.query_one("#commentary-panel", Static).render())
+        questions = host.query_one("#questions-panel")
+        assert "▶1. 高天庚：如何推动党建与业务深度融合？" in str(questions.render())
+        assert questions.border_subtitle == "已回答 0/2"
+        assert host.query_one("#commentary-panel").border_subtitle == "点评 1 条"
+        assert "李清：点评要点" in str(host.query_one("#commentary-panel").render())
 
 
 async def test_paper_ballot_is_entered_by_keys_and_counts_after_a_second_person(
@@ -148,15 +152,101 @@ async def test_paper_ballot_is_entered_by_keys_and_counts_after_a_second_person(
         await pilot.press("enter")
         assert isinstance(app.screen, ConfirmPaper)
         assert app.screen.query_one(BallotGrid).grades[("老干部处", "执行廉洁自律")] == "不了解"
-        await type_text(pilot, "王记录")  # the same person may not confirm
+        await type_text(pilot, "王记录")  # the same person may not confirm…
         await pilot.press("enter")
         await pilot.pause()
         assert turnout(store)["党组成员"] == (0, 7)
-        pending.index = 0
-        await pilot.press("enter")
+        assert isinstance(app.screen, ConfirmPaper)  # …and the right person types here
+        assert "王记录" not in app.screen.query_one("#confirmer", Input).value
         await type_text(pilot, "李核对")
         await pilot.press("enter")
         await pilot.pause()
     assert turnout(store)["党组成员"] == (1, 7)
     source, by = store.db.execute("SELECT source, entered_by FROM ballots").fetchone()
     assert (source, by) == ("paper", "王记录")
+
+
+async def test_the_selection_stays_on_the_same_question_after_every_action(demo_db, clock, store):
+    record = Record(store)
+    ids = [record.add_question("法工委", "", f"第{n}问") for n in (1, 2, 3)]
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        queue = app.query_one("#question-list", ListView)
+        queue.focus()
+        await pilot.pause()
+        queue.index = 1
+        for key in ["a", "right_square_bracket", "left_square_bracket", "w", "u"]:
+            await pilot.press(key)
+            await pilot.pause()
+            assert queue.highlighted_child is not None, key
+            assert queue.highlighted_child.entry_id == ids[1], key  # the clerk still sees it
+        store_other = MeetingStore(demo_db, actor="clerk2", clock=clock)
+        Record(store_other).answer(ids[1], "答")  # answered from elsewhere: still selected
+        await pilot.pause(0.5)
+        assert queue.highlighted_child.entry_id == ids[1]
+
+
+async def test_delete_and_withdraw_can_be_undone(demo_db, clock, store):
+    record = Record(store)
+    question = record.add_question("法工委", "高天庚", "第一问")
+    record.mark_asking(question)
+    record.add_commentary("法工委", "李清", "点评要点")
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        queue = app.query_one("#question-list", ListView)
+        queue.focus()
+        await pilot.pause()
+        await pilot.press("w")
+        assert record.questions("法工委")[0].state == "withdrawn"
+        await pilot.press("u")
+        assert record.questions("法工委")[0].state == "asking"  # as it was
+        await pilot.press("f1")
+        comments = app.query_one("#commentary-list", ListView)
+        comments.focus()
+        await pilot.pause()
+        await pilot.press("delete")
+        assert record.commentary("法工委") == []
+        await pilot.press("u")
+        assert [c.text for c in record.commentary("法工委")] == ["点评要点"]
+
+
+async def test_ctrl_q_with_an_unsaved_draft_asks(demo_db, clock):
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await type_text(pilot, "未写完")
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, Confirm)
+        assert "法工委" in str(app.screen.query_one(Static).render())
+        await pilot.press("n")
+        assert app.is_running
+        app.query_one("#question-text", EntryArea).load_text("")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_a_blank_paper_ballot_needs_an_explicit_choice(demo_db, clock, store):
+    store.set_poll("open")
+    app = ClerkApp(demo_db, clock=clock, clerk="王记录")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("ctrl+s")  # a second Ctrl+S does not save it
+        await pilot.press("n")
+        await pilot.pause()
+        assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 0
+        await pilot.press("ctrl+s", "y")
+        await pilot.pause()
+        assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 1
+
+
+async def test_ctrl_c_outside_a_text_box_is_a_chinese_hint(demo_db, clock):
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.query_one("#question-list", ListView).focus()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert messages == ["退出请按 Ctrl+Q"]
+        assert app.is_running

@@ -7,6 +7,7 @@ from textual.widgets import Digits, Static
 
 from core.podium import PodiumLock
 from core.store import MeetingStore
+from tests.conftest import settle
 from tui.cli import run
 from tui.host import HostApp
 from tui.widgets.confirm import Confirm
@@ -54,7 +55,7 @@ async def test_reset_restores_the_phase_duration(demo_db, clock):
     async with app.run_test(size=(120, 32)) as pilot:
         await pilot.press("space")
         clock.advance(200)
-        await pilot.press("plus", "r")
+        await pilot.press("plus", "r", "y")  # a timer that has run: reset asks first
         await pilot.pause(0.15)
         assert digits(app) == "8:00" and not app.state.step.timer.started
 
@@ -69,8 +70,9 @@ async def test_clicker_and_arrow_keys_walk_the_agenda(demo_db, clock, forward, b
         assert (app.state.step.subject, app.state.step.phase) == ("法工委", "commentary")
         assert text(app, "#phase") == "点评"
         assert digits(app) == "5:00"
-        assert not app.state.step.timer.started  # the next phase waits for Space
+        assert app.state.step.timer.running  # auto_start: the next phase's clock runs
         assert not app.state.steps[0].timer.running  # the report timer stopped
+        clock.advance(1.5)
         await pilot.press(back)
         assert app.state.step.phase == "report"
         assert digits(app) == "7:30"  # the report keeps the time it used
@@ -80,9 +82,17 @@ async def test_whole_agenda_in_order(demo_db, clock):
     app = HostApp(demo_db, clock=clock, manage_service=False)
     seen = []
     async with app.run_test(size=(120, 32)) as pilot:
+        await pilot.press("pagedown")  # the clicker's first press starts the report's clock
+        assert app.state.step.timer.running and app.state.position == 0
         for _ in range(20):
             seen.append((app.state.step.subject, app.state.step.phase))
+            assert app.state.step.timer is None or app.state.step.timer.running
+            clock.advance(1.5)
             await pilot.press("pagedown")
+            if app.dialog_open:  # leaving open scoring asks; we opened it to vote
+                await pilot.press("y")
+            if app.state.step.phase == "scoring" and app.state.poll == "not_open":
+                await pilot.press("v")
     expected = [
         (s, p)
         for s in ["法工委", "教科文卫办", "农业与农村办", "人事室"]
@@ -92,10 +102,11 @@ async def test_whole_agenda_in_order(demo_db, clock):
     assert set(seen[len(expected) :]) == {(None, "results")}  # the end stays the end
 
 
-async def test_t_jumps_to_results_which_stay_hidden_until_scoring_closes(demo_db, clock):
+async def test_results_stay_hidden_until_scoring_closes(demo_db, clock, store):
+    store.move(13)
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 32)) as pilot:
-        await pilot.press("t")
+        await pilot.pause()
         assert app.state.step.phase == "results"
         assert "测评结束后显示结果" in text(app, "#stage-note")
         assert not app.query_one(PhaseTimer).display
@@ -124,7 +135,8 @@ async def test_overtime_counts_on_in_red_and_rings_once(demo_db, clock):
     assert len(rings) == 1
 
 
-async def test_poll_opens_and_closes_with_confirmation(demo_db, clock):
+async def test_poll_opens_and_closes_with_confirmation(demo_db, clock, store):
+    store.move(12)
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 32)) as pilot:
         await pilot.press("v")
@@ -135,7 +147,7 @@ async def test_poll_opens_and_closes_with_confirmation(demo_db, clock):
         assert app.state.poll == "open"
         await pilot.press("v", "y")
         assert app.state.poll == "closed"
-        await pilot.press("v")  # closed is final here
+        await pilot.press("v", "escape")  # reopening asks for a reason; none given
         assert app.state.poll == "closed"
     assert [e.kind for e in MeetingStore(demo_db).events("poll")] == ["poll.open", "poll.closed"]
 
@@ -155,7 +167,9 @@ async def test_quit_asks_only_while_the_timer_runs(demo_db, clock):
 async def test_restart_resumes_the_running_timer(demo_db, clock):
     first = HostApp(demo_db, clock=clock, manage_service=False)
     async with first.run_test(size=(120, 32)) as pilot:
-        await pilot.press("pagedown", "space")
+        await pilot.press("space")
+        clock.advance(1.5)
+        await pilot.press("pagedown")  # the commentary starts by itself
         clock.advance(42)
     # The console is gone (as after kill -9); the clock kept moving.
     clock.advance(18)
@@ -173,7 +187,7 @@ async def test_changes_from_another_process_show_within_half_a_second(demo_db, c
         other = MeetingStore(demo_db, actor="script", clock=clock)
         other.set_poll("open")
         other.move(1)
-        await pilot.pause(0.5)
+        await settle(pilot)
         assert app.state.poll == "open"
         assert text(app, "#phase") == "点评"
         assert "进行中" in text(app, "#turnout-panel")

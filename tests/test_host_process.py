@@ -16,12 +16,12 @@ from core.podium import PodiumLock
 from core.store import MeetingStore
 
 
-def start_console(db) -> tuple[subprocess.Popen, int]:
+def start_console(db, command: str = "host") -> tuple[subprocess.Popen, int]:
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "tui", "host", "--db", str(db)],
+        [sys.executable, "-m", "tui", command, "--db", str(db)],
         stdin=slave,
         stdout=slave,
         stderr=slave,

@@ -7,35 +7,35 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import settle
 from tui.host import HostApp
 
 SIZES = [(80, 24), (160, 48)]
 
-# Keys from the start of the meeting to reach each phase, and seconds on the clock.
+
+# How each phase is reached (through the store, so the clicker's debounce and the
+# frozen clock play no part), then seconds on the clock.
 PHASES = {
-    "report-running": (["space"], 95),
-    "report-overtime": (["space"], 489),
-    "commentary": (["pagedown"], 0),
-    "questions-paused": (["pagedown", "pagedown", "space"], 30),
-    "scoring": (["t", "pageup", "v"], 0),
-    "results": (["t"], 0),
+    "report-running": (lambda st: st.toggle_timer(), 95),
+    "report-overtime": (lambda st: st.toggle_timer(), 489),
+    "commentary": (lambda st: st.move(1), 0),  # auto_start: its clock runs
+    "questions-paused": (lambda st: st.move(2), 30),
+    "scoring": (lambda st: (st.move(12), st.set_poll("open")), 0),
+    "results": (lambda st: st.move(13), 0),  # scoring not closed: results hidden
 }
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("phase", list(PHASES))
-def test_host_console(snap_compare, demo_db, clock, phase, size):
-    keys, seconds = PHASES[phase]
+def test_host_console(snap_compare, demo_db, clock, store, phase, size):
+    prepare, seconds = PHASES[phase]
+    store.set_meta("base_url", "http://192.168.1.20:8700")  # the same QR code everywhere
+    prepare(store)
+    clock.advance(seconds)
+    if phase == "questions-paused":
+        store.toggle_timer()
     app = HostApp(demo_db, clock=clock, manage_service=False)
-
-    async def run_before(pilot):
-        await pilot.press(*keys)
-        clock.advance(seconds)
-        if phase == "questions-paused":
-            await pilot.press("space")
-        await pilot.pause(0.2)
-
-    assert snap_compare(app, terminal_size=size, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=settle)
 
 
 def test_clerk_console(snap_compare, demo_db, clock, store):
@@ -51,29 +51,77 @@ def test_clerk_console(snap_compare, demo_db, clock, store):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_projector_view(snap_compare, demo_db, clock, store, size):
-    from core.record import Record
-    from tui.display import DisplayApp
-
-    store.move(2)
-    store.toggle_timer()
-    clock.advance(200)
-    record = Record(store)
-    record.mark_asking(
-        record.add_question("法工委", "高天庚", "请问，如何推动党建与业务深度融合发展？")
-    )
-    assert snap_compare(DisplayApp(demo_db, clock=clock), terminal_size=size)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_results_on_the_podium(snap_compare, demo_db, clock, store, size):
     from core.demo_ballots import fill_demo_ballots
 
-    fill_demo_ballots(store)  # seeded: the same 72 ballots every run
+    fill_demo_ballots(store)  # seeded: the same 72 ballots every run; scoring closed
+    store.move(12)
     app = HostApp(demo_db, clock=clock, manage_service=False)
 
     async def run_before(pilot):
-        await pilot.press("t", "down", "down")
-        await pilot.pause(0.2)
+        await pilot.press("t", "down", "down")  # t: scoring is closed, so the results show
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def twenty_six_questions(store) -> None:
+    """A long queue: some answered, long ones that wrap, ▶ on the very last."""
+    from core.record import Record
+
+    record = Record(store)
+    ids = []
+    for n in range(1, 27):
+        text = (
+            "请问，在立法工作中，如何坚持全过程人民民主，确保每一项立法都更好体现人民意志？"
+            if n % 4 == 0
+            else "如何提升党支部理论学习的生动性、实效性？"
+        )
+        ids.append(record.add_question("法工委", "高天庚" if n % 3 == 0 else "", text))
+    for question in ids[:10]:
+        record.answer(question, "已答")
+    record.mark_asking(ids[-1])
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_question_queue_keeps_the_asked_question_in_view(snap_compare, demo_db, clock, store, size):
+    twenty_six_questions(store)
+    store.move(2)
+    clock.advance(75)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    assert snap_compare(app, terminal_size=size, run_before=settle)
+
+
+def projector_phase(store, clock, phase: str) -> None:
+    from core.demo_ballots import fill_demo_ballots
+    from core.record import Record
+
+    store.set_meta("base_url", "http://192.168.1.20:8700")  # the same QR code on every machine
+    if phase == "report":
+        store.toggle_timer()
+        clock.advance(95)
+    elif phase == "questions":
+        store.move(2)
+        clock.advance(200)
+        record = Record(store)
+        record.mark_asking(
+            record.add_question("法工委", "高天庚", "请问，如何推动党建与业务深度融合发展？")
+        )
+    elif phase == "scoring":
+        store.move(12)
+        store.set_poll("open")
+        clock.advance(200)
+    elif phase == "results":
+        fill_demo_ballots(store)  # scoring closed
+        store.move(13)
+        store.set_meta("results_row", "17")  # the host selected row 18: page 2 on a small screen
+
+
+@pytest.mark.parametrize("size", [(64, 18), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("phase", ["report", "questions", "scoring", "results"])
+def test_projector_in_each_phase(snap_compare, demo_db, clock, store, phase, size):
+    from tui.display import DisplayApp
+
+    projector_phase(store, clock, phase)
+    app = DisplayApp(demo_db, clock=clock)
+    assert snap_compare(app, terminal_size=size, run_before=settle)

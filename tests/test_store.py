@@ -69,7 +69,7 @@ def test_moving_on_pauses_the_old_step_and_keeps_its_used_time(store, clock):
     store.toggle_timer()
     clock.advance(200)
     state = store.move(1)
-    assert state.step.phase == "commentary" and not state.step.timer.started
+    assert state.step.phase == "commentary" and state.step.timer.running  # auto_start
     clock.advance(50)
     back = store.move(-1)
     assert not back.step.timer.running
@@ -134,11 +134,17 @@ def test_a_version_1_database_is_migrated_in_place(tmp_path, clock):
 
 def test_a_phase_marked_auto_start_starts_when_entered(tmp_path, clock):
     text = DEMO_TEXT.replace(
-        '[phases.commentary]\nduration = "5:00"',
-        '[phases.commentary]\nduration = "5:00"\nauto_start = true',
+        "[phases.questions]\nauto_start = true", "[phases.questions]\nauto_start = false"
     )
     assert text != DEMO_TEXT
     store = MeetingStore.create(tmp_path / "a.db", text, "a.toml", clock=clock)
     state = store.move(1)
     assert state.step.phase == "commentary" and state.step.timer.running
     assert not store.move(1).step.timer.running  # questions wait for Space
+
+
+def test_auto_start_is_the_default_so_a_clicker_alone_runs_the_agenda(tmp_path, clock):
+    text = DEMO_TEXT.replace("auto_start = true\n", "")
+    assert "auto_start" not in text.split("[scoring]")[0].split("[phases.report]")[1]
+    store = MeetingStore.create(tmp_path / "a.db", text, "a.toml", clock=clock)
+    assert store.move(1).step.timer.running

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 
 from core.ballots import BallotEntry, form_items, issue_tokens, store_ballot
 from core.results import load_tally
+from tests.conftest import settle
 from tui.cli import run
 from tui.host import HostApp
 
@@ -71,20 +72,21 @@ async def test_results_on_the_podium_only_after_scoring_closes(demo_db, clock, s
     store.set_poll("open")
     vote(store, "党组成员", "好", 2)
     vote(store, "党员代表", "差", 3)
+    store.move(13)  # at the results (t itself works only once scoring is closed)
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("t")
+        await pilot.pause()
         assert not app.screen.has_class("-results")
         assert "测评结束后显示结果" in str(app.query_one("#stage-note", Static).render())
         store.set_poll("closed")
-        await pilot.pause(0.5)
+        await settle(pilot)
         assert app.screen.has_class("-results")
         table = app.query_one("#ranking", DataTable)
         assert table.row_count == 21
         first = [str(c) for c in table.get_row_at(0)]
         assert first[:2] == ["1", "法工委"]
         poor = [str(c) for c in table.get_row_at(table.get_row_index("人事室"))]
-        assert poor[2] == "差" and "约谈提醒" in poor[5]
+        assert poor[2] == "差" and "约谈提醒" in poor[4]
         await pilot.press("down")
         console = Console(width=60, record=True, file=io.StringIO())
         console.print(app.query_one("#breakdown", Static).content)

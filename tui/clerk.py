@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import (
-    Footer,
     Input,
     Label,
     ListItem,
@@ -24,13 +23,18 @@ from textual.widgets import (
 )
 
 from core.i18n import t
-from core.record import Commentary, Question
+from core.record import Commentary, Question, draft_subjects, load_draft, save_draft
 from core.store import Clock
 from tui.base import SanshuApp
 from tui.host import step_title
 from tui.messages import EntrySubmitted
 from tui.paper import PaperPane
+from tui.widgets.confirm import Confirm
 from tui.widgets.entry import EntryArea, EntryEditor
+from tui.widgets.footer import OrderedFooter
+
+DRAFT_BOXES = ("commentary-text", "question-text")
+DRAFT_SAVE_S = 0.3  # typed text reaches the database this often (a kill -9 loses less)
 
 STATE_STYLE = {"queued": "", "asking": "bold reverse", "answered": "dim", "withdrawn": "dim strike"}
 
@@ -59,7 +63,7 @@ class ClerkApp(SanshuApp):
         Binding("f1", "tab('commentary')", t("key.tab_commentary")),
         Binding("f2", "tab('questions')", t("key.tab_questions")),
         Binding("f3", "tab('paper')", t("key.tab_paper")),
-        Binding("ctrl+q", "quit", t("key.quit_clerk"), priority=True),
+        Binding("ctrl+q", "request_quit", t("key.quit_clerk"), priority=True),
     ]
 
     def __init__(
@@ -69,7 +73,9 @@ class ClerkApp(SanshuApp):
         self.clerk = clerk
         self.podium_subject = self.state.step.subject
         self.subject = self.podium_subject or self.meeting.onsite[0].name
-        self.drafts: dict[tuple[str, str], str] = {}  # (entry box, subject) → unsaved text
+        self._saved_drafts: dict[str, str] = {}  # entry box → text last written for self.subject
+        self._undo: tuple[str, int, str] | None = None  # (kind, id, state before)
+        self._shown: dict[str, tuple] = {}  # list id → what it shows (rebuild only on change)
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar")
@@ -89,7 +95,7 @@ class ClerkApp(SanshuApp):
                 yield from self.entry_pane("asker", self.meeting.askers, "question")
             with TabPane(t("clerk.tab.paper"), id="paper"):
                 yield PaperPane(self.store, self.clerk)
-        yield Footer(compact=True)
+        yield OrderedFooter(["tab('commentary')", "tab('questions')", "tab('paper')"], compact=True)
 
     def entry_pane(self, who: str, names: tuple[str, ...], kind: str) -> ComposeResult:
         """Who (suggested from the meeting file, any name may be typed), what, and the list."""
@@ -106,9 +112,11 @@ class ClerkApp(SanshuApp):
     def on_mount(self) -> None:
         self.title = f"{self.meeting.title} · {t('clerk.title')}"
         self.query_one("#title-bar", Static).update(self.title)
+        self.load_drafts()
         self.show_record()
         self.show_following()
         self.query_one("#question-text", EntryArea).focus()
+        self.set_interval(DRAFT_SAVE_S, self.save_drafts)
 
     # -- following the podium --------------------------------------------------
 
@@ -131,44 +139,89 @@ class ClerkApp(SanshuApp):
         new = str(event.value)
         if new == self.subject:
             return
-        kept = False
-        for box in ("commentary-text", "question-text"):
-            area = self.query_one(f"#{box}", EntryArea)
-            if area.text.strip():
-                self.drafts[(box, self.subject)] = area.text
-                kept = True
-            else:
-                self.drafts.pop((box, self.subject), None)
-            area.load_text(self.drafts.pop((box, new), ""))
+        self.save_drafts()  # what was typed stays with the subject it was typed for
+        kept = any(self._saved_drafts.values())
         if kept:
             self.notify(t("clerk.draft_kept", subject=self.subject))
         self.subject = new
+        self.load_drafts()
         self.show_record()
+
+    # -- drafts: in the database as they are typed ------------------------------
+
+    def load_drafts(self) -> None:
+        for box in DRAFT_BOXES:
+            text = load_draft(self.store, self.clerk, box, self.subject)
+            self.query_one(f"#{box}", EntryArea).load_text(text)
+            self._saved_drafts[box] = text
+
+    def save_drafts(self) -> None:
+        if not self.is_running:
+            return  # shutting down: the boxes are going (what they held is stored)
+        for box in DRAFT_BOXES:
+            text = self.query_one(f"#{box}", EntryArea).text
+            if text != self._saved_drafts.get(box, ""):
+                save_draft(self.store, self.clerk, box, self.subject, text)
+                self._saved_drafts[box] = text
+
+    def action_request_quit(self) -> None:
+        if self.dialog_open:
+            return
+        self.save_drafts()
+        waiting = draft_subjects(self.store, self.clerk)
+        if waiting:
+            self.push_screen(
+                Confirm(t("clerk.quit_draft", where="、".join(waiting))),
+                lambda yes: self.exit() if yes else None,
+            )
+        else:
+            self.exit()
+
+    @property
+    def dialog_open(self) -> bool:
+        return len(self.screen_stack) > 1
 
     # -- the record ------------------------------------------------------------
 
     def show_record(self) -> None:
-        questions = self.query_one("#question-list", ListView)
-        index = questions.index
-        questions.clear()
-        entries = self.record.questions(self.subject)
-        for number, question in enumerate(entries, 1):
-            item = ListItem(Static(question_text(number, question)))
-            item.entry_id = question.id  # type: ignore[attr-defined]
-            questions.append(item)
+        questions = self.record.questions(self.subject)
+        self.fill_list(
+            "#question-list",
+            [(q.id, question_text(n, q)) for n, q in enumerate(questions, 1)],
+            t("clerk.no_questions"),
+        )
+        self.fill_list(
+            "#commentary-list",
+            [(c.id, commentary_text(c)) for c in self.record.commentary(self.subject)],
+            t("clerk.no_commentary"),
+        )
+
+    def fill_list(self, list_id: str, entries: list[tuple[int, Text]], empty: str) -> None:
+        """Rebuild a list only when what it shows changed; the selection stays on the
+        same entry (it follows a moved question), so the highlight never vanishes."""
+        shown = (self.subject, tuple((i, text.plain) for i, text in entries))
+        if self._shown.get(list_id) == shown:
+            return
+        self._shown[list_id] = shown
+        view = self.query_one(list_id, ListView)
+        selected = getattr(view.highlighted_child, "entry_id", None)
+        old_index = view.index
+        view.clear()
+        for entry_id, text in entries:
+            item = ListItem(Static(text))
+            item.entry_id = entry_id  # type: ignore[attr-defined]
+            view.append(item)
         if not entries:
-            questions.append(ListItem(Static(t("clerk.no_questions")), disabled=True))
-        elif index is not None:
-            questions.index = min(index, len(entries) - 1)
-        commentary = self.query_one("#commentary-list", ListView)
-        commentary.clear()
-        entries_c = self.record.commentary(self.subject)
-        for entry in entries_c:
-            item = ListItem(Static(commentary_text(entry)))
-            item.entry_id = entry.id  # type: ignore[attr-defined]
-            commentary.append(item)
-        if not entries_c:
-            commentary.append(ListItem(Static(t("clerk.no_commentary")), disabled=True))
+            view.append(ListItem(Static(empty), disabled=True))
+            return
+        ids = [entry_id for entry_id, _ in entries]
+        index = ids.index(selected) if selected in ids else min(old_index or 0, len(ids) - 1)
+        self.call_after_refresh(self._select, view, index)
+
+    @staticmethod
+    def _select(view: ListView, index: int) -> None:
+        if index < len(view.children):
+            view.index = index
 
     def on_entry_submitted(self, message: EntrySubmitted) -> None:
         if message.area_id == "commentary-text":
@@ -186,7 +239,7 @@ class ClerkApp(SanshuApp):
         else:
             return
         self.query_one(f"#{message.area_id}", EntryArea).load_text("")
-        self._seen_version = self.store.data_version()
+        self.save_drafts()  # the saved text is no longer a draft
         self.show_record()
 
     def selected(self, list_id: str) -> int | None:
@@ -195,27 +248,29 @@ class ClerkApp(SanshuApp):
 
     def on_key(self, event) -> None:
         focused = self.focused
-        if isinstance(focused, ListView) and focused.id == "question-list":
+        if not isinstance(focused, ListView) or self.dialog_open:
+            return
+        if event.key == "u" and focused.id in ("question-list", "commentary-list"):
+            event.stop()
+            self.undo()
+        elif focused.id == "question-list":
             question_id = self.selected("#question-list")
             if question_id is None:
                 return
             actions = {
                 "a": lambda: self.record.mark_asking(question_id),
-                "w": lambda: self.record.withdraw(question_id),
+                "w": lambda: self.withdraw(question_id),
                 "left_square_bracket": lambda: self.record.move(question_id, -1),
                 "right_square_bracket": lambda: self.record.move(question_id, +1),
             }
             if event.key in actions:
                 event.stop()
                 actions[event.key]()
-                if "square" in event.key:
-                    delta = -1 if event.key.startswith("left") else 1
-                    focused.index = max(0, (focused.index or 0) + delta)
                 self.show_record()
             elif event.key == "e":
                 event.stop()
                 self.edit_question(question_id)
-        elif isinstance(focused, ListView) and focused.id == "commentary-list":
+        elif focused.id == "commentary-list":
             entry_id = self.selected("#commentary-list")
             if entry_id is None:
                 return
@@ -225,7 +280,31 @@ class ClerkApp(SanshuApp):
             elif event.key == "delete":
                 event.stop()
                 self.record.delete_commentary(entry_id)
+                self._undo = ("commentary", entry_id, "")
+                self.notify(t("clerk.deleted"))
                 self.show_record()
+
+    def withdraw(self, question_id: int) -> None:
+        before = next(q.state for q in self.record.questions(self.subject) if q.id == question_id)
+        if before == "withdrawn":
+            return
+        self.record.withdraw(question_id)
+        self._undo = ("question", question_id, before)
+        self.notify(t("clerk.withdrawn"))
+
+    def undo(self) -> None:
+        """Bring back the last deleted commentary or withdrawn question."""
+        if self._undo is None:
+            self.notify(t("clerk.nothing_to_undo"), severity="warning")
+            return
+        kind, entry_id, before = self._undo
+        self._undo = None
+        if kind == "commentary":
+            self.record.restore_commentary(entry_id)
+        else:
+            self.record.restore_question(entry_id, before)
+        self.notify(t("clerk.undone"))
+        self.show_record()
 
     @on(ListView.Selected, "#question-list")
     def answer_question(self, event: ListView.Selected) -> None:

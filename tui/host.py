@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from core.ballots import turnout
+from core.counts import Counts
 from core.i18n import t
+from core.podium import ASK, REASON, REFUSE, Debounce, judge
 from core.record import Question
-from core.results import load_tally
 from core.service import ensure_service
 from core.slips import ballot_address
 from core.store import AgendaStep, Clock, MeetingState, MeetingStore
@@ -21,20 +22,36 @@ from tui.base import SanshuApp
 from tui.keys import HOST_KEYS, bindings
 from tui.widgets.agenda import Agenda
 from tui.widgets.confirm import Confirm
+from tui.widgets.entry_list import EntryList
+from tui.widgets.footer import OrderedFooter
 from tui.widgets.phase_timer import PhaseTimer
 from tui.widgets.qr import qr_with_caption
+from tui.widgets.reason import AskReason
 from tui.widgets.results import ResultsView
 from tui.widgets.turnout import turnout_text
 
 TICK_S = 0.1  # timer redraw; the time itself comes from stored instants
 
 
-def question_line(number: int, question: Question) -> Text:
-    """One line of the podium's queue: the question being asked stands out."""
+def question_entry(number: int, question: Question, digits: int) -> tuple[Text, Text]:
+    """One question of the podium's queue: the one being asked stands out; numbers
+    align (10+ included) and a long question wraps under its own text."""
     style = {"asking": "bold reverse", "answered": "dim"}.get(question.state, "")
     mark = {"asking": "▶", "answered": "✓"}.get(question.state, " ")
-    who = f"{question.asker}：" if question.asker else ""
-    return Text(f"{mark}{number}. {who}{question.text}", style=style)
+    body = Text(style=style)
+    if question.asker:
+        body.append(f"{question.asker}：", style="bold")
+    body.append(question.text)
+    return Text(f"{mark}{number:>{digits}}. ", style=style), body
+
+
+def queue_focus(questions: list[Question]) -> int | None:
+    """The entry the host must see: the one being asked, else the next to ask."""
+    for wanted in ("asking", "queued"):
+        for index, question in enumerate(questions):
+            if question.state == wanted:
+                return index
+    return len(questions) - 1 if questions else None
 
 
 def step_title(step: AgendaStep) -> str:
@@ -55,6 +72,8 @@ class HostApp(SanshuApp):
         super().__init__(db_path, clock=clock)
         self.manage_service = manage_service
         self._last_level = "idle"
+        self.clicker = Debounce(clock)
+        self.timer_widget = PhaseTimer(id="timer")
 
     # -- layout ---------------------------------------------------------------
 
@@ -70,19 +89,24 @@ class HostApp(SanshuApp):
                     yield Static(id="phase")
                     yield Static(id="subject")
                     yield Static(id="unit")
-                    yield PhaseTimer(id="timer")
+                    yield self.timer_widget
                     yield Static(id="stage-note")
                     yield Static(id="next")
                 with Vertical(id="panels"):
-                    for name in ("questions", "commentary", "turnout"):
-                        panel = Static(id=f"{name}-panel", classes="panel")
+                    for name in ("questions", "commentary"):
+                        panel = EntryList(id=f"{name}-panel", classes="panel")
                         panel.border_title = t(f"panel.{name}")
                         yield panel
-        yield Footer(compact=True)
+                    panel = Static(id="turnout-panel", classes="panel")
+                    panel.border_title = t("panel.turnout")
+                    yield panel
+        yield OrderedFooter(HOST_KEYS, compact=True)
 
     def on_mount(self) -> None:
         self.title = f"{self.meeting.title} · {t('host.title')}"
+        self.query_one(ResultsView).selected = int(self.store.meta("results_row") or 0)
         self.show_state()
+        self.show_blank(self.store.projector_blank())
         self.set_interval(TICK_S, self.tick)
         if self.state.poll == "open":
             self.keep_service_running()  # after a restart: find it again, or start it
@@ -115,64 +139,81 @@ class HostApp(SanshuApp):
         )
         self._last_level = self.query_one(PhaseTimer).show(step.timer, step.timing, self.clock())
         self.show_panels()
-        if self.show_results():
-            self.query_one("#ranking").focus()
-
-    def show_results(self) -> bool:
-        """In the results phase, once scoring is closed: the ranked tally fills the screen."""
-        showing = self.state.results_visible(self.meeting)
+        showing = state.results_visible(self.meeting)
         self.screen.set_class(showing, "-results")
-        if showing:
-            self.query_one(ResultsView).show(load_tally(self.store))
-        return showing
+        if showing and not self.dialog_open:
+            self.query_one("#ranking").focus()
+        self.request_counts(with_tally=showing)
+        if self.counts is not None:
+            self.counts_changed(self.counts)
+
+    def counts_changed(self, counts: Counts) -> None:
+        """Turnout and tally, counted in a worker: shown when they arrive."""
+        state = self.state
+        if state.step.phase == "scoring":
+            self.query_one("#stage-note", Static).update(
+                turnout_text(counts, state.poll, self.meeting.expected_voters)
+            )
+        else:
+            self.query_one("#turnout-panel", Static).update(
+                t("panel.turnout.status", poll=t(f"poll.{state.poll}"))
+                + "\n"
+                + t(
+                    "turnout.total",
+                    submitted=counts.submitted,
+                    expected=self.meeting.expected_voters,
+                )
+            )
+        if counts.tally is not None and state.results_visible(self.meeting):
+            self.query_one(ResultsView).show(counts.tally)
 
     def show_panels(self) -> None:
-        scoring = self.state.step.phase == "scoring"
-        self.screen.set_class(scoring, "-scoring")
+        phase = self.state.step.phase
+        for name in ("scoring", "questions", "commentary"):  # the layout follows the phase
+            self.screen.set_class(phase == name, f"-{name}")
         self.show_record()
-        panel = self.query_one("#turnout-panel", Static)
-        if scoring:
-            panel.update(qr_with_caption(ballot_address(self.store)))
-            self.query_one("#stage-note", Static).update(turnout_text(self.store, self.state.poll))
-        else:
-            submitted = sum(n for n, _ in turnout(self.store).values())
-            panel.update(
-                t("panel.turnout.status", poll=t(f"poll.{self.state.poll}"))
-                + "\n"
-                + t("turnout.total", submitted=submitted, expected=self.meeting.expected_voters)
+        if phase == "scoring":
+            self.query_one("#turnout-panel", Static).update(
+                qr_with_caption(ballot_address(self.store))
             )
+
+    def on_results_view_selected(self, message: ResultsView.Selected) -> None:
+        """The projector follows the row (and so the page) the host selects."""
+        self.store.set_meta("results_row", str(message.row))
 
     def show_record(self) -> None:
         """The current subject's question queue and commentary, as the clerk logs them."""
         subject = self.state.step.subject
-        questions_panel = self.query_one("#questions-panel", Static)
-        commentary_panel = self.query_one("#commentary-panel", Static)
+        questions_panel = self.query_one("#questions-panel", EntryList)
+        commentary_panel = self.query_one("#commentary-panel", EntryList)
         if subject is None:
-            questions_panel.update("")
-            commentary_panel.update("")
+            questions_panel.show([], None, "")
+            commentary_panel.show([], None, "")
+            questions_panel.border_subtitle = commentary_panel.border_subtitle = ""
             return
         questions = self.record.questions(subject, include_withdrawn=False)
-        if questions:
-            answered = sum(q.state == "answered" for q in questions)
-            body = Text(
-                t("host.questions_count", answered=answered, total=len(questions)) + "\n",
-                style="bold",
-            )
-            for number, question in enumerate(questions, 1):
-                body.append_text(question_line(number, question))
-                body.append("\n")
-            questions_panel.update(body)
-        else:
-            questions_panel.update(t("panel.questions.empty"))
+        digits = len(str(len(questions)))
+        questions_panel.show(
+            [question_entry(n, q, digits) for n, q in enumerate(questions, 1)],
+            queue_focus(questions),
+            t("panel.questions.empty"),
+        )
+        answered = sum(q.state == "answered" for q in questions)
+        questions_panel.border_subtitle = (
+            t("host.questions_count", answered=answered, total=len(questions)) if questions else ""
+        )
         commentary = self.record.commentary(subject)
-        if commentary:
-            body = Text(t("host.commentary_count", count=len(commentary)) + "\n", style="bold")
-            for entry in commentary[-3:]:
-                body.append(f"{entry.commenter}：", style="bold")
-                body.append(entry.text + "\n")
-            commentary_panel.update(body)
-        else:
-            commentary_panel.update(t("panel.commentary.empty"))
+        commentary_panel.show(
+            [
+                (Text(f"{entry.commenter}：", style="bold"), Text(entry.text))
+                for entry in commentary
+            ],
+            len(commentary) - 1 if commentary else None,  # the latest stays in view
+            t("panel.commentary.empty"),
+        )
+        commentary_panel.border_subtitle = (
+            t("host.commentary_count", count=len(commentary)) if commentary else ""
+        )
 
     def keep_service_running(self) -> None:
         if self.manage_service:
@@ -184,7 +225,10 @@ class HostApp(SanshuApp):
             ensure_service(store, self.db_path)
 
     def tick(self) -> None:
-        level = self.query_one(PhaseTimer).refresh_time(self.clock())
+        timer = self.timer_widget
+        if not self.is_running or not timer.is_mounted:
+            return  # shutting down
+        level = timer.refresh_time(self.clock())
         if level == "overtime" and self._last_level != "overtime":
             self.bell()  # once, as the time runs out
         self._last_level = level
@@ -196,16 +240,60 @@ class HostApp(SanshuApp):
         self.state = state
         self.show_state()
 
-    # -- actions --------------------------------------------------------------
+    # -- actions: every meeting key goes through the podium's guard -------------
+
+    @property
+    def dialog_open(self) -> bool:
+        return len(self.screen_stack) > 1
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a dialog is open no meeting key acts: only the dialog's own keys do."""
+        return not (action in HOST_KEYS and self.dialog_open)
+
+    def guarded(self, action: str, do: Callable[[], None]) -> None:
+        """Act, ask first, ask for a reason, or say where the key works."""
+        verdict = judge(action, self.state)
+        if verdict.do == REFUSE:
+            self.notify(t(verdict.message), severity="warning", timeout=3)
+        elif verdict.do == ASK:
+            self.push_screen(
+                Confirm(t(verdict.message), t(verdict.yes)), lambda yes: do() if yes else None
+            )
+        elif verdict.do == REASON:
+            self.push_screen(
+                AskReason(t(verdict.message), t("poll.reopen_yes")),
+                lambda reason: self.reopen_poll(reason) if reason else None,
+            )
+        else:
+            do()
 
     def action_toggle_timer(self) -> None:
         self.apply(self.store.toggle_timer())
 
+    def turn_results_page(self, delta: int) -> bool:
+        """On the results screen PageDown/PageUp turn the ranking's pages first."""
+        if not self.state.results_visible(self.meeting):
+            return False
+        return self.query_one(ResultsView).turn(delta)
+
     def action_next_phase(self) -> None:
-        self.apply(self.store.move(+1))
+        if not self.clicker.accept():
+            return  # a held or bouncing clicker key moves one step
+        if self.turn_results_page(+1):
+            return
+        step = self.state.step
+        auto = step.timing is not None and step.timing.auto_start
+        if auto and step.timer is not None and not step.timer.started:
+            self.apply(self.store.toggle_timer())  # the clicker's first press starts the clock
+            return
+        self.guarded("next_phase", lambda: self.apply(self.store.move(+1)))
 
     def action_previous_phase(self) -> None:
-        self.apply(self.store.move(-1))
+        if not self.clicker.accept():
+            return
+        if self.turn_results_page(-1):
+            return
+        self.guarded("previous_phase", lambda: self.apply(self.store.move(-1)))
 
     def action_add_time(self) -> None:
         self.apply(self.store.adjust_timer(+30))
@@ -214,27 +302,40 @@ class HostApp(SanshuApp):
         self.apply(self.store.adjust_timer(-30))
 
     def action_reset_timer(self) -> None:
-        self.apply(self.store.reset_timer())
+        self.guarded("reset_timer", lambda: self.apply(self.store.reset_timer()))
 
     def action_show_results(self) -> None:
-        self.apply(self.store.move(len(self.state.steps) - 1 - self.state.position))
+        def go() -> None:
+            self.apply(self.store.move(len(self.state.steps) - 1 - self.state.position))
+
+        self.guarded("show_results", go)
 
     def action_toggle_poll(self) -> None:
-        poll = self.state.poll
-        if poll == "not_open":
-            self.apply(self.store.set_poll("open"))
-            self.keep_service_running()
-            self.notify(t("poll.opened"))
-        elif poll == "open":
+        def toggle() -> None:
+            if self.state.poll == "not_open":
+                self.apply(self.store.set_poll("open"))
+                self.keep_service_running()
+                self.notify(t("poll.opened"))
+            elif self.state.poll == "open":
+                self.apply(self.store.set_poll("closed"))
+                self.notify(t("poll.closed_now"))
 
-            def close(yes: bool | None) -> None:
-                if yes:
-                    self.apply(self.store.set_poll("closed"))
-                    self.notify(t("poll.closed_now"))
+        self.guarded("toggle_poll", toggle)
 
-            self.push_screen(Confirm(t("poll.close_confirm"), t("poll.confirm_yes")), close)
-        else:
-            self.notify(t("poll.already_closed"), severity="warning")
+    def reopen_poll(self, reason: str) -> None:
+        self.apply(self.store.set_poll("open", reason))
+        self.keep_service_running()
+        self.notify(t("poll.reopened"))
+
+    def action_toggle_blank(self) -> None:
+        blank = not self.store.projector_blank()
+        self.store.set_projector_blank(blank)
+        self.show_blank(blank)
+
+    def show_blank(self, blank: bool) -> None:
+        self.query_one("#title-bar", Static).update(
+            f"{self.meeting.title}　{t('host.projector_blank')}" if blank else self.meeting.title
+        )
 
     def action_request_quit(self) -> None:
         timer = self.state.step.timer

@@ -1,7 +1,11 @@
 """Every key of the consoles, in one place.
 
-Presenter clickers send PageUp/PageDown, so those move through the agenda too.
+Presenter clickers send PageUp/PageDown (next/previous slide) and usually `b`
+or `.` (black screen), F5 and Esc (start/stop the slide show): PageUp/PageDown
+move through the agenda, `b`/`.` blank the projector, F5 and Esc do nothing.
 To rebind a key, change it here (Textual key names, comma-separated).
+The footer shows the keys in this order; the ones a host needs most come first
+so a narrow terminal never loses them.
 """
 
 from __future__ import annotations
@@ -15,19 +19,22 @@ HOST_KEYS: dict[str, tuple[str, str, bool]] = {
     "toggle_timer": ("space", "key.toggle", True),
     "next_phase": ("pagedown,right", "key.next", True),
     "previous_phase": ("pageup,left", "key.prev", True),
+    "toggle_poll": ("v", "key.poll", True),
+    "show_results": ("t", "key.results", True),
+    "request_quit": ("q,ctrl+q,ctrl+c", "key.quit", True),
     "add_time": ("plus,equals_sign", "key.plus", True),
     "remove_time": ("minus,underscore", "key.minus", False),  # shown with "+" as "+/-"
     "reset_timer": ("r", "key.reset", True),
-    "toggle_poll": ("v", "key.poll", True),
-    "show_results": ("t", "key.results", True),
-    "request_quit": ("q", "key.quit", True),
+    "toggle_blank": ("b,full_stop", "key.blank", True),
 }
 
 KEY_DISPLAY = {
-    "pagedown,right": "PgDn/→",
-    "pageup,left": "PgUp/←",
+    "pagedown,right": "PgDn",
+    "pageup,left": "PgUp",
     "plus,equals_sign": "+/-",
     "minus,underscore": "-",
+    "q,ctrl+q,ctrl+c": "q",
+    "b,full_stop": "b",
 }
 
 

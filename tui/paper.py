@@ -23,6 +23,7 @@ from core.ballots import (
 )
 from core.i18n import t
 from core.store import MeetingStore, StoreError
+from tui.widgets.confirm import Confirm
 
 
 def grade_keys(labels: list[str], abstain: str | None) -> dict[str, str]:
@@ -147,14 +148,23 @@ class PaperPane(Vertical):
 
     def action_save(self) -> None:
         grid = self.query_one(BallotGrid)
-        meeting = self.store.meeting
         grades = {(s, c): grid.grades.get((s, c)) for s in grid.subjects for c in grid.columns_}
         blanks = sum(1 for g in grades.values() if not g)
+        if blanks == len(grades):  # a whole blank form: an explicit choice, never a double key
+            self.app.push_screen(
+                Confirm(t("paper.all_blank"), t("paper.all_blank_yes")),
+                lambda yes: self.store_ballot(grades) if yes else None,
+            )
+            return
         if blanks and not self._warned_incomplete:
             self._warned_incomplete = True
             self.notify(t("paper.incomplete", count=blanks), severity="warning")
             return
-        problems = ballot_problems(meeting, grades, on_screen=False)
+        self.store_ballot(grades)
+
+    def store_ballot(self, grades: dict[Item, str | None]) -> None:
+        grid = self.query_one(BallotGrid)
+        problems = ballot_problems(self.store.meeting, grades, on_screen=False)
         category = str(self.query_one("#paper-category", Select).value)
         entered_by = self.query_one("#paper-by", Input).value.strip() or self.clerk
         try:
@@ -179,13 +189,8 @@ class PaperPane(Vertical):
         category = next(b.category for b in pending_paper_ballots(self.store) if b.id == ballot_id)
 
         def done(confirmer: str | None) -> None:
-            if not confirmer:
-                return
-            try:
-                if confirm_paper_ballot(self.store, ballot_id, confirmer):
-                    self.notify(t("paper.confirmed", id=ballot_id))
-            except StoreError as exc:
-                self.notify(str(exc), severity="error")
+            if confirmer:
+                self.notify(t("paper.confirmed", id=ballot_id))
             self.refresh_pending()
 
         self.app.push_screen(ConfirmPaper(self.store, ballot_id, category), done)
@@ -203,6 +208,7 @@ class ConfirmPaper(ModalScreen[str | None]):
     ConfirmPaper Horizontal { height: auto; margin-top: 1; }
     ConfirmPaper Input { width: 30; }
     ConfirmPaper Button { margin-left: 2; }
+    ConfirmPaper #confirm-problem { color: $error; text-style: bold; height: auto; }
     """
     BINDINGS = [Binding("escape", "cancel", show=False), Binding("ctrl+s", "confirm", show=False)]
 
@@ -214,6 +220,7 @@ class ConfirmPaper(ModalScreen[str | None]):
         with Vertical():
             yield Label(f"[b]{t('paper.confirm_title', id=self.ballot_id, category=self.category)}")
             yield BallotGrid(self.store, id="confirm-grid")
+            yield Static("", id="confirm-problem")
             with Horizontal():
                 yield Input(placeholder=t("paper.confirmer"), id="confirmer")
                 yield Button(t("quit.no"), id="cancel")
@@ -232,9 +239,20 @@ class ConfirmPaper(ModalScreen[str | None]):
         self.action_confirm()
 
     def action_confirm(self) -> None:
-        confirmer = self.query_one("#confirmer", Input).value.strip()
-        if confirmer:
-            self.dismiss(confirmer)
+        """Confirm here, so a refusal (the person who typed it may not confirm it) keeps
+        the dialog open for the right person to type their name."""
+        box = self.query_one("#confirmer", Input)
+        confirmer = box.value.strip()
+        if not confirmer:
+            return
+        try:
+            confirm_paper_ballot(self.store, self.ballot_id, confirmer)
+        except StoreError as exc:
+            self.query_one("#confirm-problem", Static).update(str(exc))
+            box.value = ""
+            box.focus()
+            return
+        self.dismiss(confirmer)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

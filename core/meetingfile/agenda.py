@@ -29,7 +29,7 @@ class AgendaReader(FieldReader):
             duration = self.duration(entry, where, "duration", base.duration if base else None)
             warning = self.duration(entry, where, "warning", base.warning if base else 60)
             danger = self.duration(entry, where, "danger", base.danger if base else 0)
-            auto = self.field(entry, where, "auto_start", bool, base.auto_start if base else False)
+            auto = self.field(entry, where, "auto_start", bool, base.auto_start if base else True)
             if duration is None or warning is None or danger is None:
                 continue
             if duration <= 0:

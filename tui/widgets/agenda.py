@@ -53,7 +53,10 @@ def agenda_text(meeting: Meeting, state: MeetingState) -> Text:
     return text
 
 
-class Agenda(VerticalScroll):
+class Agenda(VerticalScroll, can_focus=False):
+    """Never takes the focus (the podium's keys stay the podium's); scrolls itself so
+    the ▶ row is always in view."""
+
     DEFAULT_CSS = """
     Agenda { height: 1fr; }
     Agenda > Static { width: 100%; }
@@ -63,4 +66,17 @@ class Agenda(VerticalScroll):
         yield Static(id="agenda-lines")
 
     def show(self, meeting: Meeting, state: MeetingState) -> None:
-        self.query_one("#agenda-lines", Static).update(agenda_text(meeting, state))
+        text = agenda_text(meeting, state)
+        self.query_one("#agenda-lines", Static).update(text)
+        current = next(
+            (n for n, line in enumerate(text.plain.splitlines()) if line.startswith(" ▶")), 0
+        )
+        self.call_after_refresh(self._keep_in_view, current)
+
+    def _keep_in_view(self, line: int) -> None:
+        """Scroll to the top while the ▶ row fits there (the headings stay in view),
+        else put the ▶ row a third of the way down."""
+        height = self.scrollable_content_region.height
+        target = 0 if line < height - 1 else line - height // 3
+        if self.scroll_y != target:
+            self.scroll_to(y=target, animate=False)

@@ -39,10 +39,21 @@ class PhaseTimer(Vertical):
     PhaseTimer.-paused Digits { text-style: dim; }
     """
 
-    def __init__(self, *, reserve: tuple[int, int] = (90, 26), **kwargs) -> None:
-        """`reserve`: columns and rows the rest of the screen needs beside the clock."""
+    def __init__(
+        self,
+        *,
+        reserve: tuple[int, int] = (90, 26),
+        scales: tuple[int, ...] = (3, 2),
+        notes: bool = True,
+        **kwargs,
+    ) -> None:
+        """`reserve`: columns and rows the rest of the screen needs beside the clock;
+        `scales`: block-letter sizes allowed, largest first; `notes`: the operator's
+        line under the clock (not on a projector)."""
         super().__init__(**kwargs)
         self.reserve = reserve
+        self.scales = scales
+        self.notes = notes
         self.timer: Timer | None = None
         self.timing: PhaseTiming | None = None
         self._note = ""
@@ -57,17 +68,21 @@ class PhaseTimer(Vertical):
             yield self._big
         yield self._note_widget
 
-    def big_scale(self) -> int:
-        """Block-letter size that fits the screen: 0 keeps the compact Digits."""
+    def big_scale(self, shown: str = "") -> int:
+        """Block-letter size that fits: 0 keeps the compact Digits. The width is the
+        widget's own once laid out (the layout decides it), else the screen's less
+        the reserve; sized for at least "00:00" so 9:59 → 10:00 never jumps."""
         width, height = self.app.size
-        for scale in (3, 2):
-            columns, rows = big_size("-00:00", scale)
-            if height >= rows + self.reserve[1] and width - self.reserve[0] >= columns:
+        available = self.size.width or width - self.reserve[0]
+        sample = shown if len(shown) > 5 else "00:00"
+        for scale in self.scales:
+            columns, rows = big_size(sample, scale)
+            if height >= rows + self.reserve[1] and available >= columns:
                 return scale
         return 0
 
     def _show_big(self, shown: str) -> None:
-        scale = self.big_scale()
+        scale = self.big_scale(shown)
         self.set_class(scale > 0, "-big")
         if scale:
             self._big.update(big_text(shown, scale))
@@ -102,6 +117,7 @@ class PhaseTimer(Vertical):
             text = t("timer.idle")
         else:
             text = t("timer.running") if self.timer.running else t("timer.paused")
+        note.display = self.notes
         if text != self._note:
             self._note = text
             note.update(text)

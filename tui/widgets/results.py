@@ -1,65 +1,180 @@
-"""The ranked tally on screen, with one subject's breakdown beside it."""
+"""The ranked tally on screen, one page at a time, with one subject's breakdown.
+
+Pages instead of scrolling: a page mark ("第 1/2 页") says there is more, and the
+podium's PageDown/PageUp turn the page. Name, grade and final score come first
+so a narrow screen never loses them; the distribution bar (with its legend) and
+the breakdown appear only where they fit.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from core.i18n import t
 from core.tally import Tally
-from tui.tally_view import distribution_bar, grade_style, number
+from tui.tally_view import BAR_STYLES, distribution_bar, grade_style, number
+
+BAR_MIN_WIDTH = 100  # the bar column and its legend need this many columns
+BREAKDOWN_MIN_WIDTH = 110  # the breakdown pane beside the ranking
 
 
-class ResultsView(Horizontal):
-    """Up/Down move through the ranking; the breakdown follows the cursor."""
+def legend(tally: Tally) -> Text:
+    """What the bar's colours mean: one entry per choice."""
+    text = Text(t("results.legend") + " ")
+    labels = [g.label for g in tally.meeting.grades]
+    if tally.meeting.abstain:
+        labels.append(tally.meeting.abstain)
+    for index, label in enumerate(labels):
+        style = BAR_STYLES[-1] if label == tally.meeting.abstain else BAR_STYLES[min(index, 3)]
+        text.append("██", style=style)
+        text.append(f" {label}  ")
+    return text
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # from 0
+    count: int
+    first: int  # index of the first subject on the page
+    size: int
+
+
+def page_of(selected: int, total: int, size: int) -> Page:
+    size = max(1, size)
+    count = max(1, -(-total // size))
+    number = min(max(0, selected) // size, count - 1)
+    return Page(number, count, number * size, size)
+
+
+class ResultsView(Vertical):
+    """↑↓ move within the page; `turn(±1)` turns it; `select(row)` follows another
+    console (the projector follows the podium)."""
 
     DEFAULT_CSS = """
     ResultsView { height: 1fr; }
+    ResultsView #results-main { height: 1fr; }
     ResultsView DataTable { width: 1fr; height: 1fr; }
     ResultsView #breakdown { width: 46; height: 1fr; padding: 0 1; border-left: vkey $primary; }
+    ResultsView #results-foot { height: 1; width: 100%; }
+    ResultsView #legend { width: 1fr; }
+    ResultsView #page-mark { width: auto; color: $text-accent; text-style: bold; }
     """
 
-    def __init__(self, **kwargs) -> None:
+    class Selected(Message):
+        """The host moved to another subject or page (the projector follows)."""
+
+        def __init__(self, row: int) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, *, page_hint: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
         self.tally: Tally | None = None
+        self.selected = 0
+        self.page_hint = page_hint
+        self._shown: tuple | None = None
+        self._filling = False
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="ranking", cursor_type="row", zebra_stripes=True)
-        yield Static(id="breakdown")
+        with Horizontal(id="results-main"):
+            yield DataTable(id="ranking", cursor_type="row", zebra_stripes=True)
+            yield Static(id="breakdown")
+        with Horizontal(id="results-foot"):
+            yield Static(id="legend")
+            yield Static(id="page-mark")
+
+    @property
+    def page_size(self) -> int:
+        height = self.query_one(DataTable).size.height
+        return max(1, height - 1) if height > 1 else 10  # one header row
+
+    @property
+    def page(self) -> Page:
+        total = len(self.tally.subjects) if self.tally else 0
+        return page_of(self.selected, total, self.page_size)
 
     def show(self, tally: Tally) -> None:
         self.tally = tally
+        self.selected = min(self.selected, max(0, len(tally.subjects) - 1))
+        self.fill()
+
+    def select(self, row: int) -> None:
+        if row != self.selected:
+            self.selected = row
+            self.fill()
+
+    def turn(self, delta: int) -> bool:
+        """Turn the page; False when there is no page that way."""
+        page = self.page
+        target = page.number + delta
+        if self.tally is None or not 0 <= target < page.count:
+            return False
+        self.selected = target * page.size
+        self.fill()
+        self.post_message(self.Selected(self.selected))
+        return True
+
+    def on_resize(self) -> None:
+        self.fill()
+
+    def fill(self) -> None:
+        if self.tally is None:
+            return
+        width = self.size.width or self.app.size.width
+        show_bar = width >= BAR_MIN_WIDTH
+        self.query_one("#breakdown").display = width >= BREAKDOWN_MIN_WIDTH
+        page = self.page
+        key = (id(self.tally), page, show_bar, self.selected)
+        if key == self._shown:
+            return
+        self._shown = key
+        tally = self.tally
         table = self.query_one(DataTable)
-        row = table.cursor_row
+        self._filling = True
         table.clear(columns=True)
-        table.add_columns(
-            t("col.rank"),
-            t("col.subject"),
-            t("col.final_grade"),
-            t("col.final_score"),
-            "",
-            t("col.flags"),
-        )
+        columns = [t("col.rank"), t("col.subject"), t("col.final_grade"), t("col.final_score")]
+        columns.append(t("col.flags"))
+        if show_bar:
+            columns.append(t("col.distribution"))
+        table.add_columns(*columns)
         digits = tally.meeting.rules.digits
-        for subject in tally.subjects:
+        for subject in tally.subjects[page.first : page.first + page.size]:
             grade = Text(subject.final_grade or "—", style=grade_style(tally, subject.final_grade))
-            table.add_row(
-                str(subject.rank or "—"),
+            cells = [
+                Text(str(subject.rank or "—"), justify="right"),
                 subject.name,
                 grade,
-                number(subject.final_score, digits),
-                distribution_bar(tally, subject, 16),
+                Text(number(subject.final_score, digits), justify="right"),
                 Text("；".join(subject.flags), style="bold red"),
-                key=subject.name,
-            )
-        table.move_cursor(row=min(row, len(tally.subjects) - 1))
-        self.show_breakdown(min(row, len(tally.subjects) - 1))
+            ]
+            if show_bar:
+                cells.append(distribution_bar(tally, subject, 40 if width >= 160 else 20))
+            table.add_row(*cells, key=subject.name)
+        table.move_cursor(row=self.selected - page.first, animate=False)
+        self._filling = False
+        self.query_one("#legend", Static).update(legend(tally) if show_bar else "")
+        mark = t("results.page", page=page.number + 1, pages=page.count) if page.count > 1 else ""
+        if mark and self.page_hint:
+            mark += "  " + t("results.page_keys")
+        self.query_one("#page-mark", Static).update(mark)
+        self.show_breakdown(self.selected)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.show_breakdown(event.cursor_row)
+        if self._filling or self.tally is None:
+            return
+        row = self.page.first + event.cursor_row
+        if row != self.selected:
+            self.selected = row
+            self._shown = None
+            self.show_breakdown(row)
+            self.post_message(self.Selected(row))
 
     def show_breakdown(self, row: int) -> None:
         if self.tally is None or not 0 <= row < len(self.tally.subjects):

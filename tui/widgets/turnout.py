@@ -5,29 +5,29 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 
-from core.ballots import pending_paper, turnout
+from core.counts import Counts
 from core.i18n import t
-from core.store import MeetingStore
 
 BAR = 12
 
 
-def turnout_text(store: MeetingStore, poll: str) -> Text:
-    counts = turnout(store)
-    submitted = sum(n for n, _ in counts.values())
+def turnout_text(counts: Counts, poll: str, expected: int, bar: int = BAR) -> Text:
+    """Every line has the same width (names padded, numbers right-aligned), so bars
+    line up even when the block is centred: 0/24 and 24/24 start in the same cell."""
     text = Text(
         f"{t('panel.turnout.status', poll=t(f'poll.{poll}'))} · "
-        f"{t('turnout.total', submitted=submitted, expected=store.meeting.expected_voters)}",
+        f"{t('turnout.total', submitted=counts.submitted, expected=expected)}",
         style="bold",
     )
-    width = max((cell_len(name) for name in counts), default=0)
-    for name, (n, expected) in counts.items():
-        filled = min(BAR, round(BAR * n / expected)) if expected else 0
+    names = counts.turnout
+    width = max((cell_len(name) for name in names), default=0)
+    digits = max((len(str(e)) for _, e in names.values()), default=1)
+    for name, (n, wanted) in names.items():
+        filled = min(bar, round(bar * n / wanted)) if wanted else 0
         text.append(f"\n{name}{' ' * (width - cell_len(name))} ")
         text.append("█" * filled, style="green")
-        text.append("░" * (BAR - filled), style="grey50")
-        text.append(f" {n}/{expected}")
-    pending = pending_paper(store)
-    if pending:
-        text.append("\n" + t("turnout.paper_pending", count=pending), style="yellow")
+        text.append("░" * (bar - filled), style="grey50")
+        text.append(f" {n:>{digits}}/{wanted:<{digits}}")
+    if counts.pending_paper:
+        text.append("\n" + t("turnout.paper_pending", count=counts.pending_paper), style="yellow")
     return text

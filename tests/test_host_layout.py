@@ -1,0 +1,226 @@
+"""The podium's layout follows the phase; nothing the host needs is ever out of view."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+
+from core.counts import Counts
+from core.i18n import t
+from core.record import Record
+from core.store import MeetingStore
+from tests.conftest import settle
+from tui.host import HostApp
+from tui.widgets.cjk_wrap import NO_LINE_START, wrap_cjk
+from tui.widgets.confirm import Confirm
+from tui.widgets.entry_list import EntryList, window
+from tui.widgets.turnout import turnout_text
+
+
+def add_questions(store, count: int, asking: int) -> list[int]:
+    record = Record(store)
+    ids = [
+        record.add_question(
+            "法工委",
+            "高天庚",
+            "请问，在立法工作中，如何坚持全过程人民民主，确保每一项立法都更好体现人民意志？",
+        )
+        for _ in range(count)
+    ]
+    record.mark_asking(ids[asking])
+    return ids
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60), (60, 20)])
+@pytest.mark.parametrize("asking", [0, 12, 25])
+async def test_the_asked_question_is_always_in_view(demo_db, clock, store, size, asking):
+    add_questions(store, 26, asking)
+    store.move(2)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(0.2)
+        panel = app.query_one("#questions-panel", EntryList)
+        lines = str(panel.render()).splitlines()
+        assert panel.content_size.height >= 8  # the phase's panel is the large one
+        assert any(line.startswith(f"▶{asking + 1:>2}. ") for line in lines), lines
+        numbers = [line[1:3].strip() for line in lines if line[1:3].strip().isdigit()]
+        if numbers[0] != "1":  # clipped above: said so
+            assert lines[0] == f"↑ 还有 {int(numbers[0]) - 1} 条"
+        if numbers[-1] != "26":
+            assert lines[-1] == f"↓ 还有 {26 - int(numbers[-1])} 条"
+
+
+def test_the_window_keeps_the_focus_and_counts_what_is_clipped():
+    assert window([2] * 26, 25, 20) == (17, 26)  # the last, and as many before as fit
+    assert window([2] * 26, 0, 20) == (0, 9)  # the first, then the queue after it
+    first, end = window([2] * 26, 12, 20)
+    assert first < 12 < end and 2 * (end - first) + 2 <= 20
+
+
+async def test_commentary_phase_shows_the_latest_entries_large(demo_db, clock, store):
+    record = Record(store)
+    for n in range(25):
+        record.add_commentary("法工委", "李清", f"第{n + 1}条点评")
+    store.move(1)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        lines = str(app.query_one("#commentary-panel", EntryList).render()).splitlines()
+        assert len(lines) >= 8
+        assert lines[-1] == "李清：第25条点评"  # the latest is in view
+        assert lines[0].startswith("↑ 还有")
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["poll.close_confirm", "guard.leave_open_scoring", "timer.reset_confirm", "quit.confirm"],
+)
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_no_dialog_line_starts_with_punctuation(demo_db, clock, key, size):
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=size) as pilot:
+        app.push_screen(Confirm(t(key)))
+        await pilot.pause(0.2)
+        shown = str(app.screen.query_one("#question").render())
+        assert shown.replace("\n", "") == t(key).replace("\n", "")  # nothing lost
+        for line in shown.splitlines():
+            assert not line or line[0] not in NO_LINE_START, shown
+
+
+def test_wrap_pulls_a_character_down_with_the_punctuation():
+    assert wrap_cjk("确定结束测评吗。", 14) == "确定结束测评\n吗。"
+    wrapped = wrap_cjk("一二三四五，六七八九十。", 10).split("\n")
+    assert all(cell_len(line) <= 10 for line in wrapped)
+
+
+def test_turnout_bars_line_up_for_zero_and_full(store):
+    counts = Counts(
+        signature=(),
+        turnout={"党组成员": (0, 24), "党员代表": (24, 24), "机关纪委委员": (5, 7)},
+        pending_paper=0,
+        tally=None,
+    )
+    lines = turnout_text(counts, "open", 55).plain.splitlines()[1:]
+    assert len({cell_len(line) for line in lines}) == 1  # same width: centred, still aligned
+    starts = {cell_len(line[: min(line.find(c) % 999 for c in "█░")]) for line in lines}
+    assert len(starts) == 1
+
+
+async def test_the_agenda_scrolls_its_current_row_into_view(demo_db, clock, store):
+    store.move(13)  # results: below the on-site subjects
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=(80, 14)) as pilot:
+        await pilot.pause(0.3)
+        agenda = app.query_one("#agenda")
+        text = str(app.query_one("#agenda-lines").render()).splitlines()
+        row = next(n for n, line in enumerate(text) if line.startswith(" ▶"))
+        height = agenda.scrollable_content_region.height
+        assert agenda.scroll_y <= row < agenda.scroll_y + height
+
+
+async def test_results_page_at_80x24_and_the_projector_follows(demo_db, clock, store):
+    from core.demo_ballots import fill_demo_ballots
+    from tui.display import DisplayApp
+    from tui.widgets.results import ResultsView
+
+    fill_demo_ballots(store)  # 21 subjects, scoring closed
+    store.move(13)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = app.query_one(ResultsView)
+        assert view.page.count == 2
+        assert "第 1/2 页" in str(app.query_one("#page-mark").render())
+        await pilot.press("down")
+        await pilot.pause(0.2)
+        assert view.selected == 1 and store.meta("results_row") == "1"  # the projector follows
+        await pilot.press("pagedown")
+        await pilot.pause(0.2)
+        ranking = app.query_one("#ranking")
+        assert "第 2/2 页" in str(app.query_one("#page-mark").render())
+        assert str(ranking.get_row_at(ranking.row_count - 1)[1]) == view.tally.subjects[-1].name
+        assert app.state.step.phase == "results"  # the page turned, the phase did not
+        assert store.meta("results_row") == str(view.page.first)
+        clock.advance(1.5)
+        await pilot.press("pageup")
+        await pilot.pause(0.2)
+        assert "第 1/2 页" in str(app.query_one("#page-mark").render())
+        clock.advance(1.5)
+        await pilot.press("pageup")  # on the first page: back to 测评
+        await pilot.pause(0.2)
+        assert app.state.step.phase == "scoring"
+    store.move(1)
+    store.set_meta("results_row", "19")
+    projector = DisplayApp(demo_db, clock=clock)
+    async with projector.run_test(size=(64, 18)) as pilot:
+        await settle(pilot)
+        view = projector.query_one(ResultsView)
+        assert view.selected == 19 and view.page.number == view.page.count - 1
+        name = str(projector.query_one("#ranking").get_row_at(19 - view.page.first)[1])
+        assert name == view.tally.subjects[19].name
+
+
+@pytest.mark.parametrize("phase", [0, 13])
+async def test_the_footer_keeps_its_order_and_t_q_at_60x20(demo_db, clock, store, phase):
+    from textual.widgets._footer import FooterKey
+
+    from core.demo_ballots import fill_demo_ballots
+
+    if phase:
+        fill_demo_ballots(store)
+        store.move(phase)  # the results: the ranking has the focus
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause(0.3)
+        keys = [k for k in app.screen.query(FooterKey)]
+        actions = [k.action for k in keys]
+        assert actions[:6] == [
+            "toggle_timer",
+            "next_phase",
+            "previous_phase",
+            "toggle_poll",
+            "show_results",
+            "request_quit",
+        ]
+        for key in keys[:6]:
+            assert key.region.right <= 60 and key.region.width > 0  # on screen
+
+
+async def test_no_recount_when_nothing_about_ballots_changed(demo_db, clock, store, monkeypatch):
+    import core.counts
+    import tui.base
+
+    calls = []
+    real = core.counts.count
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tui.base, "count", counting)
+    store.move(12)
+    store.set_poll("open")
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        first = len(calls)
+        assert first >= 1
+        other = MeetingStore(demo_db, actor="clerk", clock=clock)
+        for _ in range(4):  # the timer and the clerk: nothing about ballots
+            other.toggle_timer()
+            await pilot.pause(0.2)
+        assert len(calls) == first
+        from core.ballots import BallotEntry, form_items, issue_tokens, store_ballot
+
+        slip = issue_tokens(other, "党员代表", 1)[0]
+        grades = dict.fromkeys(form_items(other.meeting), "较好")
+        store_ballot(other, slip.token, BallotEntry(grades))
+        await settle(pilot)
+        assert len(calls) > first
+        assert "1/72" in str(app.query_one("#stage-note").render())
+
+
+def MeetingStore_for(path, clock):
+    from core.store import MeetingStore
+
+    return MeetingStore(path, actor="clerk", clock=clock)

@@ -1,0 +1,90 @@
+"""A panel list that always keeps one entry in view (the question being asked, the
+latest commentary) and says how many entries are clipped above and below.
+
+It renders only the lines that fit (a line-API-style widget, not one child widget
+per entry), so a long queue costs nothing extra.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+from textual.widget import Widget
+
+from core.i18n import t
+
+
+def hanging(prefix: Text, body: Text, width: int, console: Console) -> list[Text]:
+    """`prefix` then `body` wrapped so continuation lines start under the body."""
+    indent = cell_len(prefix.plain)
+    lines = body.wrap(console, max(4, width - indent))
+    out = []
+    for number, line in enumerate(lines):
+        head = prefix.copy() if number == 0 else Text(" " * indent)
+        head.append_text(line)
+        out.append(head)
+    return out or [prefix]
+
+
+def window(heights: list[int], focus: int, room: int) -> tuple[int, int]:
+    """Entries [first, end) to show: the focus entry, one before it for context,
+    then as many after and before as fit, leaving a line for each clipped marker."""
+    count = len(heights)
+    first, end = focus, focus + 1
+
+    def fits(a: int, b: int) -> bool:
+        markers = (a > 0) + (b < count)
+        return sum(heights[a:b]) + markers <= room
+
+    if first > 0 and fits(first - 1, end):
+        first -= 1
+    while end < count and fits(first, end + 1):
+        end += 1
+    while first > 0 and fits(first - 1, end):
+        first -= 1
+    return first, end
+
+
+class EntryList(Widget):
+    """Show entries (prefix, body); `focus` is the entry that must stay visible."""
+
+    DEFAULT_CSS = """
+    EntryList { height: 1fr; }
+    EntryList .entry-list--more { color: $text-muted; }
+    """
+    COMPONENT_CLASSES = {"entry-list--more"}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.entries: list[tuple[Text, Text]] = []
+        self.focus_index: int | None = None
+        self.empty = ""
+
+    def show(self, entries: list[tuple[Text, Text]], focus: int | None, empty: str) -> None:
+        if (entries, focus, empty) == (self.entries, self.focus_index, self.empty):
+            return
+        self.entries, self.focus_index, self.empty = entries, focus, empty
+        self.refresh()
+
+    def lines(self, width: int, height: int) -> list[Text]:
+        """The lines on screen for this size (pure enough to test)."""
+        if not self.entries:
+            return [Text(self.empty)]
+        console = self.app.console
+        wrapped = [hanging(prefix, body, width, console) for prefix, body in self.entries]
+        focus = self.focus_index if self.focus_index is not None else 0
+        first, end = window([len(w) for w in wrapped], focus, max(1, height))
+        more = self.get_component_rich_style("entry-list--more", partial=True)
+        out: list[Text] = []
+        if first > 0:
+            out.append(Text(t("list.more_above", count=first), style=more))
+        for entry in wrapped[first:end]:
+            out.extend(entry)
+        if end < len(wrapped):
+            out.append(Text(t("list.more_below", count=len(wrapped) - end), style=more))
+        return out[: max(1, height)]
+
+    def render(self) -> Text:
+        size = self.content_size
+        return Text("\n").join(self.lines(size.width, size.height))
