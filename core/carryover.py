@@ -158,7 +158,7 @@ def carried_items(store: MeetingStore, subject: str) -> list[LedgerItem]:
 
 
 def status_line(status: CarriedStatus) -> str:
-    """One line for the podium: 上年整改事项 3 项，未销号 2 项，已答复 1 项 · 上年等次 较好."""
+    """One line for the podium: 上年整改 3 项 · 未销号 2 · 已答复 1 · 上年等次 较好."""
     if not status.carried and status.last is None:
         return ""
     parts = []

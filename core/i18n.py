@@ -1529,7 +1529,7 @@ _add(
         "carry.done": "已从 {source} 带入 {items} 项未销号整改事项和 {results} 个述职对象的上年结果。",
         "carry.not_final": "上年会议的测评尚未结束（或无效），未带入上年结果。",
         "carry.left_out": "以下上年述职对象不在本次会议中，其事项未带入：{names}",
-        "carry.line": "上年整改事项 {carried} 项，未销号 {open} 项，已答复 {answered} 项",
+        "carry.line": "上年整改 {carried} 项 · 未销号 {open} · 已答复 {answered}",
         "carry.last_grade": "上年等次 {grade}",
         "carry.mark": "上年事项",
         "carry.answered": "已在会上答复",

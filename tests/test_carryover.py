@@ -78,7 +78,7 @@ def test_the_clerk_marks_carried_items_answered(last_year, next_toml, tmp_path):
         mark_answered(store, first.id)
         status = carried_status(store, "法工委")
         assert (status.carried, status.open, status.answered) == (2, 2, 1)
-        assert "上年整改事项 2 项，未销号 2 项，已答复 1 项" in status_line(status)
+        assert "上年整改 2 项 · 未销号 2 · 已答复 1" in status_line(status)
         Ledger(store).close(first.id)
         assert carried_status(store, "法工委").open == 1
         assert store.events("ledger.answered")[0].actor == "clerk"
@@ -109,3 +109,26 @@ def test_results_are_not_carried_while_last_scoring_is_open(tmp_path, next_toml,
     with MeetingStore(new) as store:
         status = carried_status(store, "法工委")
         assert status.carried == 1 and status.last is None
+
+
+async def test_the_podium_shows_carried_and_open_on_the_report_phase(
+    last_year, next_toml, tmp_path
+):
+    from textual.widgets import Static
+
+    from tui.host import HostApp
+
+    new = tmp_path / "2024.db"
+    run(["init", str(next_toml), "--carry-over", str(last_year), "--db", str(new)])
+    app = HostApp(new, manage_service=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        note = str(app.query_one("#stage-note", Static).render())
+        assert "上年整改 2 项 · 未销号 2 · 已答复 0" in note and "上年等次" in note
+        with MeetingStore(new, actor="clerk") as clerk:
+            mark_answered(clerk, carried_items(clerk, "法工委")[0].id)
+        await pilot.pause(0.6)  # the clerk's change shows within half a second
+        assert "已答复 1" in str(app.query_one("#stage-note", Static).render())
+        with MeetingStore(new) as other:
+            other.move(+1)  # 点评: the line belongs to the report phase only
+        await pilot.pause(0.6)
+        assert "上年整改" not in str(app.query_one("#stage-note", Static).render())

@@ -122,3 +122,33 @@ def test_ledger_screen_snapshot(snap_compare, demo_db, clock, size):
         ledger.add("信息中心", problem="信息安全管理漏洞", carried_from="2022年度会议")
     clock.now = dt.datetime(2024, 3, 1, 10, 0).timestamp()
     assert snap_compare(LedgerApp(demo_db, clock=clock), terminal_size=size)
+
+
+async def test_the_clerks_l_key_drafts_the_selected_entry_into_the_ledger(demo_db, clock, store):
+    from textual.widgets import ListView
+
+    from core.record import Record
+    from tui.clerk import ClerkApp
+    from tui.widgets.entry import EntryArea
+
+    record = Record(store)
+    record.add_question("法工委", "高天庚", "风险点排查是否全覆盖？")
+    record.add_commentary("法工委", "李清", "调研成果转化不够")
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.query_one("#question-text", EntryArea).focus()
+        await pilot.press("l")  # typing: an l in the question box, nothing drafted
+        assert Ledger(store).items() == []
+        app.query_one("#question-list", ListView).focus()
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.press("l")  # twice: still one item
+        await pilot.press("f1")
+        app.query_one("#commentary-list", ListView).focus()
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+    items = Ledger(store).items()
+    assert [(i.subject, i.source) for i in items] == [("法工委", "询问"), ("法工委", "点评")]
+    assert "风险点排查是否全覆盖" in items[0].problem and "调研成果转化不够" in items[1].problem
+    assert all(e.actor == "clerk" for e in store.events("ledger.added"))
