@@ -353,6 +353,9 @@ class Ledger:
             )
 
     def _refuse(self, values: dict[str, Any]) -> None:
+        unknown = set(values) - set(EDITABLE) - {"origin", "carried_from"}
+        if unknown:
+            raise StoreError(t("ledger.not_editable", field=", ".join(sorted(unknown))))
         problems = check_values(values)
         if problems:
             raise StoreError(
