@@ -1096,8 +1096,8 @@ _add(
         "form.large": "大字",
         "form.standard": "标准字号",
         "form.all_same_hint": "请至少改动一项（标红的为全部已选项目）。",
-        "form.too_large": "提交的内容过大，没有保存。请返回，缩短意见建议后重新提交；已选的等次保留在本机。",
-        "web.already": "您的测评票已成功提交，无需再次提交。",
+        "form.back": "返回测评票",
+        "form.too_large": "提交的内容过大，没有保存。请按「返回」回到测评票（已选的等次都还在），缩短意见建议后重新提交。",
         "slips.page": "{category} · 第 {page} / {pages} 页",
     },
     {
@@ -1118,8 +1118,8 @@ _add(
         "form.large": "Large text",
         "form.standard": "Standard text",
         "form.all_same_hint": "Change at least one item (all chosen items are marked).",
-        "form.too_large": "The submission was too large and was not saved. Go back, shorten the comments and submit again; your grades are kept on this phone.",
-        "web.already": "Your ballot has been submitted; there is nothing more to do.",
+        "form.back": "Back to the ballot",
+        "form.too_large": "The submission was too large and was not saved. Go Back to the ballot (your choices are still there), shorten the comments and submit again.",
         "slips.page": "{category} · page {page} of {pages}",
     },
 )

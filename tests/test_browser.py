@@ -79,6 +79,24 @@ def choose(page, store, grades: dict) -> None:
         page.locator(f"#{names[item]} label").filter(has_text=grade).first.tap()
 
 
+ROW_LAYOUTS = """() => [...document.querySelectorAll('.row')].map(row => {
+    const spans = [...row.querySelectorAll('.choice span')];
+    const boxes = spans.map(s => s.getBoundingClientRect());
+    return {tops: boxes.map(b => Math.round(b.top)), widths: boxes.map(b => b.width),
+            heights: boxes.map(b => b.height),
+            texts: spans.map(s => {  // the label on one line, not clipped
+                const range = document.createRange(); range.selectNodeContents(s);
+                const oneLine = range.getClientRects().length === 1;
+                return oneLine && s.scrollWidth <= s.clientWidth;
+            })};
+})"""
+
+
+def row_layouts(page) -> list[dict]:
+    """Where each grade button of each row is, and whether its label fits."""
+    return page.evaluate(ROW_LAYOUTS)
+
+
 def submit(page) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="提交测评票").click()
@@ -89,19 +107,7 @@ def test_the_demo_ballot_is_compact_and_every_row_fits_one_line(browser, link, s
     page = phone(browser, size)
     page.goto(link)
     assert page.evaluate("document.documentElement.scrollHeight") <= MAX_FORM_HEIGHT
-    rows = page.evaluate(
-        """() => [...document.querySelectorAll('.row')].map(row => {
-            const spans = [...row.querySelectorAll('.choice span')];
-            const boxes = spans.map(s => s.getBoundingClientRect());
-            return {tops: boxes.map(b => Math.round(b.top)), widths: boxes.map(b => b.width),
-                    heights: boxes.map(b => b.height),
-                    texts: spans.map(s => {  // the label on one line, not clipped
-                        const range = document.createRange(); range.selectNodeContents(s);
-                        const oneLine = range.getClientRects().length === 1;
-                        return oneLine && s.scrollWidth <= s.clientWidth;
-                    })};
-        })"""
-    )
+    rows = row_layouts(page)
     assert len(rows) == 63
     for row in rows:
         assert len(set(row["tops"])) == 1  # five choices on one line
@@ -152,6 +158,12 @@ def test_without_javascript_a_refused_ballot_links_every_missing_item(browser, l
         assert (
             row.locator(".label").evaluate("e => getComputedStyle(e).color") == "rgb(180, 35, 44)"
         )
+    # A link in the list takes the voter to the item, clear of its pinned card header.
+    page.locator("#problems a[href*='c']").first.click()
+    target = page.locator(f"#{names[missing[0]]}").bounding_box()
+    card = names[missing[0]].split("c")[0]
+    header = page.locator(f"#{card} .head").bounding_box()
+    assert header["y"] + header["height"] <= target["y"] < 640
     # Every choice made survived the round trip.
     first = next(i for i in grades if i not in missing)
     assert page.locator(f'input[name="{names[first]}"][value="{grades[first]}"]').is_checked()
@@ -262,3 +274,45 @@ def test_the_phones_own_font_size_is_honoured(playwright, link, tmp_path):
     )
     assert clipped == 0  # bigger text, nothing cut off or overlapping
     page.context.close()
+
+
+@pytest.mark.parametrize("javascript", [False, True])
+def test_an_oversized_ballot_goes_back_to_the_form_with_the_choices(browser, link, javascript):
+    page = phone(browser, "375x667", javascript=javascript)
+    page.goto(link)
+    page.locator("#s1c1 label").filter(has_text="较好").tap()
+    page.locator("#s2c2 label").filter(has_text="一般").tap()
+    # Past what the form allows: the browser's own limit is taken away first.
+    page.evaluate(
+        """document.querySelectorAll('textarea').forEach(t => {
+             t.removeAttribute('maxlength'); t.value = '测'.repeat(5000); })"""
+    )
+    submit(page)
+    assert "提交的内容过大" in page.content()
+    if javascript:
+        page.get_by_role("link", name="返回测评票").click()
+    else:
+        page.go_back()  # the voter's Back button: the link needs script to go back
+    page.wait_for_load_state()
+    assert page.locator('#s1c1 input[value="较好"]').is_checked()
+    assert page.locator('#s2c2 input[value="一般"]').is_checked()
+
+
+def test_long_grade_names_still_fit_one_line_per_criterion(browser, tmp_path, clock):
+    """优秀 / 称职 / 基本称职 / 不称职: the criterion goes above, the choices stay on a line."""
+    text = DEMO_TEXT
+    for old, new in [("好", "优秀"), ("较好", "称职"), ("一般", "基本称职"), ("差", "不称职")]:
+        text = text.replace(f'label = "{old}"', f'label = "{new}"')
+        text = text.replace(f'grade = "{old}"', f'grade = "{new}"')
+    text = text.replace('grades = ["差"]', 'grades = ["不称职"]')
+    path = tmp_path / "titles.db"
+    MeetingStore.create(path, text, "titles.toml", clock=clock).close()
+    with MeetingStore(path, clock=clock) as store:
+        store.set_poll("open")
+        token = issue_tokens(store, CATEGORY, 1)[0].token
+    with serving(path) as base:
+        page = phone(browser, "360x640")
+        page.goto(ballot_url(base, token))
+        for row in row_layouts(page):
+            assert len(set(row["tops"])) == 1 and all(row["texts"])
+            assert min(row["heights"]) >= 44

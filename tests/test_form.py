@@ -226,3 +226,53 @@ async def test_the_blank_form_is_the_same_page_for_every_voter_of_a_category(cli
     pages = [await (await client.get(f"/v/{s.token}")).text() for s in (first, second)]
     assert pages[0] == pages[1]
     assert first.token not in pages[0]
+
+
+async def test_a_submitted_ballot_redirects_to_its_thank_you_page(client, store):
+    slip = issue_tokens(store, "党员代表", 1)[0]
+    body = form_fields(store.meeting, varied(store.meeting))
+    response = await client.post(f"/v/{slip.token}", data=body, allow_redirects=False)
+    assert response.status == 303  # a reload of what follows never re-posts
+    assert response.headers["Location"].startswith(f"/v/{slip.token}/done")
+    page = await (await client.get(response.headers["Location"])).text()
+    assert re.search(r"回执号：[0-9A-Z]{5}-[0-9A-Z]{5}", page)
+    back = await (await client.get(f"/v/{slip.token}")).text()  # Back to the form
+    assert "已成功提交" in back and "回执号：" not in back
+
+
+def test_drafts_are_bounded_in_number_and_age():
+    from core.ballots import BallotEntry
+    from core.web.form import Drafts
+
+    now = [0.0]
+    drafts = Drafts(limit=2, max_age=60, clock=lambda: now[0])
+    for token_id in (1, 2, 3):
+        drafts.keep(token_id, BallotEntry({}))
+    assert drafts.get(1) is None and drafts.get(2) is not None  # the oldest went first
+    drafts.drop(2)
+    assert drafts.get(2) is None
+    now[0] = 61
+    assert drafts.get(3) is None  # too old
+
+
+async def test_an_unknown_link_offers_the_code_box(client):
+    response = await client.get("/v/NOT-A-REAL-TOKEN")
+    html = await response.text()
+    assert response.status == 404 and "测评码无效" in html
+    assert '<a href="/">输入测评码</a>' in html
+
+
+def test_a_quota_problem_per_criterion_links_its_own_items(tmp_path, clock):
+    _, store = meeting_db(tmp_path, clock, ("all_same_invalid = true", 'top_grade_quota = "1/3"'))
+    meeting = store.meeting
+    grades = dict.fromkeys(form_items(meeting), "较好")
+    tops = [item for item in form_items(meeting) if item[1] != meeting.criteria[2]][:18]
+    grades.update(dict.fromkeys(tops, "好"))  # 9 「好」 in each of the first two criteria
+    entry, _ = parse_form(meeting, form_fields(meeting, grades).items())
+    form = ballot_form(meeting, entry, ballot_problems(meeting, entry.grades, on_screen=True))
+    assert len(form.problems) == 2
+    names = field_names(meeting)
+    for problem, criterion in zip(form.problems, meeting.criteria[:2], strict=True):
+        assert criterion in problem.message
+        linked = [link.anchor for group in problem.links for link in group.items]
+        assert linked == [names[i] for i in tops if i[1] == criterion]

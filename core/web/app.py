@@ -151,8 +151,16 @@ async def _errors(request: web.Request, handler):
         return await handler(request)
     except web.HTTPRequestEntityTooLarge:
         if request.method == "POST" and request.path.startswith("/v/"):
-            # The script on the form restores the voter's choices when they go back.
-            return message(request, t("form.too_large"), 413, back=request.path)
+            # Going back in the history keeps the choices (the browser restores the
+            # form; with script, the phone's own copy does too).
+            return render(
+                request,
+                "message.html",
+                status=413,
+                message=t("form.too_large"),
+                back=request.path,
+                back_in_history=True,
+            )
         return message(request, t("web.too_large"), 413)
     except web.HTTPNotFound:
         return message(request, t("web.not_found"), 404)
@@ -232,6 +240,15 @@ def _refused(request: web.Request, refused: BallotRefused) -> web.Response:
         return render(request, "submitted.html")
     if refused.kind == "unknown":
         request.app[SERVICE].failures.failed(_address(request))
+        # A damaged or mistyped link: the way to type the code from the slip instead.
+        return render(
+            request,
+            "message.html",
+            status=404,
+            message=t("web.refused.unknown"),
+            back="/",
+            back_text=t("web.code_title"),
+        )
     return message(request, t(f"web.refused.{refused.kind}"), REFUSED_STATUS[refused.kind])
 
 

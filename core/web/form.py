@@ -205,17 +205,13 @@ def _number(value) -> str:
 
 
 def marked_items(
-    meeting: Meeting, grades: Mapping[Item, str | None], problems: Sequence[BallotProblem]
-) -> dict[str, tuple[Item, ...]]:
-    """Problem kind → the items to mark red. An all-same ballot marks every graded
-    item: changing any one of them makes it valid."""
-    marked = {}
-    for problem in problems:
-        items = problem.items
-        if problem.kind == "all_same" and not items:
-            items = tuple(i for i, g in grades.items() if g and g != meeting.abstain)
-        marked[problem.kind] = items
-    return marked
+    meeting: Meeting, grades: Mapping[Item, str | None], problem: BallotProblem
+) -> tuple[Item, ...]:
+    """The items one problem marks red. An all-same ballot marks every graded item:
+    changing any one of them makes it valid."""
+    if problem.kind == "all_same" and not problem.items:
+        return tuple(i for i, g in grades.items() if g and g != meeting.abstain)
+    return problem.items
 
 
 def ballot_form(
@@ -224,8 +220,9 @@ def ballot_form(
     names = field_names(meeting)
     notes = comment_names(meeting)
     columns = form_columns(meeting)
-    marked_by_kind = marked_items(meeting, entry.grades, problems)
-    marked = {item for items in marked_by_kind.values() for item in items}
+    # Each problem with its own items: a quota is one problem per criterion.
+    problem_items = [(p, marked_items(meeting, entry.grades, p)) for p in problems]
+    marked = {item for _, items in problem_items for item in items}
     onsite = {s.name for s in meeting.onsite}
     cards = []
     previous_group = None
@@ -267,7 +264,7 @@ def ballot_form(
         compact=len(choices) <= COMPACT_CHOICES
         and all(len(c) <= COMPACT_LABEL_CHARS for c in choices),
         rules=rules_lines(meeting),
-        problems=tuple(_problem_view(meeting, names, p, marked_by_kind) for p in problems),
+        problems=tuple(_problem_view(meeting, names, p, items) for p, items in problem_items),
     )
 
 
@@ -275,19 +272,19 @@ def _problem_view(
     meeting: Meeting,
     names: Mapping[Item, str],
     problem: BallotProblem,
-    marked_by_kind: Mapping[str, tuple[Item, ...]],
+    items: tuple[Item, ...],
 ) -> ProblemView:
     if problem.kind == "all_same":
         # Every chosen item is marked; a list of all of them would hide the point.
         return ProblemView(problem.message, t("form.all_same_hint"), ())
     anchors = {s.name: f"s{n}" for n, s in enumerate(form_subjects(meeting), 1)}
     by_subject: dict[str, list[Link]] = {}
-    for subject, column in marked_by_kind.get(problem.kind, ()):
+    for subject, column in items:
         if (subject, column) in names:
             by_subject.setdefault(subject, []).append(Link(names[(subject, column)], column))
     links = tuple(
-        SubjectLinks(Link(anchors[subject], subject), tuple(items))
-        for subject, items in by_subject.items()
+        SubjectLinks(Link(anchors[subject], subject), tuple(columns))
+        for subject, columns in by_subject.items()
     )
     return ProblemView(problem.message, "", links)
 
