@@ -173,8 +173,13 @@ def _header_columns(
         if cell.formula:
             problems.append(f"{table.where(row, column)}：{t('import.formula')}")
         elif cell.text:
-            columns.setdefault(cell.text, []).append(column)
+            columns.setdefault(_header_text(cell.text), []).append(column)
     return columns, problems
+
+
+def _header_text(text: str) -> str:
+    """A header as typed by hand: a full-width slash or spaces around it still match."""
+    return "/".join(part.strip() for part in text.replace("／", "/").split("/"))
 
 
 def _duplicates(table: Table, columns: dict[str, list[int]], row: int) -> list[str]:
@@ -217,7 +222,12 @@ def parse_ballot_file(store: MeetingStore, path: Path) -> tuple[list[Parsed], Ta
     table = read_table(path)
     if not table.rows:
         raise ImportProblems([t("import.empty", file=table.file)])
-    head_row, head = table.rows[0]
+    # The header is the first row with a 类别 cell: a title typed above it is allowed.
+    start = next(
+        (i for i, (_, cells) in enumerate(table.rows) if any(c.text == CATEGORY for c in cells)),
+        0,
+    )
+    head_row, head = table.rows[start]
     columns, problems = _header_columns(table, head, head_row)
     problems += _duplicates(table, columns, head_row)
     items = {f"{s}/{c}": (s, c) for s, c in form_items(meeting)}
@@ -240,7 +250,7 @@ def parse_ballot_file(store: MeetingStore, path: Path) -> tuple[list[Parsed], Ta
     numeric = meeting.rules.layout == "numeric"
     headed = {column for where in columns.values() for column in where}
     parsed: list[Parsed] = []
-    for number, cells in table.rows[1:]:
+    for number, cells in table.rows[start + 1 :]:
         category = ""
         if category_column is not None:
             cell = _cell(cells, category_column)
@@ -324,7 +334,7 @@ def write_template(store: MeetingStore, path: Path) -> None:
         cell.font = Font(name="宋体", bold=True)
         cell.fill = PatternFill("solid", fgColor="E7ECF3")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[column_letter(column)].width = 16 if column == 1 else 12
+        sheet.column_dimensions[column_letter(column)].width = 16 if column == 1 else 14
     sheet.row_dimensions[1].height = 48  # "subject/criterion" wraps onto three lines
     sheet.freeze_panes = "B2"
     last = column_letter(len(names))

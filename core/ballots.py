@@ -9,15 +9,20 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from core.i18n import t
 from core.model import Meeting
 from core.numbers import bounded_decimal
 from core.store import MeetingStore, StoreError
 from core.text import clean_text
+
+if TYPE_CHECKING:
+    from core.tally_counts import CountDelta
 
 # Crockford's base32: no I, L, O, U, so a code read aloud or typed is unambiguous.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -239,7 +244,7 @@ def find_token(store: MeetingStore, credential: str) -> TokenInfo | None:
     if not credential or len(credential) > 64:
         return None
     key = digest(credential)
-    row = store.db.execute(
+    row = store.db.conn.execute(
         "SELECT t.id, t.category, t.used, t.revoked_at, l.ballot_id, l.receipt FROM tokens t "
         "LEFT JOIN revision_links l ON l.token_id = t.id WHERE t.hash = ? OR t.code_hash = ?",
         [key, key],
@@ -257,7 +262,7 @@ def find_token(store: MeetingStore, credential: str) -> TokenInfo | None:
 
 
 def _poll(store: MeetingStore) -> str:
-    return store.db.execute("SELECT poll FROM state WHERE id = 1").fetchone()[0]
+    return store.db.conn.execute("SELECT poll FROM state WHERE id = 1").fetchone()[0]
 
 
 def revoke_token(store: MeetingStore, code: str) -> bool:
@@ -318,12 +323,18 @@ def new_ballot_id(db, table: str = "ballots") -> int:
             return candidate
 
 
-def _new_receipt(store: MeetingStore) -> str:
+def _insert_unique(store: MeetingStore, sql: str, draw: Callable[[], object], *rest) -> object:
+    """Insert a row keyed by a freshly drawn random value, drawing again on the rare
+    collision (the primary key refuses it; the transaction goes on)."""
     while True:
-        receipt = pretty_code(new_code())
-        taken = store.db.execute("SELECT 1 FROM receipts WHERE receipt = ?", [receipt])
-        if taken.fetchone() is None:
-            return receipt
+        value = draw()
+        try:
+            store.db.conn.execute(sql, [value, *rest])
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" not in str(exc):
+                raise
+            continue
+        return value
 
 
 @dataclass(frozen=True)
@@ -364,14 +375,19 @@ def store_ballot(store: MeetingStore, credential: str, entry: BallotEntry) -> St
         # Checked inside the write lock: two posts of one token cannot both pass.
         info = check_token(store, credential)
         if info.ballot_id is not None:
+            from core.tally_counts import count_stored_ballot
+
+            count_stored_ballot(store, info.ballot_id, sign=-1)  # old choices leave the tally
             _clear_ballot(store, info.ballot_id)
             _write_grades(store, info.ballot_id, entry)
+            count_stored_ballot(store, info.ballot_id)
             store.record("ballot.revised", {"category": info.category, "source": "web"})
             return Stored(info.ballot_id, info.receipt, revised=True)
         ballot_id = _insert_ballot(store, info.category, entry, "web", None)
-        receipt = _new_receipt(store)
-        store.db.execute("INSERT INTO receipts (receipt) VALUES (?)", [receipt])
-        store.db.execute("UPDATE tokens SET used = 1 WHERE id = ?", [info.id])
+        receipt = _insert_unique(
+            store, "INSERT INTO receipts (receipt) VALUES (?)", lambda: pretty_code(new_code())
+        )
+        store.db.conn.execute("UPDATE tokens SET used = 1 WHERE id = ?", [info.id])
         if store.meeting.poll.allow_revision:
             store.db.execute(
                 "INSERT INTO revision_links (token_id, ballot_id, receipt) VALUES (?, ?, ?)",
@@ -383,14 +399,32 @@ def store_ballot(store: MeetingStore, credential: str, entry: BallotEntry) -> St
 
 
 def _insert_ballot(
-    store: MeetingStore, category: str, entry: BallotEntry, source: str, entered_by: str | None
+    store: MeetingStore,
+    category: str,
+    entry: BallotEntry,
+    source: str,
+    entered_by: str | None,
+    counts: CountDelta | None = None,
 ) -> int:
-    ballot_id = new_ballot_id(store.db)
-    store.db.execute(
+    """The ballot's rows and, when it counts at once, the tally's counts (`counts`
+    gathers them for a caller storing many ballots in one transaction)."""
+    from core.tally_counts import store_delta
+
+    ballot_id = _insert_unique(
+        store,
         "INSERT INTO ballots (id, category, source, counted, entered_by) VALUES (?, ?, ?, ?, ?)",
-        [ballot_id, category, source, int(source != "paper"), entered_by],
+        lambda: BALLOT_ID_LOW + secrets.randbelow(BALLOT_ID_SPAN),
+        category,
+        source,
+        int(source != "paper"),
+        entered_by,
     )
     _write_grades(store, ballot_id, entry)
+    if source != "paper":  # a paper ballot counts once a second person confirms it
+        delta = counts or store_delta(store)
+        delta.add(category, source, entry.grades)
+        if counts is None:
+            delta.apply(store.db.conn)
     return ballot_id
 
 
@@ -474,8 +508,11 @@ def add_ballots(
 
     Paper ballots need scoring open; imported ones may come in later.
     """
+    from core.tally_counts import store_delta
+
     known = {c.name for c in store.meeting.categories}
     stored = []
+    counts = store_delta(store)
     with store.transaction():
         poll = _poll(store)
         if source == "paper" and poll != "open":
@@ -483,7 +520,7 @@ def add_ballots(
         for category, entry in ballots:
             if category not in known:
                 raise KeyError(category)
-            ballot_id = _insert_ballot(store, category, entry, source, entered_by)
+            ballot_id = _insert_ballot(store, category, entry, source, entered_by, counts)
             # A paper ballot is named in its events: the two-person check is audited,
             # and a paper form leads to no slip and no voter.
             payload = {"category": category, "source": source}
@@ -491,6 +528,7 @@ def add_ballots(
                 payload["ballot"] = ballot_id
             store.record("ballot.submitted", payload)
             stored.append(Stored(ballot_id, None, revised=False))
+        counts.apply(store.db.conn)
     return stored
 
 
@@ -504,6 +542,8 @@ def pending_paper_ballots(store: MeetingStore) -> list[PaperBallot]:
 
 def confirm_paper_ballot(store: MeetingStore, ballot_id: int, confirmer: str) -> bool:
     """Count a paper ballot. The confirmer must not be the person who entered it."""
+    from core.tally_counts import count_stored_ballot
+
     with store.transaction():
         row = store.db.execute(
             "SELECT counted, entered_by FROM ballots WHERE id = ? AND source = 'paper'",
@@ -514,6 +554,7 @@ def confirm_paper_ballot(store: MeetingStore, ballot_id: int, confirmer: str) ->
         if not confirmer.strip() or confirmer.strip() == (row[1] or "").strip():
             raise StoreError(t("paper.same_person"))
         store.db.execute("UPDATE ballots SET counted = 1 WHERE id = ?", [ballot_id])
+        count_stored_ballot(store, ballot_id)
         store.record("ballot.confirmed", {"ballot": ballot_id, "confirmer": confirmer})
     return True
 

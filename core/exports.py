@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import unicodedata
 import weakref
 from decimal import Decimal
@@ -233,6 +234,8 @@ def _shown_width(value: object) -> int:
         return 6  # 100.0%
     if isinstance(value, Decimal):
         return len(str(value))
+    if isinstance(value, float):  # a mean or weight, shown with at most 4 decimals
+        return len(f"{value:.4f}")
     return text_width(value)
 
 
@@ -243,7 +246,37 @@ def to_xlsx(results: OfficeResults, path: Path) -> None:
     _ballots_sheet(book.create_sheet(t("sheet.ballots")), results)
     _comments_sheet(book.create_sheet(t("sheet.comments")), results)
     _chart_sheet(book.create_sheet(t("sheet.score_chart")), results)
+    for sheet in book.worksheets:
+        _fit_row_heights(sheet)
     book.save(str(path))
+
+
+def _fit_row_heights(sheet: Worksheet) -> None:
+    """Rows tall enough for their wrapped text: neither Excel nor LibreOffice grows a row
+    for a merged cell, and a fixed-height row would let text spill over the next one."""
+    merged = {(r.min_row, r.min_col): r for r in sheet.merged_cells.ranges}
+
+    def width_of(column: int) -> float:
+        letter = get_column_letter(column)
+        if letter in sheet.column_dimensions and sheet.column_dimensions[letter].width:
+            return sheet.column_dimensions[letter].width
+        return 8.43  # Excel's default column
+
+    for row in sheet.iter_rows():
+        needed = 0.0
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+                continue
+            span = merged.get((cell.row, cell.column))
+            columns = range(span.min_col, span.max_col + 1) if span else [cell.column]
+            room = sum(width_of(c) for c in columns) - 1
+            size = float(cell.font.size or 11)
+            lines = max(1, math.ceil(text_width(cell.value) * size / 11 / room))
+            needed = max(needed, lines * size * 1.45)
+        if needed:
+            number = row[0].row
+            current = sheet.row_dimensions[number].height or 0
+            sheet.row_dimensions[number].height = max(current, needed)
 
 
 def _summary_sheet(sheet: Worksheet, results: OfficeResults) -> None:

@@ -143,8 +143,8 @@ def meeting_time(store: MeetingStore) -> str:
 
 
 def recorder_name(store: MeetingStore) -> str:
-    """The meeting file's recorder; else the name the clerk's console stored; else blank
-    (to be written in by hand)."""
+    """The meeting file's recorder; else the name the clerk's console stored (its --name,
+    kept with the paper ballots it entered); else blank, to be written in by hand."""
     if store.meeting.recorder:
         return store.meeting.recorder
     for key in ("clerk_name", "clerk", "recorder"):
@@ -156,7 +156,12 @@ def recorder_name(store: MeetingStore) -> str:
             value = event.payload.get(key)
             if isinstance(value, str) and value.strip():
                 return value.strip()
-    return ""
+    # The clerk console writes its --name on every paper ballot it enters.
+    row = store.db.execute(
+        "SELECT entered_by FROM ballots WHERE source = 'paper' AND trim(coalesce(entered_by, '')) "
+        "!= '' GROUP BY entered_by ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
+    return row[0].strip() if row else ""
 
 
 def _attendance(store: MeetingStore) -> str:
@@ -237,7 +242,11 @@ def _override_text(o: OverrideLine) -> str:
 
 
 def _answer(q: Question) -> str:
-    return q.answer if q.answer else t("minutes.unanswered")
+    """The answer; 未答复 for a question asked and not answered; 未询问 for one that was
+    queued and never put to the subject."""
+    if q.answer:
+        return q.answer
+    return t("minutes.not_asked") if q.state == "queued" else t("minutes.unanswered")
 
 
 def to_markdown(store: MeetingStore) -> str:
@@ -265,7 +274,7 @@ def to_markdown(store: MeetingStore) -> str:
                     when = f"（{clock_text(q.answered_at)}）" if q.answered_at else ""
                     lines.append(f"   - {t('question.answer', answer=q.answer)}{when}")
                 else:
-                    lines.append(f"   - {t('minutes.unanswered')}")
+                    lines.append(f"   - {_answer(q)}")
         else:
             lines.append(t("minutes.none"))
         lines.append("")
@@ -308,7 +317,8 @@ def to_docx(store: MeetingStore, path: Path) -> None:
         doc.heading(document, subject.heading, level=2, number=number)
         times = "；".join(p.text() for p in subject.phase_times) + "。"
         doc.paragraph(document, times, align="left")  # justified, digits spread the line
-        doc.paragraph(document, f"{t('minutes.commentary')}：", bold=True)
+        label = doc.paragraph(document, f"{t('minutes.commentary')}：", bold=True)
+        label.paragraph_format.keep_with_next = True  # never alone at a page's foot
         if subject.commentary:
             doc.table(
                 document,
@@ -319,7 +329,8 @@ def to_docx(store: MeetingStore, path: Path) -> None:
             )
         else:
             doc.paragraph(document, t("minutes.none"))
-        doc.paragraph(document, f"{t('minutes.questions')}：", bold=True)
+        label = doc.paragraph(document, f"{t('minutes.questions')}：", bold=True)
+        label.paragraph_format.keep_with_next = True
         if subject.questions:
             doc.table(
                 document,

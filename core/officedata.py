@@ -10,16 +10,16 @@ and whether the results are provisional (scoring still open).
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from core.ballots import ballot_problems, form_columns, turnout
+from core.ballots import form_columns, turnout
 from core.i18n import t
 from core.officedoc import chinese_date
-from core.results import load_ballots, load_tally
+from core.results import load_tally_and_counts
 from core.store import MeetingStore, StoreError
-from core.tally import Ballot, Tally, _label_mean, _weights
+from core.tally import SubjectCounts, Tally, _label_mean, _weights
 
 
 class ResultsHidden(StoreError):
@@ -67,48 +67,43 @@ def load_office_results(
     hidden = still_open and meeting.poll.hide_results_until_close
     if hidden and not provisional:
         raise ResultsHidden(t("tally.hidden", poll=t(f"poll.{state.poll}")))
-    tally = load_tally(store)
-    ballots = [] if tally.voided else _valid(tally, load_ballots(store))
+    tally, counted = load_tally_and_counts(store)  # counts, not every ballot again
     per_category = turnout(store)
     return OfficeResults(
         tally=tally,
         provisional=still_open,
         turnout=per_category,
-        details=tuple(detail_rows(tally, ballots)),
+        details=tuple(detail_rows(tally, counted)),
         comments=comments(store),
         warnings=tuple(warnings(tally, per_category)),
         made_on=today or dt.date.fromtimestamp(store.clock()),
     )
 
 
-def _valid(tally: Tally, ballots: list[Ballot]) -> list[Ballot]:
-    meeting = tally.meeting
-    return [b for b in ballots if not ballot_problems(meeting, b.grades, on_screen=False)]
-
-
-def detail_rows(tally: Tally, valid: list[Ballot]) -> list[DetailRow]:
+def detail_rows(tally: Tally, counted: Mapping[str, SubjectCounts]) -> list[DetailRow]:
     """The category means behind each criterion score, computed by the tally's own rule
-    (core.tally._label_mean), so the two can never disagree."""
+    (core.tally._label_mean) from the same counts, so the two can never disagree."""
     meeting = tally.meeting
-    by_category = {c.name: [b for b in valid if b.category == c.name] for c in meeting.categories}
     rows = []
     for result in tally.subjects:
         subject = meeting.subject(result.name)
         weights = _weights(meeting, subject)
+        own = {} if tally.voided else counted.get(subject.name, SubjectCounts({}, {})).labels
         for column in form_columns(meeting):
-            item = (subject.name, column)
-            for category, own in by_category.items():
-                labels = [b.grades.get(item) for b in own]
-                scored = sum(1 for label in labels if label and label != meeting.abstain)
+            for category in meeting.categories:
+                # Every valid ballot holds one choice (maybe blank) per item of the form.
+                labels = own.get((column, category.name), {})
                 rows.append(
                     DetailRow(
                         subject=subject.name,
                         criterion=column,
-                        category=category,
-                        ballots=len(own),
-                        scored=scored,
-                        mean=_label_mean(meeting, Counter(labels)),  # label → count
-                        weight=weights.get(category, Fraction(0)),
+                        category=category.name,
+                        ballots=sum(labels.values()),
+                        scored=sum(
+                            n for label, n in labels.items() if label and label != meeting.abstain
+                        ),
+                        mean=_label_mean(meeting, labels),  # label → count
+                        weight=weights.get(category.name, Fraction(0)),
                     )
                 )
     return rows

@@ -110,6 +110,7 @@ def new_document() -> Any:
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.space_after = Pt(0)
     _set_language(normal)
+    _plain_defaults(document)
     _add_font_fallbacks(document)
     _add_page_numbers(document)
     return document
@@ -307,6 +308,28 @@ def _set_language(style: Any) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
+def _plain_defaults(document: Any) -> None:
+    """The template's document defaults name theme fonts (w:eastAsiaTheme, a Japanese
+    font in python-docx's theme) and an English East Asian language; a theme attribute
+    can win over an explicit font in Word, so the defaults name our fonts instead."""
+    from docx.oxml.ns import qn
+
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    r_pr = None if defaults is None else defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if r_pr is None:
+        return
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is not None:
+        for theme in ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)
+        fonts.set(qn("w:ascii"), LATIN_FONT)
+        fonts.set(qn("w:hAnsi"), LATIN_FONT)
+        fonts.set(qn("w:eastAsia"), BODY_FONT)
+    lang = r_pr.find(qn("w:lang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
 def _outline_level(paragraph: Any, level: int) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -330,7 +353,10 @@ def _add_font_fallbacks(document: Any) -> None:
         return
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     root = etree.fromstring(font_table.blob)
+    present = {font.get(f"{{{w}}}name") for font in root}
     for name in (TITLE_FONT, BODY_FONT, HEADING1_FONT, HEADING2_FONT, PAGE_NUMBER_FONT):
+        if name in present:
+            continue
         font = etree.SubElement(root, f"{{{w}}}font", {f"{{{w}}}name": name})
         if name in FALLBACKS:
             etree.SubElement(font, f"{{{w}}}altName", {f"{{{w}}}val": FALLBACKS[name]})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.store import MeetingStore
+from core.text import clean_block, clean_line  # pasted control characters break exports
 
 QUESTION_STATES = ("queued", "asking", "answered", "withdrawn")
 
@@ -43,6 +44,7 @@ class Record:
     # -- commentary ------------------------------------------------------------
 
     def add_commentary(self, subject: str, commenter: str, text: str) -> int:
+        commenter, text = clean_line(commenter), clean_block(text)
         with self.store.transaction():
             cursor = self.db.execute(
                 "INSERT INTO commentary (subject_id, commenter, text, at) VALUES (?, ?, ?, ?)",
@@ -55,6 +57,7 @@ class Record:
         return cursor.lastrowid
 
     def edit_commentary(self, entry_id: int, commenter: str, text: str) -> None:
+        commenter, text = clean_line(commenter), clean_block(text)
         with self.store.transaction():
             self.db.execute(
                 "UPDATE commentary SET commenter = ?, text = ?, edited_at = ? WHERE id = ?",
@@ -91,6 +94,7 @@ class Record:
     # -- questions -------------------------------------------------------------
 
     def add_question(self, subject: str, asker: str, text: str) -> int:
+        asker, text = clean_line(asker), clean_block(text)
         subject_id = self._subject_ids[subject]
         with self.store.transaction():
             last = self.db.execute(
@@ -124,6 +128,7 @@ class Record:
         return [Question(r[0], self._subject_names[r[1]], *r[2:]) for r in rows]
 
     def edit_question(self, question_id: int, asker: str, text: str) -> None:
+        asker, text = clean_line(asker), clean_block(text)
         with self.store.transaction():
             self.db.execute(
                 "UPDATE questions SET asker = ?, text = ?, edited_at = ? WHERE id = ?",
@@ -147,6 +152,7 @@ class Record:
             self.store.record("question.asking", {"id": question_id})
 
     def answer(self, question_id: int, answer: str) -> None:
+        answer = clean_block(answer)
         with self.store.transaction():
             now = self.store.clock()
             self.db.execute(

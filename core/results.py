@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
+from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
 from core.ballots import Item, criterion_names_of
 from core.i18n import t
 from core.store import MeetingStore, StoreError
-from core.tally import Ballot, Override, Tally, compute_tally, report
+from core.tally import (
+    Ballot,
+    Override,
+    SubjectCounts,
+    Tally,
+    compute_tally,
+    report,
+    tally_from_counts,
+)
+from core.tally_counts import read_counts
 
 
 def load_ballots(store: MeetingStore) -> list[Ballot]:
@@ -55,13 +66,44 @@ def overrides(store: MeetingStore) -> dict[str, Override]:
 
 
 def load_tally(store: MeetingStore) -> Tally:
-    return compute_tally(
-        store.meeting,
-        load_ballots(store),
-        issued=issued_tokens(store),
-        daily=imported_components(store),
-        overrides=overrides(store),
-    )
+    """The tally from the stored counts (core/tally_counts.py): a few thousand rows read
+    in one consistent snapshot, however many ballots there are."""
+    return load_tally_and_counts(store)[0]
+
+
+def load_tally_and_counts(store: MeetingStore) -> tuple[Tally, dict[str, SubjectCounts]]:
+    """The tally and the counts it was made from (subject → choices per column and
+    category of the valid ballots), for papers that show the figures behind a score."""
+    with _snapshot(store):
+        ballots, counted = read_counts(store.db, issued_tokens(store))
+        daily = imported_components(store)
+        decided = overrides(store)
+    tally = tally_from_counts(store.meeting, ballots, counted, daily=daily, overrides=decided)
+    return tally, counted
+
+
+def load_tally_reference(store: MeetingStore) -> Tally:
+    """The tally ballot by ballot (slow at scale): what `load_tally` is checked against."""
+    with _snapshot(store):
+        ballots = load_ballots(store)
+        issued = issued_tokens(store)
+        daily = imported_components(store)
+        decided = overrides(store)
+    return compute_tally(store.meeting, ballots, issued=issued, daily=daily, overrides=decided)
+
+
+@contextlib.contextmanager
+def _snapshot(store: MeetingStore) -> Iterator[None]:
+    """Reads that see one state of the database even while others write."""
+    conn = store.db.conn
+    if conn.in_transaction:  # already inside the caller's transaction
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
 
 
 def set_override(store: MeetingStore, subject: str, grade: str, reason: str) -> None:

@@ -15,9 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from core import timer as timers
 from core.agenda import build_agenda
@@ -27,7 +25,10 @@ from core.meetingfile import parse_meeting
 from core.model import Meeting, PhaseTiming
 from core.timer import Timer
 
-SCHEMA_VERSION = 6
+if TYPE_CHECKING:
+    import sqlite_utils
+
+SCHEMA_VERSION = 7
 APP_ID = "sanshu"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -312,6 +313,14 @@ def _migrate_to_5(db: sqlite_utils.Database) -> None:
 
 
 def _migrate_to_6(db: sqlite_utils.Database) -> None:
+    """The tally's counts, kept up to date with every ballot (core/tally_counts.py);
+    ballots already stored are counted now."""
+    from core.tally_counts import create_and_recount
+
+    create_and_recount(db)
+
+
+def _migrate_to_7(db: sqlite_utils.Database) -> None:
     """After the meeting: the rectification ledger (整改台账) and what a meeting carried
     over from last year's (see core/ledger.py and core/carryover.py)."""
     db["ledger"].create(
@@ -360,7 +369,39 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     4: _migrate_to_4,
     5: _migrate_to_5,
     6: _migrate_to_6,
+    7: _migrate_to_7,
 }
+
+
+class _LazyDatabase:
+    """sqlite-utils' Database, imported the first time one of its own features is used.
+
+    `execute` and `conn` are plain sqlite3 (the connection runs in autocommit mode, so
+    sqlite-utils' execute would do the same): `sanshu status` and `poll` read the
+    meeting without paying for sqlite-utils' imports (dateutil, pluggy, ...).
+    """
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._utils: sqlite_utils.Database | None = None
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        if parameters is None:
+            return self.conn.execute(sql)
+        return self.conn.execute(sql, parameters)
+
+    def _database(self) -> sqlite_utils.Database:
+        if self._utils is None:
+            import sqlite_utils
+
+            self._utils = sqlite_utils.Database(self.conn)
+        return self._utils
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._database(), name)
+
+    def __getitem__(self, table: str) -> Any:
+        return self._database()[table]
 
 
 def _connect(path: Path) -> sqlite_utils.Database:
@@ -372,11 +413,12 @@ def _connect(path: Path) -> sqlite_utils.Database:
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA secure_delete = ON")  # erased revision links leave no bytes behind
-    return sqlite_utils.Database(conn)
+    return _LazyDatabase(conn)  # type: ignore[return-value]  # what sqlite-utils' would do
 
 
 def _schema_version(db: sqlite_utils.Database) -> int:
-    if "meta" not in db.table_names():
+    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+    if db.execute(query).fetchone() is None:
         return 0
     row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return int(row[0]) if row else 0
@@ -489,10 +531,9 @@ class MeetingStore:
 
     def state(self) -> MeetingState:
         names = {row[0]: row[1] for row in self.db.execute("SELECT id, name FROM subjects")}
-        steps = tuple(
-            _step_from_row(row, names)
-            for row in self.db.query("SELECT * FROM agenda ORDER BY position")
-        )
+        cursor = self.db.execute("SELECT * FROM agenda ORDER BY position")
+        columns = [column[0] for column in cursor.description]
+        steps = tuple(_step_from_row(dict(zip(columns, row, strict=True)), names) for row in cursor)
         position, poll = self.db.execute("SELECT position, poll FROM state WHERE id = 1").fetchone()
         return MeetingState(position=position, steps=steps, poll=poll)
 

@@ -111,36 +111,33 @@ def _weights(meeting: Meeting, subject: Subject) -> dict[str, Fraction]:
     return subject.weights or {c.name: c.weight for c in meeting.categories}
 
 
-def _label_mean(meeting: Meeting, labels: Sequence[str | None]) -> Fraction | None:
-    """Mean points of the given choices: abstentions left out, trimmed when the rules say.
+def _label_mean(meeting: Meeting, labels: Mapping[str | None, int]) -> Fraction | None:
+    """Mean points of the given choices (label → how many): abstentions left out,
+    trimmed when the rules say.
 
-    Counts per label first, so the exact arithmetic is a handful of operations
+    Works on counts per label, so the exact arithmetic is a handful of operations
     however many ballots there are.
     """
-    tally: Counter[Fraction] = Counter()
-    for label, count in Counter(labels).items():
-        points = _points(meeting, label)
-        if points is not None:
-            tally[points] += count
-    n = sum(tally.values())
-    trim = meeting.rules.trim
-    if trim.enabled and n > trim.more_than:
-        tally[max(tally)] -= 1  # one highest and one lowest
-        tally[min(p for p, c in tally.items() if c > 0)] -= 1
-        n -= 2
+    scored = [
+        (points, count)
+        for label, count in labels.items()
+        if count and (points := _points(meeting, label)) is not None
+    ]
+    n = sum(count for _, count in scored)
     if not n:
         return None
-    return sum((points * count for points, count in tally.items()), Fraction(0)) / n
-
-
-def _category_means(
-    meeting: Meeting, item: Item, by_category: Mapping[str, Sequence[Ballot]]
-) -> dict[str, Fraction | None]:
-    """Mean points per voter category for one item."""
-    return {
-        category: _label_mean(meeting, [b.grades.get(item) for b in ballots])
-        for category, ballots in by_category.items()
-    }
+    trim = meeting.rules.trim
+    trimmed: list[Fraction] = []
+    if trim.enabled and n > trim.more_than:  # more_than >= 2: two ballots remain at least
+        # One highest and one lowest drop out.
+        trimmed = [max(p for p, _ in scored), min(p for p, _ in scored)]
+        n -= 2
+    if all(p.denominator == 1 for p, _ in scored):
+        # Whole-number points (the usual case): integer sums, one fraction at the end.
+        total = sum(p.numerator * count for p, count in scored)
+        return Fraction(total - sum(p.numerator for p in trimmed), n)
+    total = sum((p * count for p, count in scored), Fraction(0))
+    return (total - sum(trimmed, Fraction(0))) / n
 
 
 def _column_score(
@@ -163,13 +160,14 @@ def _column_score(
     return weighted / weight_sum if weight_sum else None
 
 
-def _counts(meeting: Meeting, labels: Sequence[str | None]) -> dict[str, int]:
+def _counts(meeting: Meeting, labels: Mapping[str | None, int]) -> dict[str, int]:
+    """Ballots per choice; a blank or unknown choice is shown under the abstain label."""
     choices = [g.label for g in meeting.grades] + ([meeting.abstain] if meeting.abstain else [])
     counts = dict.fromkeys(choices, 0)
-    for label in labels:
+    for label, count in labels.items():
         key = label if label in counts else meeting.abstain
         if key is not None and key in counts:
-            counts[key] += 1
+            counts[key] += count
     return counts
 
 
@@ -184,27 +182,60 @@ def _band(meeting: Meeting, score: Fraction | None) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class SubjectCounts:
+    """What one subject's result needs from the valid ballots, as counts: the reference
+    counts them ballot by ballot, the store keeps them up to date (core/tally_counts.py)."""
+
+    labels: Mapping[tuple[str, str], Mapping[str | None, int]]  # (column, category) → choice → n
+    graded: Mapping[str, int]  # category → valid ballots that graded this subject at all
+
+
+def count_subject(meeting: Meeting, subject: str, ballots: Sequence[Ballot]) -> SubjectCounts:
+    """The reference count: every valid ballot's choice for every column of the subject."""
+    columns = form_columns(meeting)
+    labels: dict[tuple[str, str], Counter[str | None]] = {}
+    graded: Counter[str] = Counter()
+    for ballot in ballots:
+        choices = [ballot.grades.get((subject, column)) for column in columns]
+        for column, label in zip(columns, choices, strict=True):
+            labels.setdefault((column, ballot.category), Counter())[label] += 1
+        if any(_points(meeting, label) is not None for label in choices):
+            graded[ballot.category] += 1
+    return SubjectCounts(labels, graded)
+
+
 def _subject(
     meeting: Meeting,
     subject: Subject,
-    ballots: Sequence[Ballot],
+    counted: SubjectCounts,
     components: Mapping[str, Fraction],
     override: Override | None,
 ) -> SubjectResult:
     rules = meeting.rules
     columns = form_columns(meeting)
-    by_category = {c.name: [b for b in ballots if b.category == c.name] for c in meeting.categories}
     criteria = {}
     column_means = {}
+    everything: Counter[str | None] = Counter()  # every column, every category
     for column in columns:
-        item = (subject.name, column)
-        column_means[column] = _category_means(meeting, item, by_category)
-        pooled = None
-        if not rules.average_within_category:
-            pooled = _label_mean(meeting, [b.grades.get(item) for b in ballots])
+        column_means[column] = {
+            c.name: _label_mean(meeting, counted.labels.get((column, c.name), {}))
+            for c in meeting.categories
+        }
+        # Everyone's choices, ballots of a category the meeting does not weight included.
+        pooled: Counter[str | None] = Counter()
+        for (own_column, _category), labels in counted.labels.items():
+            if own_column == column:
+                pooled.update(labels)
+        everything.update(pooled)
         criteria[column] = CriterionResult(
-            counts=_counts(meeting, [b.grades.get(item) for b in ballots]),
-            score=_column_score(meeting, subject, column_means[column], pooled),
+            counts=_counts(meeting, pooled),
+            score=_column_score(
+                meeting,
+                subject,
+                column_means[column],
+                None if rules.average_within_category else _label_mean(meeting, pooled),
+            ),
         )
     if OVERALL in criteria:
         meeting_score = criteria[OVERALL].score  # the overall grade decides
@@ -212,13 +243,11 @@ def _subject(
         meeting_score = _mean([c.score for c in criteria.values() if c.score is not None])
 
     categories = {}
-    for category, own in by_category.items():
-        graded = sum(
-            any(_points(meeting, b.grades.get((subject.name, c))) is not None for c in columns)
-            for b in own
+    for category in meeting.categories:
+        means = [m for c in columns if (m := column_means[c][category.name]) is not None]
+        categories[category.name] = CategoryResult(
+            counted.graded.get(category.name, 0), _mean(means)
         )
-        means = [m for c in columns if (m := column_means[c][category]) is not None]
-        categories[category] = CategoryResult(graded, _mean(means))
 
     external = {name: components.get(name) for name in rules.combination if name != "meeting"}
     if rules.combination_method == "committee":
@@ -232,15 +261,16 @@ def _subject(
             (rules.combination[name] * value for name, value in external.items()), Fraction(0)
         )
 
-    all_labels = [b.grades.get((subject.name, c)) for b in ballots for c in columns]
-    counts = _counts(meeting, all_labels)
-    scored = [label for label in all_labels if _points(meeting, label) is not None]
+    counts = _counts(meeting, everything)
+    scored = {label: n for label, n in everything.items() if _points(meeting, label) is not None}
+    scored_total = sum(scored.values())
     computed = None if rules.combination_method == "committee" else _band(meeting, final)
     flags: list[str] = []
     for rule in rules.share_rules:
-        if not scored:
+        if not scored_total:
             continue
-        share = Fraction(sum(label in rule.grades for label in scored), len(scored))
+        hits = sum(n for label, n in scored.items() if label in rule.grades)
+        share = Fraction(hits, scored_total)
         hit = (rule.above is not None and share > rule.above) or (
             rule.below is not None and share < rule.below
         )
@@ -303,10 +333,9 @@ def compute_tally(
     daily: Mapping[str, Mapping[str, Fraction]] | None = None,
     overrides: Mapping[str, Override] | None = None,
 ) -> Tally:
-    """The whole tally. `daily` replaces a subject's score components from the
-    meeting file (e.g. imported daily-assessment scores)."""
-    daily = daily or {}
-    overrides = overrides or {}
+    """The whole tally, ballot by ballot: the reference the stored counts are checked
+    against. `daily` replaces a subject's score components from the meeting file (e.g.
+    imported daily-assessment scores)."""
     valid: list[Ballot] = []
     reasons: dict[str, int] = {}
     for ballot in ballots:
@@ -325,20 +354,41 @@ def compute_tally(
         imported=sum(b.source == "import" for b in ballots),
         invalid_reasons=reasons,
     )
+    return tally_from_counts(
+        meeting,
+        counts,
+        {s.name: count_subject(meeting, s.name, valid) for s in meeting.subjects},
+        daily=daily,
+        overrides=overrides,
+    )
+
+
+def tally_from_counts(
+    meeting: Meeting,
+    ballots: BallotCounts,
+    counted: Mapping[str, SubjectCounts],
+    *,
+    daily: Mapping[str, Mapping[str, Fraction]] | None = None,
+    overrides: Mapping[str, Override] | None = None,
+) -> Tally:
+    """The tally from counts of the valid ballots' choices (subject name → counts);
+    `compute_tally` counts them from the ballots, `core.tally_counts` keeps them stored."""
+    daily = daily or {}
+    overrides = overrides or {}
     # Like with like: printed slips against phone ballots; paper and imported ballots
     # arrive without a slip and are counted on their own lines.
     voided = meeting.rules.validity.over_return_voids and (
-        counts.returned > counts.issued + counts.paper + counts.imported
+        ballots.returned > ballots.issued + ballots.paper + ballots.imported
     )
-    used = [] if voided else valid
+    nothing = SubjectCounts({}, {})
     results = [
         _subject(
             meeting,
             subject,
-            used,
+            nothing if voided else counted.get(subject.name, nothing),
             {**subject.scores, **daily.get(subject.name, {})},
             overrides.get(subject.name),
         )
         for subject in (*meeting.onsite, *meeting.written)
     ]
-    return Tally(meeting, counts, _ranked(results, meeting.rules.digits), voided)
+    return Tally(meeting, ballots, _ranked(results, meeting.rules.digits), voided)

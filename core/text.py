@@ -35,3 +35,13 @@ def clean_text(text: str, *, keep_newlines: bool = True) -> str:
         elif not is_control(char):
             kept.append(char)
     return "".join(kept)
+
+
+def clean_line(text: str) -> str:
+    """A one-line field (a name): control characters and line breaks gone, trimmed."""
+    return clean_text(text, keep_newlines=False).strip()
+
+
+def clean_block(text: str) -> str:
+    """Free text (commentary, a question, an answer): line breaks kept, trimmed."""
+    return clean_text(text).strip()

@@ -219,3 +219,34 @@ def test_a_category_without_ballots_and_a_low_turnout_warn_in_every_format(tmp_p
 def test_table_written_to_a_file_has_no_bar_art(voted_db, tmp_path):
     text = export(voted_db, tmp_path, "table").read_text(encoding="utf-8")
     assert "研究室" in text and "█" not in text and "\x1b[" not in text
+
+
+def test_a_long_override_reason_gets_a_row_tall_enough_to_print(voted_db, tmp_path):
+    reason = "党组研究：年度内发生一起信息安全事件，按规定最终等次调整为一般"
+    assert (
+        run(["tally", "override", "信息中心", "一般", "--reason", reason, "--db", str(voted_db)])
+        == 0
+    )
+    sheet = load_workbook(export(voted_db, tmp_path, "xlsx"))["汇总"]
+    top = header_index(sheet, "排名")
+    header = [c.value for c in sheet[top]]
+    row = next(
+        r for r in range(top + 1, top + 22) if sheet.cell(row=r, column=2).value == "信息中心"
+    )
+    values = {h: sheet.cell(row=row, column=i).value for i, h in enumerate(header, 1)}
+    assert (values["计算等次"], values["最终等次"], values["调整理由"]) == ("较好", "一般", reason)
+    assert sheet.cell(row=row, column=header.index("调整理由") + 1).alignment.wrap_text
+    assert sheet.row_dimensions[row].height >= 2 * 15  # wrapped onto several lines, not spilt
+
+
+def test_results_shown_while_open_are_marked_provisional(tmp_path, clock):
+    text = DEMO_TEXT.replace("hide_results_until_close = true", "hide_results_until_close = false")
+    db = tmp_path / "open.db"
+    MeetingStore.create(db, text, "open.toml", clock=clock).close()
+    with MeetingStore(db, clock=clock) as store:
+        store.set_poll("open")
+        for slip in issue_tokens(store, "党组成员", 1):
+            grades = dict.fromkeys(form_items(store.meeting), "好")
+            store_ballot(store, slip.token, BallotEntry(grades))
+    data = json.loads(export(db, tmp_path, "json").read_text(encoding="utf-8"))
+    assert data["provisional"] is True and "临时结果（测评尚未结束）" in data["title"]

@@ -215,3 +215,15 @@ def test_daily_import_twice_needs_again(demo_db, store, tmp_path, capsys):
     assert daily_import(demo_db, path, "--again") == 0
     scores = dict(store.db.execute("SELECT subject_id, score FROM daily_scores").fetchall())
     assert sorted(scores.values()) == ["177/2", "91"]
+
+
+def test_a_title_row_above_and_hand_typed_headers_are_understood(demo_db, store, tmp_path):
+    book = clean_sheet(store)
+    sheet = book.active
+    sheet.insert_rows(1)
+    sheet.cell(row=1, column=1, value="2023年度述职述责述廉测评票（纸质汇总）")
+    sheet.cell(row=2, column=2, value=f"法工委 ／ {C1}")  # full-width slash, spaces
+    path = tmp_path / "titled.xlsx"
+    book.save(path)
+    assert import_file(demo_db, path) == 0
+    assert ballot_count(store) == 2

@@ -62,3 +62,10 @@ def test_clean_text_keeps_words_and_line_breaks_only():
     assert clean_text("a\nb", keep_newlines=False) == "a b"
     assert control_chars("法:工委 🏛️") == []
     assert control_chars("a\x07b\u2028") == ["U+0007", "U+2028"]
+
+
+def test_an_integer_of_thousands_of_digits_is_a_clear_message(tmp_path, capsys):
+    path = tmp_path / "m.toml"
+    path.write_text(DEMO_TEXT.replace("expected = 7\n", "expected = " + "9" * 5000 + "\n", 1))
+    assert run(["check", str(path)]) == 1
+    assert "数千位" in capsys.readouterr().err

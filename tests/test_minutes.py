@@ -36,6 +36,7 @@ def hold_first_subject(store, clock) -> None:
     record.mark_asking(open_question)
     withdrawn = record.add_question("法工委", "纪委委员", "重复的问题")
     record.withdraw(withdrawn)
+    record.add_question("法工委", "王监", "来不及问的问题")  # queued, never asked
     clock.advance(450)
     store.move(1)
 
@@ -67,6 +68,7 @@ def test_minutes_in_markdown(held, tmp_path):
     assert "答：一是注重发挥人大代表的主体作用……" in text
     assert "廉政风险点排查是否覆盖全部岗位？" in text and "未答复" in text
     assert "重复的问题" not in text  # withdrawn questions are not minuted
+    assert "来不及问的问题" in text and "未询问（会上未提出）" in text
     assert "书面述职：秘书处、" in text
     assert "有效 70 张" in text and "无效原因：所有对象等次相同 2" in text
     assert "信息中心：计算等次 较好，最终等次 一般。理由：党组研究决定" in text
@@ -126,6 +128,8 @@ def test_recorder_from_the_meeting_file_wins_and_blank_when_unknown(tmp_path, cl
     MeetingStore.create(plain, DEMO_TEXT, "p.toml", clock=clock).close()
     with MeetingStore(plain, clock=clock) as store:
         assert recorder_name(store) == ""
+        fill_demo_ballots(store)  # paper ballots entered by the clerk 王记录
+        assert recorder_name(store) == "王记录"
 
 
 def test_minutes_refuse_an_unknown_format(demo_db, tmp_path, capsys):

@@ -94,3 +94,21 @@ def test_table_keeps_its_column_widths_and_repeats_its_header(tmp_path):
 def test_signature_lines_leave_room_to_sign(tmp_path):
     texts = [p.text for p in build(tmp_path).paragraphs]
     assert any("记录人：____" in t and "审核人：____" in t for t in texts)
+
+
+def test_a_long_title_breaks_where_asked(tmp_path):
+    doc = officedoc.new_document()
+    officedoc.title(doc, "关于法工委2023年度\n述职述责述廉情况的反馈意见")
+    path = tmp_path / "t.docx"
+    doc.save(path)
+    title = Document(path).paragraphs[0]
+    # One paragraph with a line break in it.
+    assert title.text == "关于法工委2023年度\n述职述责述廉情况的反馈意见"
+    assert {east_asian_font(run) for run in title.runs} == {"方正小标宋简体"}
+
+
+def test_no_theme_font_can_override_the_chinese_fonts(tmp_path):
+    doc = build(tmp_path)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    fonts = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+    assert fonts.get(qn("w:eastAsiaTheme")) is None and fonts.get(qn("w:eastAsia")) == "仿宋_GB2312"

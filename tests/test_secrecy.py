@@ -18,7 +18,7 @@ import pytest
 from core.ballots import digest, form_items, issue_tokens
 from core.slips import slips_html
 from core.store import MeetingStore
-from core.web.app import create_app
+from core.web.app import create_app, service_log_handler
 from core.web.form import form_fields
 from tests.conftest import DEMO_TEXT
 from tests.served import served
@@ -55,8 +55,8 @@ async def leaked(tmp_path, clock):
     store.set_poll("open")
 
     log_path = tmp_path / "serve.log"
-    handler = logging.FileHandler(log_path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    log_file = log_path.open("w", encoding="utf-8")
+    handler = service_log_handler(log_file)  # as `sanshu serve` logs
     root = logging.getLogger()
     old_level = root.level
     root.addHandler(handler)
@@ -65,6 +65,7 @@ async def leaked(tmp_path, clock):
         app = create_app(db_path, clock=clock)
         async with served(app) as client:
             await client.post("/", data={"code": "ZZZZZ-ZZZZZ"})  # a mistyped code
+            await _malformed(client, slips[0].token)  # aiohttp quotes these in its log
             for voter, slip in enumerate(slips):
                 await client.get(f"/v/{slip.token}")
                 response = await client.post(f"/v/{slip.token}", data=_ballot(store.meeting, voter))
@@ -77,8 +78,23 @@ async def leaked(tmp_path, clock):
         root.removeHandler(handler)
         root.setLevel(old_level)
         handler.close()
+        log_file.close()
         store.close()
     return db_path, html, log_path.read_text(encoding="utf-8")
+
+
+async def _malformed(client, token: str) -> None:
+    import asyncio
+
+    for request in (
+        f"GET /v/{token}\x00 HTTP/1.1\r\nHost: x\r\n\r\n",
+        f"POST /v/{token} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: bogus\r\n\r\nabc",
+    ):
+        reader, writer = await asyncio.open_connection(client.host, client.port)
+        writer.write(request.encode())
+        await writer.drain()
+        assert (await reader.read(100)).startswith(b"HTTP/1.")
+        writer.close()
 
 
 def _truth(db: sqlite3.Connection) -> dict[int, int]:
@@ -176,7 +192,8 @@ async def test_no_join_links_a_ballot_to_its_slip(leaked):
         assert kind == "ballot.submitted"
         assert set(eval_json(payload)) == {"category", "source"}
 
-    # 5. The log: no token, code, hash or ballot id.
+    # 5. The log: no token, code, hash or ballot id (nor a traceback for a bad request).
+    assert "refused a malformed request" in log and "Traceback" not in log
     assert "ZZZZZ" not in log
     for token, _, _ in slips[:50]:
         code_hash = db.execute("SELECT code_hash FROM tokens WHERE hash = ?", [digest(token)])

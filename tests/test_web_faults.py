@@ -138,6 +138,8 @@ async def test_a_half_sent_body_is_dropped(client, slip, monkeypatch):
         "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: bogus\r\n"
         "Content-Length: 5\r\n",
         "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n",
+        "Content-Type: application/x-www-form-urlencoded\r\nContent-Encoding: gzip\r\n"
+        "Content-Length: 5\r\n",  # a body that is not the gzip it claims
     ],
 )
 async def test_malformed_encodings_are_the_clients_error(client, slip, headers):
@@ -182,3 +184,15 @@ async def test_control_characters_in_a_comment_are_stripped(client, store, slip)
     fields[comment_names(store.meeting)["法工委"]] = "很好\x1b[31m\x00\r\n继续保持\u202e"
     assert (await client.post(f"/v/{slip.token}", data=fields)).status == 200
     assert store.db.execute("SELECT text FROM comments").fetchone()[0] == "很好[31m\n继续保持"
+
+
+async def test_the_busy_and_retry_pages_speak_english_with_lang_en(client, store, slip, write_lock):
+    from core.i18n import set_language
+
+    set_language("en")
+    busy = await client.post(f"/v/{slip.token}", data=full_ballot(store))
+    assert busy.status == 503 and "your choices are kept" in await busy.text()
+    write_lock.execute("ROLLBACK")
+    await client.post(f"/v/{slip.token}", data=full_ballot(store))
+    again = await client.post(f"/v/{slip.token}", data=full_ballot(store))
+    assert "no need to submit it again" in await again.text()

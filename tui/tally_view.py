@@ -75,8 +75,9 @@ def tally_table(
     table.add_column(t("col.subject"), style="bold", no_wrap=True)
     if show_mode:
         table.add_column(t("col.mode"), no_wrap=True)
-    for grade in meeting.grades:
-        table.add_column(grade.label, justify="right", no_wrap=True)
+    labels = [g.label for g in meeting.grades] + ([meeting.abstain] if meeting.abstain else [])
+    for label in labels:  # 不了解 too: the shares add up to 100%
+        table.add_column(label, justify="right", no_wrap=True)
     if show_bar:
         table.add_column("", no_wrap=True)
     table.add_column(t("col.meeting_score"), justify="right", no_wrap=True)
@@ -88,9 +89,9 @@ def tally_table(
     for subject in tally.subjects:
         answers = sum(subject.counts.values()) or 1
         cells = [
-            f"{subject.counts.get(g.label, 0)}"
-            + (f" ({subject.counts.get(g.label, 0) / answers:.0%})" if show_share else "")
-            for g in meeting.grades
+            f"{subject.counts.get(label, 0)}"
+            + (f" ({subject.counts.get(label, 0) / answers:.0%})" if show_share else "")
+            for label in labels
         ]
         grade = Text(subject.final_grade or "—", style=grade_style(tally, subject.final_grade))
         if subject.flags:

@@ -64,6 +64,8 @@ def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:
         raise MeetingFileError(
             source, [Problem("", t("err.syntax", detail=detail), line)]
         ) from None
+    except ValueError:  # an integer of thousands of digits: Python refuses to convert it
+        raise MeetingFileError(source, [Problem("", t("err.number_too_long"))]) from None
     reader = MeetingReader()
     meeting = reader.meeting(data)
     if reader.problems:

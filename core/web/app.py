@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import socket
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ from urllib.parse import quote
 
 import jinja2
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.web_protocol import RequestPayloadError
 
 from core.ballots import (
     BallotEntry,
@@ -30,6 +33,7 @@ from core.ballots import (
     ballot_grades,
     ballot_problems,
     check_token,
+    digest,
     find_token,
     normalise,
     store_ballot,
@@ -38,19 +42,22 @@ from core.i18n import language, t
 from core.model import Meeting
 from core.store import Clock, MeetingStore, StoreError
 from core.web.form import COMMENT_LIMIT, Drafts, ballot_form, parse_form
-from core.web.limits import FailureLimit
+from core.web.limits import FailureLimit, ReceiptHandoff
 from core.web.worker import Database, ServiceBusy
 
 # The largest ballot the form allows (21 comments of 500 Chinese characters,
 # percent-encoded) is about 95 KiB; twice that, with room to spare.
 MAX_BODY = 256 * 1024
 BODY_TIMEOUT_S = 20.0  # a half-sent body is dropped after this long
+COMPRESS_OVER = 4096  # smaller pages (thank-you, messages) cost more to compress than to send
 log = logging.getLogger("sanshu.web")
 RECEIPT = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}")
 
 # How `sanshu serve` runs the server (tests use the same): no access log, since
 # every ballot URL carries its token.
-SERVER_OPTIONS: dict[str, Any] = {"access_log": None}
+# A connection that completes no request for 20 s (a half-sent header, an idle
+# keep-alive) is closed, so slow or stuck clients cannot pile up.
+SERVER_OPTIONS: dict[str, Any] = {"access_log": None, "keepalive_timeout": 20.0}
 
 REFUSED_STATUS = {"unknown": 404, "revoked": 403, "not_open": 403, "closed": 403}
 SECURITY_HEADERS = {
@@ -72,6 +79,7 @@ class Service:
     templates: jinja2.Environment
     failures: FailureLimit = field(default_factory=FailureLimit)
     drafts: Drafts = field(default_factory=Drafts)
+    handoff: ReceiptHandoff = field(default_factory=ReceiptHandoff)
     forms: dict[tuple[str, str], tuple[bytes, bytes]] = field(default_factory=dict)
 
 
@@ -89,6 +97,7 @@ def create_app(db_path: str | Path, *, clock: Clock = time.time, **worker: Any) 
         templates=jinja2.Environment(
             loader=jinja2.PackageLoader("core.web", "templates"),
             autoescape=jinja2.select_autoescape(["html"]),
+            auto_reload=False,  # templates do not change under a running service
             trim_blocks=True,
             lstrip_blocks=True,
         ),
@@ -131,7 +140,8 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
         status=status,
     )
     response.headers["Cache-Control"] = "no-store"  # ballots are private
-    response.enable_compression()  # ~56 KB of form becomes ~5 KB on a venue's weak Wi-Fi
+    if len(response.body) > COMPRESS_OVER:
+        response.enable_compression()  # ~56 KB of form becomes ~5 KB on a venue's weak Wi-Fi
     return response
 
 
@@ -198,7 +208,13 @@ async def read_form(request: web.Request):
         return await asyncio.wait_for(request.post(), BODY_TIMEOUT_S)
     except TimeoutError:
         raise web.HTTPRequestTimeout() from None
-    except (ValueError, UnicodeDecodeError, LookupError, AssertionError):
+    except (
+        ValueError,
+        UnicodeDecodeError,
+        LookupError,
+        AssertionError,
+        *CLIENT_ERRORS,  # a body that is not the gzip its header claims; a phone gone
+    ):
         raise web.HTTPBadRequest() from None
 
 
@@ -234,10 +250,19 @@ async def code_submit(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/v/{quote(code)}")
 
 
+def _already_in(request: web.Request) -> web.Response:
+    """The ballot of this slip is stored: its receipt if it has not been shown yet,
+    else a kind word. Almost always the same voter (a double tap, a dropped connection)."""
+    key = digest(request.match_info["credential"])
+    receipt = request.app[SERVICE].handoff.take(key)
+    if receipt is not None:
+        return render(request, "done.html", receipt=receipt, revised=False)
+    return render(request, "submitted.html")
+
+
 def _refused(request: web.Request, refused: BallotRefused) -> web.Response:
     if refused.kind == "used":
-        # Almost always the same voter retrying (a double tap, a dropped connection).
-        return render(request, "submitted.html")
+        return _already_in(request)
     if refused.kind == "unknown":
         request.app[SERVICE].failures.failed(_address(request))
         # A damaged or mistyped link: the way to type the code from the slip instead.
@@ -309,10 +334,9 @@ def _empty_form(request: web.Request, category: str) -> web.Response:
     return response
 
 
-def _page_data(store: MeetingStore, credential: str) -> tuple[int, str, BallotEntry | None]:
+def _page_data(store: MeetingStore, credential: str) -> tuple[str, BallotEntry | None]:
     info = check_token(store, credential)
-    stored = ballot_grades(store, info.ballot_id) if info.ballot_id else None
-    return info.id, info.category, stored
+    return info.category, ballot_grades(store, info.ballot_id) if info.ballot_id else None
 
 
 async def ballot_page(request: web.Request) -> web.Response:
@@ -320,12 +344,10 @@ async def ballot_page(request: web.Request) -> web.Response:
         return refused
     database = request.app[SERVICE].database
     try:
-        token_id, category, stored = await database.read(
-            _page_data, request.match_info["credential"]
-        )
+        category, stored = await database.read(_page_data, request.match_info["credential"])
     except BallotRefused as refused:
         return _refused(request, refused)
-    draft = request.app[SERVICE].drafts.get(token_id)
+    draft = request.app[SERVICE].drafts.get(_draft_key(request))
     if draft is not None:
         # Back from a refused post: the voter's choices and what is wrong with them.
         problems = ballot_problems(request.app[SERVICE].meeting, draft.grades, on_screen=True)
@@ -335,9 +357,13 @@ async def ballot_page(request: web.Request) -> web.Response:
     return _form(request, category, stored)
 
 
-def _token_of(store: MeetingStore, credential: str) -> tuple[int, str]:
-    info = check_token(store, credential)
-    return info.id, info.category
+def _draft_key(request: web.Request) -> str:
+    """Drafts are kept by the slip's digest: a refused post needs no database."""
+    return digest(request.match_info["credential"])
+
+
+def _category_of(store: MeetingStore, credential: str) -> str:
+    return check_token(store, credential).category
 
 
 async def ballot_submit(request: web.Request) -> web.Response:
@@ -345,10 +371,6 @@ async def ballot_submit(request: web.Request) -> web.Response:
         return refused
     service = request.app[SERVICE]
     credential = request.match_info["credential"]
-    try:
-        token_id, category = await service.database.read(_token_of, credential)
-    except BallotRefused as refused:
-        return _refused(request, refused)
     data = await read_form(request)
     fields = [(k, v) for k, v in data.items() if isinstance(v, str)]
     entry, unknown = parse_form(service.meeting, fields)
@@ -358,22 +380,28 @@ async def ballot_submit(request: web.Request) -> web.Response:
         return message(request, t("web.bad_request"), 400, back=request.path)
     problems = ballot_problems(service.meeting, entry.grades, on_screen=True)
     if problems:
-        service.drafts.keep(token_id, entry)
+        # The form page after the redirect checks the slip (and refuses a bad one).
+        service.drafts.keep(_draft_key(request), entry)
         raise web.HTTPSeeOther(request.path_qs)  # never a page that Back would re-post
     try:
+        # The slip is checked inside the write, under the lock: one trip to the database.
         stored = await service.database.write(store_ballot, credential, entry)
     except BallotRefused as refused:
         return _refused(request, refused)
     except ServiceBusy:
+        # Reads still work while another program holds the write lock.
+        category = await service.database.read(_category_of, credential)
         busy = _form(request, category, entry, status=503, busy=t("web.busy"))
         busy.headers["Retry-After"] = "5"
         return busy
-    service.drafts.drop(token_id)
+    service.drafts.drop(_draft_key(request))
     if service.meeting.poll.allow_revision:
         # Posts apply in order; the page after the redirect reads the state that stands.
         raise web.HTTPSeeOther(f"{request.path}/done" + ("?revised=1" if stored.revised else ""))
     # Post/Redirect/Get, so reload never re-posts. Nothing stored leads from the token to
-    # the receipt again: it travels once, in the address of the voter's own thank-you page.
+    # the receipt again: it travels once, in the address of the voter's own thank-you page,
+    # and waits a few minutes in memory in case that page never arrives.
+    service.handoff.keep(digest(credential), stored.receipt or "")
     raise web.HTTPSeeOther(f"{request.path}/done?r={quote(stored.receipt or '')}")
 
 
@@ -384,19 +412,61 @@ def _link_of(store: MeetingStore, credential: str):
 async def done_page(request: web.Request) -> web.Response:
     if refused := _too_many(request):
         return refused
+    shown = request.query.get("r", "")
+    handed = request.app[SERVICE].handoff.take(digest(request.match_info["credential"]))
+    if handed is not None and handed == shown:  # straight from the post that stored it
+        return render(request, "done.html", receipt=shown, revised=False)
     info = await request.app[SERVICE].database.read(_link_of, request.match_info["credential"])
     if info is None:
         request.app[SERVICE].failures.failed(_address(request))
         return message(request, t("web.refused.unknown"), 404)
-    if info.receipt is None:  # voted, and nothing leads back to the ballot
+    if info.receipt is None:  # no revising: nothing stored leads back to the ballot
         if not info.used:
             return message(request, t("web.refused.unknown"), 404)
-        shown = request.query.get("r", "")
-        if RECEIPT.fullmatch(shown):  # the voter's own redirect after submitting
+        if RECEIPT.fullmatch(shown):  # the voter's own redirect after submitting (reloaded)
             return render(request, "done.html", receipt=shown, revised=False)
-        return render(request, "submitted.html")
+        if handed is not None:  # the thank-you page never arrived: shown now, once
+            return render(request, "done.html", receipt=handed, revised=False)
+        return _already_in(request)
     revised = request.query.get("revised") == "1"
     return render(request, "done.html", receipt=info.receipt, revised=revised)
+
+
+# A ballot path in any log line: a token or a code, whatever logged it (aiohttp
+# quotes a malformed request line verbatim in its own error messages).
+_BALLOT_PATH = re.compile(r"/v/[^\s'\"/?]+")
+
+
+class ScrubbingFormatter(logging.Formatter):
+    """Log lines, tracebacks included, with every ballot path cut to `/v/…`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return _BALLOT_PATH.sub("/v/…", super().format(record))
+
+
+# What a client's malformed or abandoned request raises inside aiohttp.
+CLIENT_ERRORS = (HttpProcessingError, RequestPayloadError, ConnectionResetError)
+
+
+class ClientErrorsInOneLine(logging.Filter):
+    """A malformed request is the client's fault, not a crash: one line naming the
+    kind of problem, no traceback (aiohttp logs these with one)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, CLIENT_ERRORS):
+            record.msg, record.args = "refused a malformed request (%s)", (type(error).__name__,)
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+def service_log_handler(stream=None) -> logging.Handler:
+    """The service's log: stderr (the console's `.serve.log` file), never a token."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(ClientErrorsInOneLine())
+    return handler
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -411,6 +481,9 @@ def check_port_free(host: str, port: int) -> None:
 
 def run(db_path: str | Path, hosts: list[str], port: int, *, print_fn=print) -> None:
     """Serve until interrupted (the `sanshu serve` command)."""
+    root = logging.getLogger()
+    root.addHandler(service_log_handler())
+    root.setLevel(logging.INFO)
     app = create_app(db_path)
     with MeetingStore(db_path, actor="organiser") as store:
         store.set_meta("serve_port", str(port))

@@ -299,25 +299,26 @@ class Drafts:
     """
 
     def __init__(self, limit: int = 10_000, max_age: float = 3600.0, clock=time.monotonic):
-        self._drafts: OrderedDict[int, tuple[float, BallotEntry]] = OrderedDict()
+        self._drafts: OrderedDict[str, tuple[float, BallotEntry]] = OrderedDict()
         self._limit = limit
         self._max_age = max_age
         self._clock = clock
 
-    def keep(self, token_id: int, entry: BallotEntry) -> None:
-        self._drafts.pop(token_id, None)
-        self._drafts[token_id] = (self._clock(), entry)
+    def keep(self, key: str, entry: BallotEntry) -> None:
+        """`key`: the slip's digest, so a refused post needs no database."""
+        self._drafts.pop(key, None)
+        self._drafts[key] = (self._clock(), entry)
         while len(self._drafts) > self._limit:
             self._drafts.popitem(last=False)
 
-    def get(self, token_id: int) -> BallotEntry | None:
-        kept = self._drafts.get(token_id)
+    def get(self, key: str) -> BallotEntry | None:
+        kept = self._drafts.get(key)
         if kept is None:
             return None
         if self._clock() - kept[0] > self._max_age:
-            del self._drafts[token_id]
+            del self._drafts[key]
             return None
         return kept[1]
 
-    def drop(self, token_id: int) -> None:
-        self._drafts.pop(token_id, None)
+    def drop(self, key: str) -> None:
+        self._drafts.pop(key, None)

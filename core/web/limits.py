@@ -49,3 +49,27 @@ class FailureLimit:
         self._failures.move_to_end(address)
         while len(self._failures) > MAX_ADDRESSES:
             self._failures.popitem(last=False)
+
+
+class ReceiptHandoff:
+    """A receipt on its way to the voter's thank-you page, in memory only.
+
+    The post stores the ballot and redirects (so Back or reload never posts again);
+    the page after the redirect shows the receipt once and forgets it. A voter whose
+    connection dropped, or who tapped twice, still sees it on their next request
+    within a few minutes. Nothing of this is written anywhere.
+    """
+
+    def __init__(self, ttl_s: float = 600.0, clock: Callable[[], float] = time.monotonic):
+        self.ttl_s = ttl_s
+        self.clock = clock
+        self._waiting: OrderedDict[str, tuple[str, float]] = OrderedDict()
+
+    def keep(self, key: str, receipt: str) -> None:
+        self._waiting[key] = (receipt, self.clock() + self.ttl_s)
+        while len(self._waiting) > MAX_ADDRESSES:
+            self._waiting.popitem(last=False)
+
+    def take(self, key: str) -> str | None:
+        receipt, until = self._waiting.pop(key, (None, 0.0))
+        return receipt if receipt is not None and self.clock() <= until else None

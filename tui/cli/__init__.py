@@ -7,9 +7,7 @@ returns the exit code: 0 done, 1 a problem the user can fix, 2 a usage error,
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
-import traceback
 
 import click
 
@@ -80,6 +78,9 @@ def run(argv: list[str] | None = None) -> int:
         error_line(t("cli.os_error", path=exc.filename or "", detail=exc.strerror or exc))
         return 1
     except Exception:
+        import datetime as dt
+        import traceback
+
         from tui.paths import crash_log
 
         log = crash_log()

@@ -8,12 +8,39 @@ commands that use them.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
-from rich.console import Console
 
-screen = Console()
-err = Console(stderr=True)
+
+class _LazyConsole:
+    """A rich Console made on first use: importing rich costs a quick command like
+    `sanshu status --json` (which prints plain JSON) a noticeable part of its start."""
+
+    def __init__(self, **options: Any):
+        self._options = options
+        self._console: Any = None
+
+    def _real(self) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real(), name)
+
+    # Special methods bypass __getattr__; rich's Live (progress bars) uses these.
+    def __enter__(self) -> Any:
+        return self._real().__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._real().__exit__(*exc)
+
+
+screen: Any = _LazyConsole()
+err: Any = _LazyConsole(stderr=True)
 
 DB_OPTION = click.option(
     "--db",
