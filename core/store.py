@@ -346,8 +346,9 @@ def _migrate_to_7(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("subject_id", "subjects", "id")],
         not_null={"subject_id", "seq", "source", "problem", "created_at", "updated_at"},
+        if_not_exists=True,  # a database whose version was set back keeps its ledger
     )
-    db["ledger"].create_index(["subject_id", "seq"], unique=True)
+    db["ledger"].create_index(["subject_id", "seq"], unique=True, if_not_exists=True)
     db["carried_results"].create(
         {
             "subject_id": int,
@@ -359,6 +360,7 @@ def _migrate_to_7(db: sqlite_utils.Database) -> None:
         },
         pk="subject_id",
         foreign_keys=[("subject_id", "subjects", "id")],
+        if_not_exists=True,
     )
 
 
