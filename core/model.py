@@ -126,6 +126,35 @@ class PollRules:
 
 
 @dataclass(frozen=True)
+class ReportSection:
+    """A part a subject's report must have, found by its heading's text."""
+
+    headings: tuple[str, ...]  # the first is its name; any of them may head the section
+    min_share: Fraction | None = None
+    max_share: Fraction | None = None
+
+    @property
+    def name(self) -> str:
+        return self.headings[0]
+
+
+@dataclass(frozen=True)
+class ReportRules:
+    """What the office checks in the reports before the meeting ([reports])."""
+
+    min_chars: int | None = None  # Chinese characters
+    max_chars: int | None = None
+    sections: tuple[ReportSection, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeedbackRules:
+    """The written feedback after the meeting ([feedback])."""
+
+    rectify_days: int = 90  # a 差 subject's deadline to rectify, counted from the meeting
+
+
+@dataclass(frozen=True)
 class Meeting:
     title: str
     date: date
@@ -141,6 +170,8 @@ class Meeting:
     poll: PollRules
     commenters: tuple[str, ...] = ()
     askers: tuple[str, ...] = ()
+    reports: ReportRules = ReportRules()
+    feedback: FeedbackRules = FeedbackRules()
     host: str = ""  # 主持人, for the minutes
     recorder: str = ""  # 记录人; the clerk's --name when unset
     quorum: Fraction | None = None  # share of expected voters below which results are flagged

@@ -28,7 +28,7 @@ from core.timer import Timer
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 APP_ID = "sanshu"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -320,6 +320,50 @@ def _migrate_to_6(db: sqlite_utils.Database) -> None:
     create_and_recount(db)
 
 
+def _migrate_to_7(db: sqlite_utils.Database) -> None:
+    """After the meeting: the rectification ledger (整改台账) and what a meeting carried
+    over from last year's (see core/ledger.py and core/carryover.py)."""
+    db["ledger"].create(
+        {
+            "id": int,
+            "subject_id": int,
+            "seq": int,
+            "source": str,
+            "problem": str,
+            "measure": str,
+            "owner": str,
+            "deadline": str,
+            "progress": str,
+            "completion": str,
+            "evidence": str,
+            "closed_on": str,
+            "origin": str,
+            "carried_from": str,
+            "answered_at": float,
+            "created_at": float,
+            "updated_at": float,
+        },
+        pk="id",
+        foreign_keys=[("subject_id", "subjects", "id")],
+        not_null={"subject_id", "seq", "source", "problem", "created_at", "updated_at"},
+        if_not_exists=True,  # a database whose version was set back keeps its ledger
+    )
+    db["ledger"].create_index(["subject_id", "seq"], unique=True, if_not_exists=True)
+    db["carried_results"].create(
+        {
+            "subject_id": int,
+            "meeting": str,
+            "final_score": str,
+            "final_grade": str,
+            "rank": int,
+            "override_reason": str,
+        },
+        pk="subject_id",
+        foreign_keys=[("subject_id", "subjects", "id")],
+        if_not_exists=True,
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
@@ -327,6 +371,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     4: _migrate_to_4,
     5: _migrate_to_5,
     6: _migrate_to_6,
+    7: _migrate_to_7,
 }
 
 

@@ -63,6 +63,7 @@ class ClerkApp(SanshuApp):
         Binding("f1", "tab('commentary')", t("key.tab_commentary")),
         Binding("f2", "tab('questions')", t("key.tab_questions")),
         Binding("f3", "tab('paper')", t("key.tab_paper")),
+        Binding("l", "to_ledger", t("key.to_ledger"), show=False),  # 列入整改台账 (#13)
         Binding("ctrl+q", "request_quit", t("key.quit_clerk"), priority=True),
     ]
 
@@ -375,3 +376,13 @@ class ClerkApp(SanshuApp):
             "paper": "#paper-grid",
         }[tab]
         self.query_one(target).focus()
+
+    def action_to_ledger(self) -> None:
+        """The selected commentary or question becomes a draft rectification item (#13)."""
+        from core.ledger import draft_entry, drafted_message
+
+        lists = {"question-list": "question", "commentary-list": "commentary"}
+        focused = self.focused
+        entry_id = self.selected(f"#{focused.id}") if focused and focused.id in lists else None
+        if entry_id is not None and not self.dialog_open:
+            self.notify(drafted_message(*draft_entry(self.store, lists[focused.id], entry_id)))

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from core.carryover import carried_status, status_line
 from core.counts import Counts
 from core.i18n import t
 from core.podium import ASK, REASON, REFUSE, Debounce, judge
@@ -125,6 +126,10 @@ class HostApp(SanshuApp):
                 subject.unit if subject.unit != subject.name else ""
             )
             note = t("stage.onsite_n", n=onsite.index(subject.name) + 1, total=len(onsite))
+            if step.phase == "report":  # last year's rectification items carried in (#13)
+                note = "\n".join(
+                    filter(None, [note, status_line(carried_status(self.store, subject.name))])
+                )
         else:
             self.query_one("#subject", Static).update(
                 t("stage.all_subjects", count=len(self.meeting.subjects))

@@ -21,6 +21,7 @@ from core.i18n import t
 from core.meetingfile.agenda import AgendaReader
 from core.meetingfile.fields import MeetingFileError, Problem
 from core.meetingfile.people import PeopleReader
+from core.meetingfile.reports import ReportsReader
 from core.meetingfile.scoring import ScoringReader
 from core.model import Meeting
 
@@ -73,7 +74,7 @@ def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:
     return meeting
 
 
-class MeetingReader(PeopleReader, AgendaReader, ScoringReader):
+class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader):
     """The whole file: the [meeting] head and every section."""
 
     def meeting(self, data: dict[str, Any]) -> Meeting | None:
@@ -90,6 +91,8 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader):
                 "scoring",
                 "poll",
                 "people",
+                "reports",
+                "feedback",
             ),
         )
         head = self.section(
@@ -116,6 +119,8 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader):
         people = self.table(top.get("people", {}), "people", ("commenters", "askers"))
         commenters = self.strings(people, "people", "commenters", required=False)
         askers = self.strings(people, "people", "askers", required=False)
+        reports = self.report_rules(top.get("reports", {}))
+        feedback = self.feedback_rules(top.get("feedback", {}))
 
         if self.problems:
             return None
@@ -134,6 +139,8 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader):
             poll=poll,
             commenters=tuple(commenters),
             askers=tuple(askers),
+            reports=reports,
+            feedback=feedback,
             host=(host or "").strip(),
             recorder=(recorder or "").strip(),
             quorum=quorum,

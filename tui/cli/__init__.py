@@ -13,7 +13,16 @@ import click
 
 from core.errors import ImportProblems, StoreError
 from core.i18n import set_language, t
-from tui.cli import imports, meeting, results, voting  # noqa: F401  (they register commands)
+from tui.cli import (  # noqa: F401  (they register commands)
+    feedback,
+    imports,
+    ledger,
+    meeting,
+    reports,
+    results,
+    roster,
+    voting,
+)
 from tui.cli.common import LANG_OPTION_KW, err, error_line
 from tui.cli.root import cli
 

@@ -38,22 +38,47 @@ def check(meeting_file: Path) -> None:
 @click.argument("meeting_file", type=click.Path(dir_okay=False, path_type=Path))
 @DB_OPTION
 @click.option("--force", is_flag=True, help="覆盖已有数据库 · overwrite an existing database")
-def init(meeting_file: Path, db_path: Path, force: bool) -> None:
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="述职对象和测评人类别取自名单 Excel · take subjects and categories from a roster",
+)
+@click.option(
+    "--carry-over",
+    "last_db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="带入上年会议的未销号整改事项和结果 · bring last year's open items and results",
+)
+def init(
+    meeting_file: Path, db_path: Path, force: bool, roster: Path | None, last_db: Path | None
+) -> None:
     """由会议文件创建会议数据库 · Create a meeting database from a meeting file."""
     from tui.summary import meeting_summary
 
-    store = create_store(meeting_file, db_path, force)
+    if last_db is not None:
+        from tui.cli.carryover import create_with_carry_over
+
+        store = create_with_carry_over(
+            lambda: create_store(meeting_file, db_path, force, roster), last_db, db_path
+        )
+    else:
+        store = create_store(meeting_file, db_path, force, roster)
     screen.print(t("cli.init.ok", path=db_path), style="green", highlight=False)
     screen.print(meeting_summary(store.meeting))
     store.close()
 
 
-def create_store(meeting_file: Path, db_path: Path, force: bool):
-    from core.meetingfile import load_meeting
+def create_store(meeting_file: Path, db_path: Path, force: bool, roster: Path | None = None):
+    from core.meetingfile import load_meeting, parse_meeting
     from core.store import MeetingStore
 
     load_meeting(meeting_file)  # reports problems with the file's own name
     source = meeting_file.read_text(encoding="utf-8")
+    if roster is not None:
+        from tui.cli.roster import with_roster
+
+        source = with_roster(source, roster)
+        parse_meeting(source, meeting_file.name)  # the whole meeting checked before creating
     return MeetingStore.create(db_path, source, meeting_file.name, force=force)
 
 

@@ -1,0 +1,180 @@
+"""Feedback letters read back with python-docx: the tally's numbers for the demo meeting
+with ballots and an override, the record, the comments, the 差 paragraph; the summary
+workbook; the editable template."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import docx
+import pytest
+from openpyxl import load_workbook
+
+from core.ballots import BallotEntry, form_items, issue_tokens, store_ballot
+from core.demo_ballots import fill_demo_ballots
+from core.feedback import (
+    TemplateError,
+    deadline,
+    default_template_path,
+    load_template,
+    parse_template,
+)
+from core.officedoc import chinese_date
+from core.record import Record
+from core.results import load_tally, set_override
+from core.store import MeetingStore
+from core.tally import report
+from tests.conftest import DEMO_TEXT, FakeClock
+from tui.cli import run
+
+
+def _text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.append(" | ".join(cell.text for cell in row.cells))
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def held_db(tmp_path_factory) -> Path:
+    """The demo meeting after it was held: ballots (with a comment), the record, an override."""
+    path = tmp_path_factory.mktemp("held") / "demo.db"
+    with MeetingStore.create(path, DEMO_TEXT, "demo-meeting.toml", clock=FakeClock()) as store:
+        store.set_poll("open")
+        slip = issue_tokens(store, "党员代表", 1)[0]
+        grades = {item: "较好" for item in form_items(store.meeting)}
+        grades[("法工委", "执行廉洁自律")] = "好"
+        store_ballot(store, slip.token, BallotEntry(grades, {"法工委": "希望加强调研成果转化"}))
+        store.set_poll("closed")
+        store.db.execute("UPDATE state SET poll = 'not_open'")  # the demo ballots open it again
+        fill_demo_ballots(store)
+        record = Record(store)
+        record.add_commentary("法工委", "李清", "理论学习抓得实，调研成果转化不够。")
+        asked = record.add_question("法工委", "高天庚", "廉政风险点排查发现了哪些问题？")
+        record.answer(asked, "共排查风险点9个，已全部制定防控措施。")
+        record.add_question("法工委", "机关纪委书记", "如何落实一岗双责？")
+        set_override(store, "信息中心", "差", "信息安全管理存在严重问题")
+    return path
+
+
+@pytest.fixture(scope="module")
+def letters(held_db: Path) -> Path:
+    """`sanshu feedback` run once for the tests that only read what it wrote."""
+    out = held_db.parent / "反馈"
+    assert run(["feedback", "--db", str(held_db), "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture
+def held(held_db: Path):
+    with MeetingStore(held_db) as store:
+        yield store
+
+
+def _letter(folder: Path, subject: str) -> Path:
+    (path,) = folder.glob(f"*-{subject}-*.docx")
+    return path
+
+
+def test_letters_carry_the_tally_numbers_exactly(held, letters):
+    assert len(list(letters.glob("*.docx"))) == 21
+    tally = load_tally(held)
+    digits = held.meeting.rules.digits
+    for result in tally.subjects:
+        path = _letter(letters, result.name)
+        text = _text(path)
+        assert f"会议测评得分{report(result.meeting_score, digits)}分" in text
+        assert f"日常考核得分{report(result.daily_score, digits)}分" in text
+        assert f"综合得分{report(result.final_score, digits)}分" in text
+        assert f"第{result.rank}名" in text
+        assert f"评价等次为“{result.final_grade}”" in text
+        rows = {
+            row.cells[0].text: [cell.text for cell in row.cells]
+            for table in docx.Document(str(path)).tables
+            for row in table.rows
+        }
+        for name, criterion in result.criteria.items():
+            assert rows[name][-1] == str(report(criterion.score, digits))
+            good = criterion.counts["好"]
+            share = report(Fraction(good * 100, sum(criterion.counts.values())), 1)
+            assert rows[name][1] == f"{good}\n{share}%"
+
+
+def test_the_record_and_comments_are_in_the_letter(letters):
+    first = sorted(letters.glob("*.docx"))[0]
+    text = _text(first)
+    assert first.name == "01-法工委-评议情况反馈.docx"
+    assert "希望加强调研成果转化" in text  # the voter's comment, without any voter
+    assert "李清：理论学习抓得实，调研成果转化不够。" in text
+    assert "高天庚：廉政风险点排查发现了哪些问题？" in text
+    assert "答复：共排查风险点9个，已全部制定防控措施。" in text
+    assert "（会上未作答复）" in text
+    written = _text(_letter(letters, "秘书处"))  # a written report: no commentary, no questions
+    assert "书面述职，会上未进行点评和询问" in written
+
+
+def test_a_poor_letter_has_the_warning_paragraph_with_the_deadline(held, letters):
+    text = _text(_letter(letters, "信息中心"))
+    due = chinese_date(deadline(held.meeting))
+    assert due == "2024年4月29日"  # 2024-01-30 + 90 days (the demo's [feedback] rule)
+    assert f"于{due}前完成整改" in text and "约谈提醒、限期整改" in text
+    assert "经机关党组研究确定为“差”" in text and "信息安全管理存在严重问题" in text
+    good = _text(_letter(letters, "法工委"))
+    assert "约谈提醒" not in good and "前完成整改" not in good
+
+
+def test_summary_workbook_has_a_sheet_per_subject(held, letters):
+    book = load_workbook(letters / "评议情况汇总表.xlsx")
+    assert len(book.sheetnames) == 21 and book.sheetnames[0] == "法工委"
+    sheet = book["法工委"]
+    cells = {row[0]: row[1:] for row in sheet.iter_rows(values_only=True) if row[0]}
+    tally = load_tally(held)
+    assert cells["应参加测评人数"][0] == 72
+    assert cells["实际参加测评人数（收回票数）"][0] == tally.ballots.returned
+    result = tally.subjects[[r.name for r in tally.subjects].index("法工委")]
+    criterion = result.criteria["抓基层党建工作"]
+    row = cells["抓基层党建工作"]
+    assert row[0] == criterion.counts["好"]
+    assert row[1] == pytest.approx(criterion.counts["好"] / sum(criterion.counts.values()))
+    assert "党组综合评价意见" in cells
+
+
+def test_results_are_refused_while_scoring_is_open(store, demo_db, tmp_path, capsys):
+    store.set_poll("open")
+    assert run(["feedback", "--db", str(demo_db), "--out", str(tmp_path / "x")]) == 1
+    assert "测评" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+def test_the_template_can_be_edited_and_a_bad_one_is_named(held_db, tmp_path, capsys):
+    edited = tmp_path / "模板.txt"
+    assert run(["feedback", "template", "--out", str(edited)]) == 0
+    text = edited.read_text(encoding="utf-8").replace("整改要求\n", "整改工作要求\n", 1)
+    edited.write_text(text, encoding="utf-8")
+    out = tmp_path / "反馈"
+    args = ["feedback", "--db", str(held_db), "--out", str(out), "--template", str(edited)]
+    assert run(args) == 0
+    assert "整改工作要求" in _text(next(out.glob("01-*.docx")))
+
+    edited.write_text(
+        text.replace("评价等次为“{最终等次}”", "评价等次为“{等级}”"), encoding="utf-8"
+    )
+    assert run(args) == 1
+    assert "{等级}" in capsys.readouterr().err
+
+
+def test_template_problems_are_listed():
+    good = default_template_path().read_text(encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"\[落款\]"):
+        parse_template(good.replace("[落款]", "[签名]"))
+    with pytest.raises(TemplateError, match="花括号"):
+        parse_template(good.replace("关于{述职对象}", "关于{述职对象"))
+
+
+@pytest.mark.parametrize("name", ["feedback.txt", "feedback.en.txt"])
+def test_the_shipped_templates_are_complete(name):
+    path = default_template_path().with_name(name)
+    assert load_template(path).sections["标题"]

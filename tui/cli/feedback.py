@@ -1,0 +1,83 @@
+"""Written feedback after the meeting (书面反馈) and the 评议情况汇总表."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from core.i18n import t
+from tui.cli.common import GROUP_DB_OPTION, done_line, err
+from tui.cli.root import cli
+
+
+@cli.group(invoke_without_command=True, short_help="书面反馈 · Feedback letters")
+@GROUP_DB_OPTION
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="反馈文件夹 · the folder for the letters",
+)
+@click.option(
+    "--template",
+    "template_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="改写过的反馈模板 · an edited letter template (see `feedback template`)",
+)
+@click.pass_context
+def feedback(
+    ctx: click.Context, db_path: Path | None, out: Path | None, template_path: Path | None
+) -> None:
+    """为每个述职对象写一份书面反馈（.docx，公文格式），并写出评议情况汇总表（.xlsx）。
+    · Write one feedback letter per subject (.docx) and the summary workbook (.xlsx)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if db_path is None:
+        raise click.UsageError("--db")
+    if out is None:
+        raise click.UsageError("--out")
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from core.feedback import load_template, needs_warning, write_letters, write_summary_book
+    from core.officedata import load_office_results
+    from core.record import Record
+    from core.store import MeetingStore
+
+    template = load_template(template_path)  # a bad template stops before anything is written
+    with MeetingStore(db_path, actor="organiser") as store:
+        results = load_office_results(store)
+        record = Record(store)
+        count = len(results.tally.subjects)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[name]}"),
+            console=err,
+        ) as progress:
+            task = progress.add_task(t("feedback.progress"), total=count, name="")
+
+            def step(name: str) -> None:
+                progress.update(task, advance=1, name=name)
+
+            letters = write_letters(results, record, out, template, step)
+        summary = out / t("feedback.summary_name")
+        write_summary_book(results, summary)
+    meeting = results.tally.meeting
+    done_line(t("feedback.done", count=len(letters), folder=out))
+    done_line(t("feedback.summary_done", path=summary))
+    warned = [r.name for r in results.tally.subjects if needs_warning(meeting, r)]
+    if warned:
+        err.print(t("feedback.warned", names="、".join(warned)), style="yellow", highlight=False)
+
+
+@feedback.command("template", short_help="写出可改写的反馈模板 · Write the letter template")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def feedback_template(out: Path) -> None:
+    """写出反馈模板（纯文本），机关党办可改写措辞后用 --template 指定。
+    · Write the letter template (plain text) to edit; use it with --template."""
+    from core.feedback import default_template_path
+
+    shutil.copyfile(default_template_path(), out)
+    done_line(t("feedback.template_written", path=out))
