@@ -64,13 +64,19 @@ async def settle(pilot, seconds: float = 0.3) -> None:
     app = pilot.app
     # On a loaded machine the first count can start late: wait until it has arrived
     # and no worker is left running (bounded, so a real hang still fails the test).
-    for _ in range(100):
+    calm = 0
+    for _ in range(200):
         await app.workers.wait_for_complete()
         await pilot.pause(0.05)
-        counted = getattr(app, "counts", True) is not None
-        if counted and not any(worker.is_running for worker in app.workers):
+        counts = getattr(app, "counts", True)
+        counted = counts is not None
+        state = getattr(app, "state", None)
+        if counted and state is not None and state.results_visible(app.meeting):
+            counted = getattr(counts, "tally", True) is not None
+        calm = calm + 1 if counted and not any(w.is_running for w in app.workers) else 0
+        if calm >= 3:  # settled for a while, not just between two requests
             break
-    await pilot.pause(0.1)
+    await pilot.pause(0.2)
 
 
 async def wait_until(pilot, condition, timeout: float = 5.0) -> None:
