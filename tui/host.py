@@ -20,7 +20,7 @@ from core.service import ensure_service
 from core.slips import ballot_address
 from core.store import AgendaStep, Clock, MeetingState, MeetingStore
 from tui.base import SanshuApp
-from tui.keys import HOST_KEYS, bindings
+from tui.keys import HOST_KEYS, TIMER_ACTIONS, bindings
 from tui.widgets.agenda import Agenda
 from tui.widgets.confirm import Confirm
 from tui.widgets.entry_list import EntryList
@@ -151,6 +151,7 @@ class HostApp(SanshuApp):
         self.request_counts(with_tally=showing)
         if self.counts is not None:
             self.counts_changed(self.counts)
+        self.refresh_bindings()  # the footer follows the phase (clock keys or not)
 
     def counts_changed(self, counts: Counts) -> None:
         """Turnout and tally, counted in a worker: shown when they arrive."""
@@ -252,8 +253,12 @@ class HostApp(SanshuApp):
         return len(self.screen_stack) > 1
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While a dialog is open no meeting key acts: only the dialog's own keys do."""
-        return not (action in HOST_KEYS and self.dialog_open)
+        """While a dialog is open no meeting key acts: only the dialog's own keys do.
+        A phase without a clock (the results) hides the clock's keys, so the footer
+        keeps room for the keys that do something there."""
+        if action in HOST_KEYS and self.dialog_open:
+            return False
+        return not (action in TIMER_ACTIONS and self.state.step.timing is None)
 
     def guarded(self, action: str, do: Callable[[], None]) -> None:
         """Act, ask first, ask for a reason, or say where the key works."""

@@ -28,6 +28,9 @@ HOST_KEYS: dict[str, tuple[str, str, bool]] = {
     "toggle_blank": ("b,full_stop", "key.blank", True),
 }
 
+# Keys of the phase clock: hidden (and inert) in a phase that has none.
+TIMER_ACTIONS = frozenset({"toggle_timer", "add_time", "remove_time", "reset_timer"})
+
 KEY_DISPLAY = {
     "pagedown,right": "PgDn",
     "pageup,left": "PgUp",
