@@ -23,7 +23,15 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from core.errors import StoreError
 from core.i18n import t
-from core.ledger import COMPLETIONS, SOURCES, Ledger, LedgerItem, parse_date, today_of
+from core.ledger import (
+    COMPLETIONS,
+    EDITABLE,
+    SOURCES,
+    Ledger,
+    LedgerItem,
+    parse_date,
+    today_of,
+)
 from core.store import Clock
 from tui.base import SanshuApp
 
@@ -68,16 +76,7 @@ def item_detail(item: LedgerItem | None, today: dt.date) -> Text:
     if item is None:
         return Text(t("tui.ledger.empty"), style="dim")
     text = Text()
-    for name in (
-        "problem",
-        "measure",
-        "owner",
-        "deadline",
-        "progress",
-        "completion",
-        "evidence",
-        "closed_on",
-    ):
+    for name in EDITABLE[1:]:  # the source is a column of the list itself
         value = item.value(name)
         if not value:
             continue
