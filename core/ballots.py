@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from core.i18n import t
-from core.model import Meeting
+from core.model import Meeting, derived
 from core.numbers import bounded_decimal
 from core.store import MeetingStore, StoreError
 from core.text import clean_text
@@ -82,6 +82,7 @@ class Slip:
 # The form a voter fills
 
 
+@derived
 def form_columns(meeting: Meeting) -> tuple[str, ...]:
     layout = meeting.rules.layout
     if layout == "overall":
@@ -91,15 +92,28 @@ def form_columns(meeting: Meeting) -> tuple[str, ...]:
     return meeting.criteria
 
 
-def form_items(meeting: Meeting) -> list[Item]:
+@derived
+def form_items(meeting: Meeting) -> tuple[Item, ...]:
     """Every item of a ballot in form order: on-site subjects first, then written."""
     columns = form_columns(meeting)
-    return [(s.name, c) for s in (*meeting.onsite, *meeting.written) for c in columns]
+    return tuple((s.name, c) for s in (*meeting.onsite, *meeting.written) for c in columns)
 
 
-def choice_labels(meeting: Meeting) -> list[str]:
-    labels = [g.label for g in meeting.grades]
-    return [*labels, meeting.abstain] if meeting.abstain else labels
+@derived
+def choice_labels(meeting: Meeting) -> tuple[str, ...]:
+    labels = tuple(g.label for g in meeting.grades)
+    return (*labels, meeting.abstain) if meeting.abstain else labels
+
+
+@derived
+def _known_labels(meeting: Meeting) -> frozenset[str]:
+    return frozenset(choice_labels(meeting))
+
+
+@derived
+def _items_by_column(meeting: Meeting) -> tuple[tuple[str, tuple[Item, ...]], ...]:
+    items = form_items(meeting)
+    return tuple((c, tuple(i for i in items if i[1] == c)) for c in form_columns(meeting))
 
 
 def top_grade_limit(meeting: Meeting) -> int | None:
@@ -146,7 +160,7 @@ def ballot_problems(
             )
         return problems
 
-    known = set(choice_labels(meeting))
+    known = _known_labels(meeting)
     bad = tuple(i for i in items if grades.get(i) and grades[i] not in known)
     if bad:
         problems.append(BallotProblem("bad_value", t("ballot.bad_grade"), bad))
@@ -154,8 +168,8 @@ def ballot_problems(
     limit = top_grade_limit(meeting)
     if limit is not None:
         top = meeting.grades[0].label
-        for column in form_columns(meeting):
-            tops = tuple(i for i in items if i[1] == column and grades.get(i) == top)
+        for column, in_column in _items_by_column(meeting):
+            tops = tuple(i for i in in_column if grades.get(i) == top)
             if len(tops) > limit:
                 problems.append(
                     BallotProblem(
@@ -421,9 +435,10 @@ def _insert_ballot(
     )
     _write_grades(store, ballot_id, entry)
     if source != "paper":  # a paper ballot counts once a second person confirms it
-        delta = counts or store_delta(store)
+        gathered = counts or store.pending_counts  # written by whoever gathers them
+        delta = gathered or store_delta(store)
         delta.add(category, source, entry.grades)
-        if counts is None:
+        if gathered is None:
             delta.apply(store.db.conn)
     return ballot_id
 

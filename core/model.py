@@ -6,10 +6,14 @@ that arithmetic stays exact; only reported figures are ever rounded.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, TypeVar
+
+T = TypeVar("T")
 
 Phase = Literal["report", "commentary", "questions", "scoring", "results"]
 Mode = Literal["onsite", "written"]
@@ -176,11 +180,11 @@ class Meeting:
     recorder: str = ""  # 记录人; the clerk's --name when unset
     quorum: Fraction | None = None  # share of expected voters below which results are flagged
 
-    @property
+    @functools.cached_property  # a meeting never changes once read
     def onsite(self) -> tuple[Subject, ...]:
         return tuple(sorted((s for s in self.subjects if s.mode == "onsite"), key=_order))
 
-    @property
+    @functools.cached_property
     def written(self) -> tuple[Subject, ...]:
         return tuple(sorted((s for s in self.subjects if s.mode == "written"), key=_order))
 
@@ -202,3 +206,25 @@ class Meeting:
 
 def _order(subject: Subject) -> int:
     return subject.order
+
+
+def derived(fn: Callable[[Meeting], T]) -> Callable[[Meeting], T]:
+    """Memoise a pure function of a meeting on the meeting itself.
+
+    A meeting never changes once read, so what follows from it alone (the form's
+    items, its field names) is worked out once instead of on every ballot. The value
+    is shared: callers must not mutate it (return tuples, frozensets, or dicts
+    nobody writes to).
+    """
+    slot = f"_derived_{fn.__module__}.{fn.__qualname__}"
+
+    @functools.wraps(fn)
+    def cached(meeting: Meeting) -> T:
+        memo = meeting.__dict__  # frozen dataclass: fields are fixed, the dict is not
+        try:
+            return memo[slot]
+        except KeyError:
+            value = memo[slot] = fn(meeting)
+            return value
+
+    return cached

@@ -28,6 +28,8 @@ from core.timer import Timer
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from core.tally_counts import CountDelta
+
 SCHEMA_VERSION = 7
 APP_ID = "sanshu"
 BUSY_TIMEOUT_MS = 10_000
@@ -452,6 +454,19 @@ def _immediate(db: sqlite_utils.Database) -> Iterator[None]:
     db.execute("COMMIT")
 
 
+@contextlib.contextmanager
+def _savepoint(db: sqlite_utils.Database) -> Iterator[None]:
+    """A change inside a caller's transaction that can fail on its own."""
+    db.execute("SAVEPOINT nested")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK TO nested")
+        db.execute("RELEASE nested")
+        raise
+    db.execute("RELEASE nested")
+
+
 # ---------------------------------------------------------------------------
 # The store
 
@@ -479,6 +494,8 @@ class MeetingStore:
             raise StoreError(t("db.not_sanshu", path=self.path))
         self.meeting: Meeting = parse_meeting(row[0], row[1])
         self._ids: dict[str, dict[str, int]] = {}
+        # The tally's counts changed inside `batch()`, written once at its end.
+        self.pending_counts: CountDelta | None = None
 
     @classmethod
     def create(
@@ -551,8 +568,39 @@ class MeetingStore:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        with _immediate(self.db):
-            yield
+        """All or nothing. Inside another transaction (the ballot service stores a
+        batch of ballots in one), a savepoint: this part alone is undone if it fails."""
+        if not self.db.conn.in_transaction:
+            with _immediate(self.db):
+                yield
+            return
+        outer = self.pending_counts
+        if outer is None:
+            with _savepoint(self.db):
+                yield
+            return
+        self.pending_counts = inner = outer.empty()  # counts that leave with this part if it fails
+        try:
+            with _savepoint(self.db):
+                yield
+            outer.merge(inner)
+        finally:
+            self.pending_counts = outer
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction for many changes (`transaction()` inside it is a savepoint).
+        The tally's counts they change are written once, at the end: a hundred ballots
+        stored together update each count once, not a hundred times."""
+        from core.tally_counts import store_delta
+
+        with self.transaction():
+            self.pending_counts = store_delta(self)
+            try:
+                yield
+                self.pending_counts.apply(self.db.conn)
+            finally:
+                self.pending_counts = None
 
     def record(self, kind: str, payload: dict[str, Any]) -> None:
         """Append an audit event; call inside `transaction()` with the change it records."""

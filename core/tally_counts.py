@@ -55,6 +55,14 @@ class CountDelta:
         self.graded: Counter[tuple[int, str]] = Counter()
         self.ballots: Counter[tuple[str, str]] = Counter()
 
+    def empty(self) -> CountDelta:
+        return CountDelta(self.meeting, self.subject_ids, self.criterion_ids)
+
+    def merge(self, other: CountDelta) -> None:
+        self.counts.update(other.counts)
+        self.graded.update(other.graded)
+        self.ballots.update(other.ballots)
+
     @classmethod
     def for_db(cls, db: Any, meeting: Meeting) -> CountDelta:
         subjects = {name: i for i, name in db.execute("SELECT id, name FROM subjects")}
@@ -128,9 +136,10 @@ def store_delta(store: Any) -> CountDelta:
 
 def count_stored_ballot(store: Any, ballot_id: int, sign: int = 1) -> None:
     """Count a ballot just confirmed (or take one out); inside the caller's transaction."""
-    delta = store_delta(store)
+    delta = store.pending_counts or store_delta(store)
     delta.add_stored(store.db, ballot_id, sign)
-    delta.apply(store.db.conn)
+    if delta is not store.pending_counts:
+        delta.apply(store.db.conn)
 
 
 def read_counts(db: Any, issued: int) -> tuple[BallotCounts, dict[str, SubjectCounts]]:

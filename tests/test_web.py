@@ -229,7 +229,7 @@ async def test_revision_until_close_when_the_meeting_allows_it(tmp_path, clock):
 
 def test_overall_layout_has_one_item_per_subject(tmp_path, clock):
     _, store = _meeting_with(tmp_path, clock, 'layout = "per_criterion"', 'layout = "overall"')
-    assert form_items(store.meeting)[:2] == [("法工委", OVERALL), ("教科文卫办", OVERALL)]
+    assert form_items(store.meeting)[:2] == (("法工委", OVERALL), ("教科文卫办", OVERALL))
 
 
 async def test_the_form_is_small_on_a_weak_network(client, slip):

@@ -17,6 +17,7 @@ import socket
 import sys
 import time
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -49,7 +50,9 @@ from core.web.worker import Database, ServiceBusy
 # percent-encoded) is about 95 KiB; twice that, with room to spare.
 MAX_BODY = 256 * 1024
 BODY_TIMEOUT_S = 20.0  # a half-sent body is dropped after this long
-COMPRESS_OVER = 4096  # smaller pages (thank-you, messages) cost more to compress than to send
+# Only the form is worth compressing: the thank-you and message pages (~6 KB) fit the
+# first round trip of any connection, and compressing each one costs more than sending it.
+COMPRESS_OVER = 16 * 1024
 log = logging.getLogger("sanshu.web")
 RECEIPT = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}")
 
@@ -81,6 +84,7 @@ class Service:
     drafts: Drafts = field(default_factory=Drafts)
     handoff: ReceiptHandoff = field(default_factory=ReceiptHandoff)
     forms: dict[tuple[str, str], tuple[bytes, bytes]] = field(default_factory=dict)
+    thanks: dict[tuple[str, bool], tuple[str, str]] = field(default_factory=dict)
 
 
 SERVICE = web.AppKey("service", Service)
@@ -133,16 +137,36 @@ def _html(request: web.Request, name: str, **context: Any) -> str:
 
 
 def render(request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
-    response = web.Response(
-        text=_html(request, name, **context),
-        content_type="text/html",
-        charset="utf-8",
-        status=status,
-    )
+    return _page(_html(request, name, **context), status)
+
+
+def _page(text: str, status: int = 200) -> web.Response:
+    response = web.Response(text=text, content_type="text/html", charset="utf-8", status=status)
     response.headers["Cache-Control"] = "no-store"  # ballots are private
     if len(response.body) > COMPRESS_OVER:
         response.enable_compression()  # ~56 KB of form becomes ~5 KB on a venue's weak Wi-Fi
     return response
+
+
+def see_other(location: str) -> web.Response:
+    """A redirect after a post (returned, not raised: an exception costs more, per voter)."""
+    return web.Response(status=303, headers={"Location": location})
+
+
+_RECEIPT_SLOT = "SANSHU-RECEIPT-SLOT"
+
+
+def thanks(request: web.Request, receipt: str, revised: bool = False) -> web.Response:
+    """The thank-you page, the same for every voter but the receipt: rendered once."""
+    pages = request.app[SERVICE].thanks
+    key = (language(), revised)
+    if key not in pages:
+        head, tail = _html(request, "done.html", receipt=_RECEIPT_SLOT, revised=revised).split(
+            _RECEIPT_SLOT
+        )
+        pages[key] = (head, tail)
+    head, tail = pages[key]
+    return _page(head + escape(receipt) + tail)
 
 
 def message(request: web.Request, text: str, status: int, back: str | None = None) -> web.Response:
@@ -247,7 +271,7 @@ async def code_submit(request: web.Request) -> web.Response:
         return render(
             request, "code.html", status=404, message=t("web.refused.unknown"), typed=typed
         )
-    raise web.HTTPSeeOther(f"/v/{quote(code)}")
+    return see_other(f"/v/{quote(code)}")
 
 
 def _already_in(request: web.Request) -> web.Response:
@@ -256,7 +280,7 @@ def _already_in(request: web.Request) -> web.Response:
     key = digest(request.match_info["credential"])
     receipt = request.app[SERVICE].handoff.take(key)
     if receipt is not None:
-        return render(request, "done.html", receipt=receipt, revised=False)
+        return thanks(request, receipt)
     return render(request, "submitted.html")
 
 
@@ -382,7 +406,7 @@ async def ballot_submit(request: web.Request) -> web.Response:
     if problems:
         # The form page after the redirect checks the slip (and refuses a bad one).
         service.drafts.keep(_draft_key(request), entry)
-        raise web.HTTPSeeOther(request.path_qs)  # never a page that Back would re-post
+        return see_other(request.path_qs)  # never a page that Back would re-post
     try:
         # The slip is checked inside the write, under the lock: one trip to the database.
         stored = await service.database.write(store_ballot, credential, entry)
@@ -397,12 +421,12 @@ async def ballot_submit(request: web.Request) -> web.Response:
     service.drafts.drop(_draft_key(request))
     if service.meeting.poll.allow_revision:
         # Posts apply in order; the page after the redirect reads the state that stands.
-        raise web.HTTPSeeOther(f"{request.path}/done" + ("?revised=1" if stored.revised else ""))
+        return see_other(f"{request.path}/done" + ("?revised=1" if stored.revised else ""))
     # Post/Redirect/Get, so reload never re-posts. Nothing stored leads from the token to
     # the receipt again: it travels once, in the address of the voter's own thank-you page,
     # and waits a few minutes in memory in case that page never arrives.
     service.handoff.keep(digest(credential), stored.receipt or "")
-    raise web.HTTPSeeOther(f"{request.path}/done?r={quote(stored.receipt or '')}")
+    return see_other(f"{request.path}/done?r={quote(stored.receipt or '')}")
 
 
 def _link_of(store: MeetingStore, credential: str):
@@ -415,7 +439,7 @@ async def done_page(request: web.Request) -> web.Response:
     shown = request.query.get("r", "")
     handed = request.app[SERVICE].handoff.take(digest(request.match_info["credential"]))
     if handed is not None and handed == shown:  # straight from the post that stored it
-        return render(request, "done.html", receipt=shown, revised=False)
+        return thanks(request, shown)
     info = await request.app[SERVICE].database.read(_link_of, request.match_info["credential"])
     if info is None:
         request.app[SERVICE].failures.failed(_address(request))
@@ -424,12 +448,12 @@ async def done_page(request: web.Request) -> web.Response:
         if not info.used:
             return message(request, t("web.refused.unknown"), 404)
         if RECEIPT.fullmatch(shown):  # the voter's own redirect after submitting (reloaded)
-            return render(request, "done.html", receipt=shown, revised=False)
+            return thanks(request, shown)
         if handed is not None:  # the thank-you page never arrived: shown now, once
-            return render(request, "done.html", receipt=handed, revised=False)
+            return thanks(request, handed)
         return _already_in(request)
     revised = request.query.get("revised") == "1"
-    return render(request, "done.html", receipt=info.receipt, revised=revised)
+    return thanks(request, info.receipt, revised)
 
 
 # A ballot path in any log line: a token or a code, whatever logged it (aiohttp

@@ -25,7 +25,7 @@ from core.ballots import (
     top_grade_limit,
 )
 from core.i18n import t
-from core.model import Meeting, Subject
+from core.model import Meeting, Subject, derived
 
 COMMENT_LIMIT = 500  # characters per subject, enforced by the textarea and the parser
 # A Chinese character is 3 bytes of UTF-8, 9 when percent-encoded in a form post.
@@ -48,6 +48,7 @@ def comment_field(number: int) -> str:
     return f"s{number}note"
 
 
+@derived
 def field_names(meeting: Meeting) -> dict[Item, str]:
     """Every grade item of the form → its field name."""
     columns = form_columns(meeting)
@@ -58,6 +59,7 @@ def field_names(meeting: Meeting) -> dict[Item, str]:
     }
 
 
+@derived
 def comment_names(meeting: Meeting) -> dict[str, str]:
     """Subject name → the field name of its comment box."""
     return {s.name: comment_field(n) for n, s in enumerate(form_subjects(meeting), 1)}
@@ -83,8 +85,7 @@ def parse_form(
     and the names of fields that are not part of this meeting's form (the
     caller rejects the post).
     """
-    items = {name: item for item, name in field_names(meeting).items()}
-    notes = {name: subject for subject, name in comment_names(meeting).items()}
+    items, notes = _fields_read(meeting)
     grades: dict[Item, str | None] = dict.fromkeys(items.values())
     comments: dict[str, str] = {}
     unknown: list[str] = []
@@ -96,6 +97,15 @@ def parse_form(
         else:
             unknown.append(name)
     return BallotEntry(grades, comments), unknown
+
+
+@derived
+def _fields_read(meeting: Meeting) -> tuple[dict[str, Item], dict[str, str]]:
+    """Field name → grade item, and field name → subject of a comment box."""
+    return (
+        {name: item for item, name in field_names(meeting).items()},
+        {name: subject for subject, name in comment_names(meeting).items()},
+    )
 
 
 def largest_body(meeting: Meeting) -> int:
