@@ -19,7 +19,7 @@ from core.i18n import t
 from core.officedoc import chinese_date
 from core.results import load_tally_and_counts
 from core.store import MeetingStore, StoreError
-from core.tally import SubjectCounts, Tally, _label_mean, _weights
+from core.tally import SubjectCounts, Tally, category_weights, label_mean
 
 
 class ResultsHidden(StoreError):
@@ -82,12 +82,12 @@ def load_office_results(
 
 def detail_rows(tally: Tally, counted: Mapping[str, SubjectCounts]) -> list[DetailRow]:
     """The category means behind each criterion score, computed by the tally's own rule
-    (core.tally._label_mean) from the same counts, so the two can never disagree."""
+    (core.tally.label_mean) from the same counts, so the two can never disagree."""
     meeting = tally.meeting
     rows = []
     for result in tally.subjects:
         subject = meeting.subject(result.name)
-        weights = _weights(meeting, subject)
+        weights = category_weights(meeting, subject)
         own = {} if tally.voided else counted.get(subject.name, SubjectCounts({}, {})).labels
         for column in form_columns(meeting):
             for category in meeting.categories:
@@ -102,7 +102,7 @@ def detail_rows(tally: Tally, counted: Mapping[str, SubjectCounts]) -> list[Deta
                         scored=sum(
                             n for label, n in labels.items() if label and label != meeting.abstain
                         ),
-                        mean=_label_mean(meeting, labels),  # label → count
+                        mean=label_mean(meeting, labels),  # label → count
                         weight=weights.get(category.name, Fraction(0)),
                     )
                 )

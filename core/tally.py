@@ -6,14 +6,15 @@ the meeting's digits. docs/scoring.md explains every step with a worked example.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
-from core.ballots import OVERALL, Item, ballot_problems, form_columns
-from core.model import Meeting, Subject
+from core.ballots import OVERALL, Item, ballot_problems, choice_labels, form_columns
+from core.model import Meeting, Subject, derived
 
 
 @dataclass(frozen=True)
@@ -95,75 +96,158 @@ def _mean(values: Sequence[Fraction]) -> Fraction | None:
     return sum(values, Fraction(0)) / len(values) if values else None
 
 
-def _points(meeting: Meeting, label: str | None) -> Fraction | None:
+@derived
+def _grade_points(meeting: Meeting) -> Mapping[str, Fraction]:
+    """Label → points of the meeting's grades (the first grade of a label wins)."""
+    table: dict[str, Fraction] = {}
+    for grade in meeting.grades:
+        table.setdefault(grade.label, grade.points)
+    return table
+
+
+def choice_points(meeting: Meeting, label: str | None) -> Fraction | None:
     """Points of a choice; None for an abstention (not in any denominator)."""
     if not label or label == meeting.abstain:
         return None
     if meeting.rules.layout == "numeric":
         return Fraction(label)
-    for grade in meeting.grades:
-        if grade.label == label:
-            return grade.points
-    return None
+    return _grade_points(meeting).get(label)
 
 
-def _weights(meeting: Meeting, subject: Subject) -> dict[str, Fraction]:
-    return subject.weights or {c.name: c.weight for c in meeting.categories}
+# The exact arithmetic below runs ~400 times per tally (subjects × columns × categories),
+# so it works on integers and makes one Fraction per result: grade points are scaled
+# to integers over their common denominator, category weights likewise. A numeric
+# layout (any decimal a voter typed) keeps Fraction points, through the same code.
 
 
-def _label_mean(meeting: Meeting, labels: Mapping[str | None, int]) -> Fraction | None:
+@dataclass(frozen=True)
+class _Scale:
+    denominator: int  # the common denominator of every grade's points (1 for numeric)
+    points: Mapping[str, int] | None  # scored label → points × denominator; None: numeric
+
+
+@derived
+def _point_scale(meeting: Meeting) -> _Scale:
+    if meeting.rules.layout == "numeric":
+        return _Scale(1, None)
+    denominator = math.lcm(*(p.denominator for p in _grade_points(meeting).values()))
+    scaled = {
+        label: p.numerator * (denominator // p.denominator)
+        for label, p in _grade_points(meeting).items()
+        if choice_points(meeting, label) is not None
+    }
+    return _Scale(denominator, scaled)
+
+
+def scores_choice(meeting: Meeting, label: str | None) -> bool:
+    """Whether a choice carries points (is neither blank nor an abstention)."""
+    table = _point_scale(meeting).points
+    if table is None:
+        return choice_points(meeting, label) is not None
+    return label in table
+
+
+Sum = tuple["int | Fraction", int]  # (points × the scale's denominator, choices), trimmed
+
+
+def _label_sum(meeting: Meeting, labels: Mapping[str | None, int]) -> Sum | None:
+    """Total points and number of the scored choices (label → how many), the highest and
+    lowest left out when the rules trim; None when nothing was scored."""
+    table = _point_scale(meeting).points
+    total = n = 0
+    high = low = None
+    for label, count in labels.items():
+        if not count:
+            continue
+        points = choice_points(meeting, label) if table is None else table.get(label)
+        if points is None:
+            continue
+        total += points * count
+        n += count
+        if high is None or points > high:
+            high = points
+        if low is None or points < low:
+            low = points
+    if not n:
+        return None
+    trim = meeting.rules.trim
+    if trim.enabled and n > trim.more_than:  # more_than >= 2: two ballots remain at least
+        # One highest and one lowest drop out.
+        total -= high + low
+        n -= 2
+    return total, n
+
+
+def label_mean(meeting: Meeting, labels: Mapping[str | None, int]) -> Fraction | None:
     """Mean points of the given choices (label → how many): abstentions left out,
     trimmed when the rules say.
 
     Works on counts per label, so the exact arithmetic is a handful of operations
     however many ballots there are.
     """
-    scored = [
-        (points, count)
-        for label, count in labels.items()
-        if count and (points := _points(meeting, label)) is not None
-    ]
-    n = sum(count for _, count in scored)
-    if not n:
+    summed = _label_sum(meeting, labels)
+    if summed is None:
         return None
-    trim = meeting.rules.trim
-    trimmed: list[Fraction] = []
-    if trim.enabled and n > trim.more_than:  # more_than >= 2: two ballots remain at least
-        # One highest and one lowest drop out.
-        trimmed = [max(p for p, _ in scored), min(p for p, _ in scored)]
-        n -= 2
-    if all(p.denominator == 1 for p, _ in scored):
-        # Whole-number points (the usual case): integer sums, one fraction at the end.
-        total = sum(p.numerator * count for p, count in scored)
-        return Fraction(total - sum(p.numerator for p in trimmed), n)
-    total = sum((p * count for p, count in scored), Fraction(0))
-    return (total - sum(trimmed, Fraction(0))) / n
+    total, n = summed
+    return Fraction(total, n * _point_scale(meeting).denominator)
+
+
+def _weighted_mean(meeting: Meeting, parts: Iterable[tuple[int, Sum]]) -> Fraction | None:
+    """Σ weight × mean / Σ weight over (integer weight, label sum) parts, with one
+    Fraction at the end (each mean is total / (n × scale))."""
+    numerator, denominator, weights = 0, 1, 0
+    for weight, (total, n) in parts:
+        # numerator / denominator += weight × total / n
+        numerator = numerator * n + weight * total * denominator
+        denominator *= n
+        weights += weight
+    if not weights:
+        return None
+    return Fraction(numerator, denominator * weights * _point_scale(meeting).denominator)
+
+
+def category_weights(meeting: Meeting, subject: Subject) -> dict[str, Fraction]:
+    """Each voter category's weight for this subject (its own weights, or the meeting's)."""
+    return subject.weights or {c.name: c.weight for c in meeting.categories}
+
+
+@derived
+def _scaled_weights(meeting: Meeting) -> Mapping[str, Mapping[str, int]]:
+    """Subject → category → weight × the common denominator of that subject's weights
+    (Σ w·m / Σ w is unchanged when every w is multiplied by the same number)."""
+    out = {}
+    for subject in meeting.subjects:
+        weights = category_weights(meeting, subject)
+        common = math.lcm(*(w.denominator for w in weights.values())) if weights else 1
+        out[subject.name] = {
+            name: w.numerator * (common // w.denominator) for name, w in weights.items()
+        }
+    return out
 
 
 def _column_score(
     meeting: Meeting,
     subject: Subject,
-    means: Mapping[str, Fraction | None],
-    pooled: Fraction | None,
+    sums: Mapping[str, Sum | None],
+    pooled: Sum | None,
 ) -> Fraction | None:
     if not meeting.rules.average_within_category:
-        return pooled
-    weights = _weights(meeting, subject)
-    weighted = Fraction(0)
-    weight_sum = Fraction(0)
-    for category, mean in means.items():
-        weight = weights.get(category, Fraction(0))
-        if mean is not None and weight:
-            # Only categories that graded this item share its weight.
-            weighted += weight * mean
-            weight_sum += weight
-    return weighted / weight_sum if weight_sum else None
+        return None if pooled is None else _weighted_mean(meeting, [(1, pooled)])
+    weights = _scaled_weights(meeting)[subject.name]
+    # Only categories that graded this item share its weight.
+    return _weighted_mean(
+        meeting,
+        (
+            (weight, summed)
+            for category, summed in sums.items()
+            if summed is not None and (weight := weights.get(category, 0))
+        ),
+    )
 
 
 def _counts(meeting: Meeting, labels: Mapping[str | None, int]) -> dict[str, int]:
     """Ballots per choice; a blank or unknown choice is shown under the abstain label."""
-    choices = [g.label for g in meeting.grades] + ([meeting.abstain] if meeting.abstain else [])
-    counts = dict.fromkeys(choices, 0)
+    counts = dict.fromkeys(choice_labels(meeting), 0)
     for label, count in labels.items():
         key = label if label in counts else meeting.abstain
         if key is not None and key in counts:
@@ -171,14 +255,19 @@ def _counts(meeting: Meeting, labels: Mapping[str | None, int]) -> dict[str, int
     return counts
 
 
+@derived
+def _band_floors(meeting: Meeting) -> tuple[tuple[Decimal, str], ...]:
+    return tuple((report(b.min, meeting.rules.digits), b.grade) for b in meeting.rules.bands)
+
+
 def _band(meeting: Meeting, score: Fraction | None) -> str | None:
     if score is None:
         return None
     reported = report(score, meeting.rules.digits)
-    for band in meeting.rules.bands:
+    for floor, grade in _band_floors(meeting):
         # Compare what people read: the reported score and its grade always agree.
-        if reported >= report(band.min, meeting.rules.digits):
-            return band.grade
+        if reported >= floor:
+            return grade
     return None
 
 
@@ -200,7 +289,7 @@ def count_subject(meeting: Meeting, subject: str, ballots: Sequence[Ballot]) -> 
         choices = [ballot.grades.get((subject, column)) for column in columns]
         for column, label in zip(columns, choices, strict=True):
             labels.setdefault((column, ballot.category), Counter())[label] += 1
-        if any(_points(meeting, label) is not None for label in choices):
+        if any(scores_choice(meeting, label) for label in choices):
             graded[ballot.category] += 1
     return SubjectCounts(labels, graded)
 
@@ -214,27 +303,32 @@ def _subject(
 ) -> SubjectResult:
     rules = meeting.rules
     columns = form_columns(meeting)
+    categories = [c.name for c in meeting.categories]
+    # Everyone's choices per column, ballots of a category the meeting does not weight
+    # included; and every column together.
+    pooled: dict[str, dict[str | None, int]] = {column: {} for column in columns}
+    for (column, _category), labels in counted.labels.items():
+        into = pooled.get(column)
+        if into is not None:
+            for label, n in labels.items():
+                into[label] = into.get(label, 0) + n
+    everything: dict[str | None, int] = {}
+    sums: dict[str, dict[str, Sum | None]] = {}  # column → category → label sum
     criteria = {}
-    column_means = {}
-    everything: Counter[str | None] = Counter()  # every column, every category
     for column in columns:
-        column_means[column] = {
-            c.name: _label_mean(meeting, counted.labels.get((column, c.name), {}))
-            for c in meeting.categories
+        sums[column] = {
+            category: _label_sum(meeting, counted.labels.get((column, category), {}))
+            for category in categories
         }
-        # Everyone's choices, ballots of a category the meeting does not weight included.
-        pooled: Counter[str | None] = Counter()
-        for (own_column, _category), labels in counted.labels.items():
-            if own_column == column:
-                pooled.update(labels)
-        everything.update(pooled)
+        for label, n in pooled[column].items():
+            everything[label] = everything.get(label, 0) + n
         criteria[column] = CriterionResult(
-            counts=_counts(meeting, pooled),
+            counts=_counts(meeting, pooled[column]),
             score=_column_score(
                 meeting,
                 subject,
-                column_means[column],
-                None if rules.average_within_category else _label_mean(meeting, pooled),
+                sums[column],
+                None if rules.average_within_category else _label_sum(meeting, pooled[column]),
             ),
         )
     if OVERALL in criteria:
@@ -242,11 +336,12 @@ def _subject(
     else:
         meeting_score = _mean([c.score for c in criteria.values() if c.score is not None])
 
-    categories = {}
-    for category in meeting.categories:
-        means = [m for c in columns if (m := column_means[c][category.name]) is not None]
-        categories[category.name] = CategoryResult(
-            counted.graded.get(category.name, 0), _mean(means)
+    by_category = {}
+    for category in categories:
+        # The category's mean over the columns it scored, each column's mean counting once.
+        scored = [(1, summed) for c in columns if (summed := sums[c][category]) is not None]
+        by_category[category] = CategoryResult(
+            counted.graded.get(category, 0), _weighted_mean(meeting, scored)
         )
 
     external = {name: components.get(name) for name in rules.combination if name != "meeting"}
@@ -262,7 +357,7 @@ def _subject(
         )
 
     counts = _counts(meeting, everything)
-    scored = {label: n for label, n in everything.items() if _points(meeting, label) is not None}
+    scored = {label: n for label, n in everything.items() if scores_choice(meeting, label)}
     scored_total = sum(scored.values())
     computed = None if rules.combination_method == "committee" else _band(meeting, final)
     flags: list[str] = []
@@ -292,7 +387,7 @@ def _subject(
         name=subject.name,
         mode=subject.mode,
         criteria=criteria,
-        categories=categories,
+        categories=by_category,
         meeting_score=meeting_score,
         components=external,
         final_score=final,

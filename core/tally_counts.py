@@ -21,12 +21,14 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from core.ballots import OVERALL, Item, ballot_problems, form_columns
 from core.meetingfile import parse_meeting
 from core.model import Meeting
-from core.tally import BallotCounts, SubjectCounts, _points
+from core.tally import BallotCounts, SubjectCounts, scores_choice
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS tally_counts (subject_id INTEGER NOT NULL, "
@@ -84,7 +86,7 @@ class CountDelta:
             for column in self.columns:
                 label = grades.get((subject.name, column)) or ""
                 self.counts[(subject_id, self.criterion_ids[column], category, label)] += sign
-                graded = graded or _points(meeting, label) is not None
+                graded = graded or scores_choice(meeting, label)
             if graded:
                 self.graded[(subject_id, category)] += sign
 
@@ -147,11 +149,15 @@ def read_counts(db: Any, issued: int) -> tuple[BallotCounts, dict[str, SubjectCo
     subjects = dict(db.execute("SELECT id, name FROM subjects").fetchall())
     criteria = {**dict(db.execute("SELECT id, name FROM criteria").fetchall()), 0: OVERALL}
     labels: dict[str, dict[tuple[str, str], dict[str | None, int]]] = defaultdict(dict)
-    for subject_id, criterion_id, category, grade, n in db.execute(
-        "SELECT subject_id, criterion_id, category, grade, n FROM tally_counts WHERE n != 0"
-    ):
-        key = (criteria[criterion_id], category)
-        labels[subjects[subject_id]].setdefault(key, {})[grade or None] = n
+    rows = db.execute(
+        "SELECT subject_id, criterion_id, category, nullif(grade, ''), n FROM tally_counts "
+        "WHERE n != 0 ORDER BY 1, 2, 3"  # the primary key's order: no sorting
+    ).fetchall()
+    # One dict per (subject, column, category), built from its rows in one go.
+    for (subject_id, criterion_id, category), group in groupby(rows, itemgetter(0, 1, 2)):
+        labels[subjects[subject_id]][(criteria[criterion_id], category)] = {
+            grade: n for _, _, _, grade, n in group
+        }
     graded: dict[str, dict[str, int]] = defaultdict(dict)
     for subject_id, category, n in db.execute(
         "SELECT subject_id, category, n FROM tally_graded WHERE n != 0"
