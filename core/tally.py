@@ -105,7 +105,7 @@ def _grade_points(meeting: Meeting) -> Mapping[str, Fraction]:
     return table
 
 
-def choice_points(meeting: Meeting, label: str | None) -> Fraction | None:
+def _points(meeting: Meeting, label: str | None) -> Fraction | None:
     """Points of a choice; None for an abstention (not in any denominator)."""
     if not label or label == meeting.abstain:
         return None
@@ -134,7 +134,7 @@ def _point_scale(meeting: Meeting) -> _Scale:
     scaled = {
         label: p.numerator * (denominator // p.denominator)
         for label, p in _grade_points(meeting).items()
-        if choice_points(meeting, label) is not None
+        if _points(meeting, label) is not None
     }
     return _Scale(denominator, scaled)
 
@@ -143,7 +143,7 @@ def scores_choice(meeting: Meeting, label: str | None) -> bool:
     """Whether a choice carries points (is neither blank nor an abstention)."""
     table = _point_scale(meeting).points
     if table is None:
-        return choice_points(meeting, label) is not None
+        return _points(meeting, label) is not None
     return label in table
 
 
@@ -159,7 +159,7 @@ def _label_sum(meeting: Meeting, labels: Mapping[str | None, int]) -> Sum | None
     for label, count in labels.items():
         if not count:
             continue
-        points = choice_points(meeting, label) if table is None else table.get(label)
+        points = _points(meeting, label) if table is None else table.get(label)
         if points is None:
             continue
         total += points * count
