@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
@@ -139,12 +139,14 @@ def _point_scale(meeting: Meeting) -> _Scale:
     return _Scale(denominator, scaled)
 
 
-def scores_choice(meeting: Meeting, label: str | None) -> bool:
-    """Whether a choice carries points (is neither blank nor an abstention)."""
+@derived
+def choice_scores(meeting: Meeting) -> Callable[[str | None], bool]:
+    """Whether a choice carries points (is neither blank nor an abstention), as a test
+    worked out once per meeting: `choice_scores(meeting)(label)`."""
     table = _point_scale(meeting).points
     if table is None:
-        return _points(meeting, label) is not None
-    return label in table
+        return lambda label: _points(meeting, label) is not None
+    return frozenset(table).__contains__
 
 
 Sum = tuple["int | Fraction", int]  # (points × the scale's denominator, choices), trimmed
@@ -289,7 +291,7 @@ def count_subject(meeting: Meeting, subject: str, ballots: Sequence[Ballot]) -> 
         choices = [ballot.grades.get((subject, column)) for column in columns]
         for column, label in zip(columns, choices, strict=True):
             labels.setdefault((column, ballot.category), Counter())[label] += 1
-        if any(scores_choice(meeting, label) for label in choices):
+        if any(map(choice_scores(meeting), choices)):
             graded[ballot.category] += 1
     return SubjectCounts(labels, graded)
 
@@ -357,7 +359,8 @@ def _subject(
         )
 
     counts = _counts(meeting, everything)
-    scored = {label: n for label, n in everything.items() if scores_choice(meeting, label)}
+    scores = choice_scores(meeting)
+    scored = {label: n for label, n in everything.items() if scores(label)}
     scored_total = sum(scored.values())
     computed = None if rules.combination_method == "committee" else _band(meeting, final)
     flags: list[str] = []

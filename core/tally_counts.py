@@ -21,14 +21,14 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from itertools import groupby
+from itertools import compress, groupby
 from operator import itemgetter
 from typing import Any
 
 from core.ballots import OVERALL, Item, ballot_problems, form_columns
 from core.meetingfile import parse_meeting
 from core.model import Meeting
-from core.tally import BallotCounts, SubjectCounts, scores_choice
+from core.tally import BallotCounts, SubjectCounts, choice_scores
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS tally_counts (subject_id INTEGER NOT NULL, "
@@ -53,9 +53,15 @@ class CountDelta:
         self.subject_ids = subject_ids
         self.criterion_ids = criterion_ids
         self.columns = form_columns(meeting)
-        self.counts: Counter[tuple[int, int, str, str]] = Counter()
+        # (subject_id, criterion_id, category), choice → ballots
+        self.counts: Counter[tuple[tuple[int, int, str], str]] = Counter()
         self.graded: Counter[tuple[int, str]] = Counter()
         self.ballots: Counter[tuple[str, str]] = Counter()
+        # Worked out once, not per ballot: every item of the form with its ids.
+        self._items = [(s.name, c) for s in meeting.subjects for c in self.columns]
+        self._ids = [(subject_ids[s], criterion_ids[c]) for s, c in self._items]
+        self._scores = choice_scores(meeting)
+        self._keys: dict[str, tuple[list, list]] = {}  # category → count keys, graded keys
 
     def empty(self) -> CountDelta:
         return CountDelta(self.meeting, self.subject_ids, self.criterion_ids)
@@ -80,15 +86,22 @@ class CountDelta:
         self.ballots[(source, ",".join(p.kind for p in problems))] += sign
         if problems:
             return  # an invalid ballot counts as returned, never in a score
-        for subject in meeting.subjects:
-            subject_id = self.subject_ids[subject.name]
-            graded = False
-            for column in self.columns:
-                label = grades.get((subject.name, column)) or ""
-                self.counts[(subject_id, self.criterion_ids[column], category, label)] += sign
-                graded = graded or scores_choice(meeting, label)
-            if graded:
-                self.graded[(subject_id, category)] += sign
+        keys = self._keys.get(category)
+        if keys is None:
+            keys = self._keys[category] = (
+                [(s, c, category) for s, c in self._ids],
+                [(s, category) for s, _ in self._ids],
+            )
+        count_keys, graded_keys = keys
+        labels = [grades.get(item) or "" for item in self._items]
+        # A subject is graded when any of its items carries points.
+        graded = set(compress(graded_keys, map(self._scores, labels)))
+        if sign == 1:  # counted in C: the hot path of an import
+            self.counts.update(zip(count_keys, labels, strict=True))
+            self.graded.update(graded)
+        else:
+            self.counts.subtract(zip(count_keys, labels, strict=True))
+            self.graded.subtract(graded)
 
     def add_stored(self, db: Any, ballot_id: int, sign: int = 1) -> None:
         """Count (or take out) a ballot as the database holds it, if it is confirmed."""
@@ -113,7 +126,7 @@ class CountDelta:
         conn.executemany(
             "INSERT INTO tally_counts VALUES (?, ?, ?, ?, ?) ON CONFLICT "
             "(subject_id, criterion_id, category, grade) DO UPDATE SET n = n + excluded.n",
-            [(*key, n) for key, n in self.counts.items() if n],
+            [(*key, label, n) for (key, label), n in self.counts.items() if n],
         )
         conn.executemany(
             "INSERT INTO tally_graded VALUES (?, ?, ?) ON CONFLICT (subject_id, category) "
