@@ -7,9 +7,11 @@ code. Only hashes are stored, and nothing links either to a person.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import secrets
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -138,22 +140,29 @@ def ballot_problems(
     an answer when an abstain choice is offered, so nothing is left out by
     mistake. On paper a blank item abstains unless the rules say it voids the
     ballot.
+
+    Runs for every ballot stored or counted, so each rule is first checked on the
+    choices as a whole (in C); the items at fault are listed only for a ballot
+    that breaks it.
     """
     rules = meeting.rules
     items = form_items(meeting)
+    values = [grades.get(i) for i in items]  # the choice for each item, in form order
     problems: list[BallotProblem] = []
     numeric = rules.layout == "numeric"
 
-    blank = tuple(i for i in items if not grades.get(i))
     blank_is_error = rules.validity.blank == "invalid" or (on_screen and meeting.abstain)
-    if blank and blank_is_error:
+    if blank_is_error and not all(values):
+        blank = tuple(i for i, v in zip(items, values, strict=True) if not v)
         problems.append(
             BallotProblem("incomplete", t("ballot.incomplete", count=len(blank)), blank)
         )
 
     if numeric:
         low, high = rules.numeric_range
-        bad = tuple(i for i in items if grades.get(i) and not _in_range(grades[i], low, high))
+        bad = tuple(
+            i for i, v in zip(items, values, strict=True) if v and not _in_range(v, low, high)
+        )
         if bad:
             problems.append(
                 BallotProblem("bad_value", t("ballot.bad_number", low=low, high=high), bad)
@@ -161,30 +170,35 @@ def ballot_problems(
         return problems
 
     known = _known_labels(meeting)
-    bad = tuple(i for i in items if grades.get(i) and grades[i] not in known)
-    if bad:
+    if not known.issuperset(filter(None, values)):
+        bad = tuple(i for i, v in zip(items, values, strict=True) if v and v not in known)
         problems.append(BallotProblem("bad_value", t("ballot.bad_grade"), bad))
 
     limit = top_grade_limit(meeting)
     if limit is not None:
         top = meeting.grades[0].label
-        for column, in_column in _items_by_column(meeting):
-            tops = tuple(i for i in in_column if grades.get(i) == top)
-            if len(tops) > limit:
-                problems.append(
-                    BallotProblem(
-                        "quota",
-                        t("ballot.quota", column=column, grade=top, limit=limit, got=len(tops)),
-                        tops,
+        if values.count(top) > limit:  # else no column can hold more than the limit
+            for column, in_column in _items_by_column(meeting):
+                tops = tuple(i for i in in_column if grades.get(i) == top)
+                if len(tops) > limit:
+                    problems.append(
+                        BallotProblem(
+                            "quota",
+                            t("ballot.quota", column=column, grade=top, limit=limit, got=len(tops)),
+                            tops,
+                        )
                     )
-                )
 
     if rules.validity.all_same_invalid:
         # One grade for everyone the voter graded, across at least two subjects.
-        graded = [i for i in items if grades.get(i) and grades[i] != meeting.abstain]
-        scored = [grades[i] for i in graded]
-        if len({s for s, _ in graded}) >= 2 and len(set(scored)) == 1:
-            problems.append(BallotProblem("all_same", t("ballot.all_same", grade=scored[0])))
+        scored = set(values)
+        scored.difference_update((None, "", meeting.abstain))
+        if len(scored) == 1:
+            graded = {s for (s, _), v in zip(items, values, strict=True) if v in scored}
+            if len(graded) >= 2:
+                problems.append(
+                    BallotProblem("all_same", t("ballot.all_same", grade=next(iter(scored))))
+                )
     return problems
 
 
@@ -449,21 +463,29 @@ def _clear_ballot(store: MeetingStore, ballot_id: int) -> None:
 
 
 def _write_grades(store: MeetingStore, ballot_id: int, entry: BallotEntry) -> None:
+    _write_many_grades(store, [(ballot_id, entry)])
+
+
+def _write_many_grades(store: MeetingStore, ballots: list[tuple[int, BallotEntry]]) -> None:
+    """The grades and comments of many ballots, one executemany each (an import of
+    100,000 ballots is 6 million score rows: no Python call per row)."""
     subject_ids = store.ids("subjects")
     criterion_ids = criterion_ids_of(store)
     store.db.conn.executemany(
         "INSERT INTO scores (ballot_id, subject_id, criterion_id, grade) VALUES (?, ?, ?, ?)",
-        [
+        (  # a generator: the rows stream into SQLite, never all in memory at once
             (ballot_id, subject_ids[subject], criterion_ids[criterion], grade or None)
+            for ballot_id, entry in ballots
             for (subject, criterion), grade in entry.grades.items()
-        ],
+        ),
     )
     store.db.conn.executemany(
         "INSERT INTO comments (ballot_id, subject_id, text) VALUES (?, ?, ?)",
         [
-            (ballot_id, subject_ids[s], clean_text(text).strip())
+            (ballot_id, subject_ids[s], cleaned)
+            for ballot_id, entry in ballots
             for s, text in entry.comments.items()
-            if clean_text(text).strip()
+            if (cleaned := clean_text(text).strip())
         ],
     )
 
@@ -521,30 +543,71 @@ def add_ballots(
     """Ballots that arrive without a slip (paper, imported), all in one transaction:
     every one is stored, or none is. They take no token: "issued" counts printed slips.
 
-    Paper ballots need scoring open; imported ones may come in later.
+    Paper ballots need scoring open; imported ones may come in later. Returns what
+    was stored for each ballot, in the order given.
     """
     from core.tally_counts import store_delta
 
     known = {c.name for c in store.meeting.categories}
-    stored = []
-    counts = store_delta(store)
+    for category, _ in ballots:
+        if category not in known:
+            raise KeyError(category)
     with store.transaction():
         poll = _poll(store)
         if source == "paper" and poll != "open":
             raise BallotRefused("closed" if poll == "closed" else "not_open")
-        for category, entry in ballots:
-            if category not in known:
-                raise KeyError(category)
-            ballot_id = _insert_ballot(store, category, entry, source, entered_by, counts)
+        ids = _new_ballot_ids(store, len(ballots))  # ids[i] is ballots[i]'s, drawn at random
+        # Rows are written in the order of their random ids, so nothing of the order the
+        # ballots came in (a file's rows) is kept, and the tables fill from one end.
+        order = sorted(range(len(ballots)), key=ids.__getitem__)
+        counted = source != "paper"  # a paper ballot counts once a second person confirms it
+        store.db.conn.executemany(
+            "INSERT INTO ballots (id, category, source, counted, entered_by) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(ids[i], ballots[i][0], source, int(counted), entered_by) for i in order],
+        )
+        _write_many_grades(store, [(ids[i], ballots[i][1]) for i in order])
+        if counted:
+            counts = store_delta(store)
+            for category, entry in ballots:
+                counts.add(category, source, entry.grades)
+            counts.apply(store.db.conn)
+        if source == "paper":
             # A paper ballot is named in its events: the two-person check is audited,
             # and a paper form leads to no slip and no voter.
-            payload = {"category": category, "source": source}
-            if source == "paper":
-                payload["ballot"] = ballot_id
-            store.record("ballot.submitted", payload)
-            stored.append(Stored(ballot_id, None, revised=False))
-        counts.apply(store.db.conn)
-    return stored
+            for ballot_id, (category, _) in zip(ids, ballots, strict=True):
+                store.record(
+                    "ballot.submitted",
+                    {"category": category, "source": source, "ballot": ballot_id},
+                )
+        elif ballots:
+            # One event for the whole import: how many ballots of each category.
+            per_category = Counter(category for category, _ in ballots)
+            store.record(
+                "ballots.added",
+                {"source": source, "count": len(ballots), "categories": dict(per_category)},
+            )
+    return [Stored(ballot_id, None, revised=False) for ballot_id in ids]
+
+
+def _new_ballot_ids(store: MeetingStore, count: int) -> list[int]:
+    """`count` distinct random ballot ids not yet taken, in the (random) order drawn;
+    inside the caller's write transaction. Checked against the table in one query
+    per draw, not one per ballot."""
+    ids: dict[int, None] = {}  # an ordered set: a set of ints would iterate near sorted
+    while len(ids) < count:
+        drawn = [BALLOT_ID_LOW + secrets.randbelow(BALLOT_ID_SPAN) for _ in range(count - len(ids))]
+        taken = {
+            row[0]
+            for row in store.db.conn.execute(
+                "SELECT b.id FROM json_each(?) AS j JOIN ballots AS b ON b.id = j.value",
+                [json.dumps(drawn)],
+            )
+        }
+        for candidate in drawn:
+            if candidate not in taken:
+                ids[candidate] = None
+    return list(ids)
 
 
 def pending_paper_ballots(store: MeetingStore) -> list[PaperBallot]:
