@@ -300,15 +300,16 @@ def _already_imported(store: MeetingStore, kind: str, digest: str) -> str | None
 def import_ballots(store: MeetingStore, path: Path, *, again: bool = False) -> tuple[int, int]:
     """Import every row as a ballot of its category; returns (imported, invalid)."""
     parsed, table = parse_ballot_file(store, path)
-    before = _already_imported(store, "import.ballots", table.digest)
-    if before is not None and not again:
-        raise ImportProblems([t("import.again", file=path.name, before=before)])
     # Invalid ballots are kept and counted as invalid by the tally, not dropped.
     invalid = sum(bool(ballot_problems(store.meeting, b.grades, on_screen=False)) for b in parsed)
-    add_ballots(store, [(b.category, BallotEntry(b.grades)) for b in parsed], source="import")
-    # Written right after the ballots (their own transaction is add_ballots'): what a
-    # second import of the same file is checked against.
+    # The check, the ballots and the record that this file was imported (what a second
+    # import of the same file is checked against) in one transaction: a crash stores
+    # both or neither, and two imports of one file at once cannot both pass the check.
     with store.transaction():
+        before = _already_imported(store, "import.ballots", table.digest)
+        if before is not None and not again:
+            raise ImportProblems([t("import.again", file=path.name, before=before)])
+        add_ballots(store, [(b.category, BallotEntry(b.grades)) for b in parsed], source="import")
         store.record(
             "import.ballots",
             {"file": path.name, "sha256": table.digest, "count": len(parsed), "again": again},
