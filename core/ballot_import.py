@@ -111,27 +111,43 @@ def read_table(path: Path) -> Table:
 
 
 def _xlsx_rows(path: Path, data: bytes) -> tuple[str, list[tuple[int, list[Cell]]]]:
+    from itertools import zip_longest
+
     from openpyxl import load_workbook
 
     try:
         # Read twice: values as Excel saved them, and the formulas, to tell a truly blank
-        # cell from a formula whose value was never computed and saved.
-        values = load_workbook(io.BytesIO(data), data_only=True)
-        formulas = load_workbook(io.BytesIO(data), data_only=False)
+        # cell from a formula whose value was never computed and saved. Read-only
+        # workbooks stream the sheet row by row (a sheet of thousands of ballots would
+        # otherwise be held twice in memory, cell objects and all).
+        values = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+        formulas = load_workbook(io.BytesIO(data), data_only=False, read_only=True)
     except Exception:  # a renamed or damaged file: openpyxl raises many kinds
         raise ImportProblems([t("import.not_xlsx", file=path.name)]) from None
-    name = BALLOT_SHEET if BALLOT_SHEET in values.sheetnames else values.active.title
-    sheet, formula_sheet = values[name], formulas[name]
-    rows = []
-    for row in sheet.iter_rows():
-        cells = []
-        for cell in row:
-            value = cell.value
-            raw = formula_sheet.cell(row=cell.row, column=cell.column).value
-            is_formula = isinstance(raw, str) and raw.startswith("=")
-            cells.append(Cell(_text(value), formula=is_formula and value is None))
-        if row:
-            rows.append((row[0].row, cells))
+    try:
+        name = BALLOT_SHEET if BALLOT_SHEET in values.sheetnames else values.active.title
+        sheet, formula_sheet = values[name], formulas[name]
+        # The size a file states for a sheet may be wrong: read every row it holds.
+        sheet.reset_dimensions()
+        formula_sheet.reset_dimensions()
+        rows = []
+        pairs = zip_longest(
+            sheet.iter_rows(min_row=1, values_only=True),
+            formula_sheet.iter_rows(min_row=1, values_only=True),
+            fillvalue=(),
+        )
+        for number, (row, raw_row) in enumerate(pairs, 1):  # rows come in order, gaps filled
+            cells = []
+            for value, raw in zip_longest(row, raw_row):
+                is_formula = isinstance(raw, str) and raw.startswith("=")
+                cells.append(Cell(_text(value), formula=is_formula and value is None))
+            if cells:
+                rows.append((number, cells))
+    except Exception:  # damaged inside (openpyxl reads lazily): the same plain message
+        raise ImportProblems([t("import.not_xlsx", file=path.name)]) from None
+    finally:
+        values.close()
+        formulas.close()
     return name, rows
 
 
