@@ -5,7 +5,8 @@ measured in the same run.
 
 Floors (what the same work costs with nothing of ours in the way):
 - tally floor: a plain SQL GROUP BY (subject, criterion, grade) over the same score
-  rows, with a covering index so SQLite reads the index alone (best of 3);
+  rows, with a covering index so SQLite reads the index alone (best of 7, taken in turns
+  with the tally's);
 - insert floor: the same score rows written with one raw sqlite3 executemany.
 `sanshu tally` runs as a separate process; its peak memory (ru_maxrss) is reported.
 The ballot-by-ballot reference tally is timed up to 20k (or always with --reference).
@@ -60,6 +61,18 @@ def best_of(runs: int, action) -> float:
     return min(times)
 
 
+def best_of_each(runs: int, *actions) -> list[float]:
+    """Best time of each action, run in turns so that a busy moment on a shared
+    machine slows all of them, not only the one that happened to run then."""
+    best = [float("inf")] * len(actions)
+    for _ in range(runs):
+        for index, action in enumerate(actions):
+            start = time.perf_counter()
+            action()
+            best[index] = min(best[index], time.perf_counter() - start)
+    return best
+
+
 def insert_floor(rows: list[tuple[int, int, int, str | None]], path: Path) -> float:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
@@ -106,8 +119,9 @@ def measure(n: int, tmp: Path, reference: bool) -> dict[str, float]:
     del rows
     store.db.execute("CREATE INDEX bench_cover ON scores (subject_id, criterion_id, grade)")
     group_by = "SELECT subject_id, criterion_id, grade, count(*) FROM scores GROUP BY 1, 2, 3"
-    floor_s = best_of(3, lambda: store.db.execute(group_by).fetchall())
-    tally_s = best_of(3, lambda: load_tally(store))
+    floor_s, tally_s = best_of_each(
+        7, lambda: store.db.execute(group_by).fetchall(), lambda: load_tally(store)
+    )
     out = {
         "n": n,
         "floor_s": floor_s,
