@@ -113,6 +113,7 @@ def create_app(db_path: str | Path, *, clock: Clock = time.time, **worker: Any) 
     app.router.add_post("/v/{credential}", ballot_submit)
     app.router.add_get("/v/{credential}/done", done_page)
     app.on_response_prepare.append(_security_headers)
+    app.on_startup.append(_prepare_forms)
     app.on_cleanup.append(_close)
     return app
 
@@ -126,7 +127,10 @@ async def _security_headers(_request: web.Request, response: web.StreamResponse)
 
 
 def _html(request: web.Request, name: str, **context: Any) -> str:
-    service = request.app[SERVICE]
+    return _service_html(request.app[SERVICE], name, **context)
+
+
+def _service_html(service: Service, name: str, **context: Any) -> str:
     return service.templates.get_template(name).render(
         t=t,
         lang="zh-CN" if language() == "zh" else "en",
@@ -329,24 +333,44 @@ def _form_context(
     entry: BallotEntry,
     problems: list[BallotProblem] = (),
 ) -> dict[str, Any]:
+    return _context_of_form(request.app[SERVICE], category, entry, problems, _large(request))
+
+
+def _context_of_form(
+    service: Service,
+    category: str,
+    entry: BallotEntry,
+    problems: list[BallotProblem] = (),
+    large: bool = False,
+) -> dict[str, Any]:
     return dict(
         category=category,
-        large=_large(request),
+        large=large,
         comment_limit=COMMENT_LIMIT,
-        form=ballot_form(request.app[SERVICE].meeting, entry, problems),
+        form=ballot_form(service.meeting, entry, problems),
     )
 
 
-def _empty_form(request: web.Request, category: str) -> web.Response:
+def _empty_form_bytes(service: Service, category: str, large: bool) -> tuple[bytes, bytes]:
     """Work once, serve many: the empty form of a category, rendered and compressed once."""
-    forms = request.app[SERVICE].forms
-    key = (category, language(), _large(request))
-    if key not in forms:
-        html = _html(
-            request, "ballot.html", **_form_context(request, category, BallotEntry({}))
-        ).encode()
-        forms[key] = (html, gzip.compress(html, compresslevel=9, mtime=0))
-    html, packed = forms[key]
+    key = (category, language(), large)
+    if key not in service.forms:
+        context = _context_of_form(service, category, BallotEntry({}), large=large)
+        html = _service_html(service, "ballot.html", **context).encode()
+        service.forms[key] = (html, gzip.compress(html, compresslevel=9, mtime=0))
+    return service.forms[key]
+
+
+async def _prepare_forms(app: web.Application) -> None:
+    """Render every category's form before the first voter arrives (~40 ms each),
+    rather than in front of the first voter of each category."""
+    service = app[SERVICE]
+    for category in service.meeting.categories:
+        _empty_form_bytes(service, category.name, large=False)
+
+
+def _empty_form(request: web.Request, category: str) -> web.Response:
+    html, packed = _empty_form_bytes(request.app[SERVICE], category, _large(request))
     gzip_ok = "gzip" in request.headers.get("Accept-Encoding", "")
     response = web.Response(
         body=packed if gzip_ok else html, content_type="text/html", charset="utf-8"
