@@ -323,6 +323,9 @@ def _form(
     )
 
 
+SIZE_SWITCH = "size"  # the name of the form's text-size button
+
+
 def _large(request: web.Request) -> bool:
     return request.query.get("size") == "large"
 
@@ -397,9 +400,13 @@ async def ballot_page(request: web.Request) -> web.Response:
         return _refused(request, refused)
     draft = request.app[SERVICE].drafts.get(_draft_key(request))
     if draft is not None:
-        # Back from a refused post: the voter's choices and what is wrong with them.
-        problems = ballot_problems(request.app[SERVICE].meeting, draft.grades, on_screen=True)
-        return _form(request, category, draft, problems, status=422 if problems else 200)
+        # Back from a refused post: the voter's choices and what is wrong with them
+        # (after a change of text size: the choices only, nothing is wrong yet).
+        meeting = request.app[SERVICE].meeting
+        problems = []
+        if draft.refused:
+            problems = ballot_problems(meeting, draft.entry.grades, on_screen=True)
+        return _form(request, category, draft.entry, problems, status=422 if problems else 200)
     if stored is None:
         return _empty_form(request, category)
     return _form(request, category, stored)
@@ -420,12 +427,18 @@ async def ballot_submit(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     credential = request.match_info["credential"]
     data = await read_form(request)
-    fields = [(k, v) for k, v in data.items() if isinstance(v, str)]
+    fields = [(k, v) for k, v in data.items() if isinstance(v, str) and k != SIZE_SWITCH]
     entry, unknown = parse_form(service.meeting, fields)
-    if unknown or len(fields) != len(data):
+    if unknown or len(fields) != len(data) - (SIZE_SWITCH in data):
         # Counted, not quoted: what a client sends is not written to the log.
         log.warning("rejected a ballot post with %d unknown fields", len(unknown))
         return message(request, t("web.bad_request"), 400, back=request.path)
+    size = data.get(SIZE_SWITCH)
+    if size is not None:
+        # The text-size button without script: the choices so far wait on the server
+        # and come back on the larger (or standard) form; nothing is stored.
+        service.drafts.keep(_draft_key(request), entry, refused=False)
+        return see_other(f"{request.path}?size={'large' if size == 'large' else 'standard'}")
     problems = ballot_problems(service.meeting, entry.grades, on_screen=True)
     if problems:
         # The form page after the redirect checks the slip (and refuses a bad one).
