@@ -54,10 +54,14 @@ def pretty_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
+# Letters a person may type for the digits (and V) that codes are printed with.
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
+
+
 def normalise(credential: str) -> str:
     """What a person typed or a QR code carried, in canonical form."""
     text = credential.strip().upper().replace("-", "").replace(" ", "")
-    return text.translate(str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"}))
+    return text.translate(_LOOKALIKES)
 
 
 def digest(credential: str) -> str:

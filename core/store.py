@@ -693,8 +693,12 @@ class MeetingStore:
             self.record("agenda.moved", {"from": old.position, "to": target, **_step_payload(new)})
         return self.state()
 
-    def set_poll(self, poll: str, reason: str = "") -> MeetingState:
-        """Open or close scoring. Reopening a closed poll needs a reason (an event)."""
+    def set_poll(self, poll: str, reason: str = "", *, forget_now: bool = True) -> MeetingState:
+        """Open or close scoring. Reopening a closed poll needs a reason (an event).
+
+        Closing rewrites the file (`forget_history`), which takes seconds on a very
+        large database: a console passes `forget_now=False` and calls it off its
+        screen thread, on a connection of its own."""
         with self.transaction():
             before = self.db.execute("SELECT poll FROM state WHERE id = 1").fetchone()[0]
             if before == poll:
@@ -708,7 +712,7 @@ class MeetingStore:
             if poll == "closed":  # the only link from a slip to a ballot ends with scoring
                 self.db.execute("DELETE FROM revision_links")
                 self._stop_scoring_timers()
-        if poll == "closed":
+        if poll == "closed" and forget_now:
             self.forget_history()
         return self.state()
 

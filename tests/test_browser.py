@@ -246,21 +246,29 @@ def test_with_javascript_a_double_tap_sends_one_post(browser, link, store):
     assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 1
 
 
-def test_large_text_is_a_link_that_works_without_javascript(browser, link):
-    page = phone(browser, "360x640", javascript=False)
+@pytest.mark.parametrize("javascript", [False, True])
+def test_large_text_keeps_the_choices_made_so_far(browser, link, javascript):
+    page = phone(browser, "360x640", javascript=javascript)
     page.goto(link)
+    page.locator("#s1c1 label").filter(has_text="较好").tap()
+    page.locator("#s2c2 label").filter(has_text="一般").tap()
     size = page.evaluate("getComputedStyle(document.querySelector('.choice span')).fontSize")
-    page.get_by_role("link", name="大字").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="大字").click()
     larger = page.evaluate("getComputedStyle(document.querySelector('.choice span')).fontSize")
     assert float(larger[:-2]) > float(size[:-2]) * 1.2
     widths = page.evaluate(
         "[...document.querySelectorAll('.choice span')].every(s => s.scrollWidth <= s.clientWidth)"
     )
     assert widths  # larger text still fits its buttons
-    page.get_by_role("link", name="标准字号").click()
-    page.wait_for_load_state()
+    assert page.locator('#s1c1 input[value="较好"]').is_checked()
+    assert page.locator('#s2c2 input[value="一般"]').is_checked()
+    assert page.locator(".notice.error").count() == 0  # switching size is not a refusal
+    with page.expect_navigation():
+        page.get_by_role("button", name="标准字号").click()
     assert page.evaluate("document.documentElement.className") == ""
+    assert page.locator('#s2c2 input[value="一般"]').is_checked()
+    page.context.close()
 
 
 def test_the_phones_own_font_size_is_honoured(playwright, link, tmp_path):

@@ -192,6 +192,25 @@ async def test_large_text_survives_a_refused_post(client, store):
     assert str(response.url).endswith("?size=large") and 'class="large"' in html
 
 
+async def test_switching_text_size_without_script_keeps_the_choices(client, store):
+    """The 大字 button posts the form: the choices wait in memory, nothing is stored,
+    and the larger form shows them without calling anything wrong."""
+    slip = issue_tokens(store, "党员代表", 1)[0]
+    items = form_items(store.meeting)
+    chosen = {items[0]: "较好", items[4]: "一般"}
+    body = form_fields(store.meeting, chosen) | {"size": "large"}
+    switched = await client.post(f"/v/{slip.token}", data=body, allow_redirects=False)
+    assert switched.status == 303
+    assert switched.headers["Location"] == f"/v/{slip.token}?size=large"
+    page = await client.get(f"/v/{slip.token}?size=large")
+    html = await page.text()
+    assert page.status == 200 and 'class="large"' in html
+    assert html.count(" checked") == 2 and "notice error" not in html
+    assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 0
+    back = await client.post(f"/v/{slip.token}", data=body | {"size": "standard"})
+    assert 'class="large"' not in await back.text()
+
+
 async def test_a_mistyped_code_gets_the_box_again(client, store):
     slip = issue_tokens(store, "党员代表", 1)[0]
     wrong = slip.code[:9] + ("0" if slip.code[9] != "0" else "1")

@@ -15,6 +15,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.ballots import (
     BallotEntry,
@@ -299,8 +300,15 @@ def _problem_view(
     return ProblemView(problem.message, "", links)
 
 
+class Draft(NamedTuple):
+    entry: BallotEntry
+    refused: bool  # a post the rules refused (show why), or only a change of text size
+
+
 class Drafts:
-    """Refused ballots waiting to be corrected, in this process's memory only.
+    """Ballots waiting on the server between two pages, in this process's memory only:
+    a refused post waiting to be corrected, or the choices of a voter who switched
+    the text size without script.
 
     A refused post is answered with a redirect to the form (Post/Redirect/Get),
     which shows the kept draft and its problems: Back or reload never re-posts,
@@ -309,19 +317,19 @@ class Drafts:
     """
 
     def __init__(self, limit: int = 10_000, max_age: float = 3600.0, clock=time.monotonic):
-        self._drafts: OrderedDict[str, tuple[float, BallotEntry]] = OrderedDict()
+        self._drafts: OrderedDict[str, tuple[float, Draft]] = OrderedDict()
         self._limit = limit
         self._max_age = max_age
         self._clock = clock
 
-    def keep(self, key: str, entry: BallotEntry) -> None:
+    def keep(self, key: str, entry: BallotEntry, *, refused: bool = True) -> None:
         """`key`: the slip's digest, so a refused post needs no database."""
         self._drafts.pop(key, None)
-        self._drafts[key] = (self._clock(), entry)
+        self._drafts[key] = (self._clock(), Draft(entry, refused))
         while len(self._drafts) > self._limit:
             self._drafts.popitem(last=False)
 
-    def get(self, key: str) -> BallotEntry | None:
+    def get(self, key: str) -> Draft | None:
         kept = self._drafts.get(key)
         if kept is None:
             return None

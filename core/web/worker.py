@@ -165,6 +165,13 @@ class Database:
     def close(self) -> None:
         self._writes.put(None)
         self._writer.join()
+        while True:  # writes that came after the stop are not done; their voters retry
+            try:
+                write = self._writes.get_nowait()
+            except queue.Empty:
+                break
+            if write is not None:
+                write.future.cancel()
         self._readers.shutdown(wait=True, cancel_futures=True)
         with self._lock:
             for store in self._stores:
