@@ -27,7 +27,6 @@ from core.ballots import (
     BallotEntry,
     Item,
     add_ballots,
-    ballot_problems,
     choice_labels,
     form_items,
 )
@@ -313,11 +312,14 @@ def _already_imported(store: MeetingStore, kind: str, digest: str) -> str | None
     return None
 
 
+def _invalid_imported(store: MeetingStore) -> int:
+    query = "SELECT total(n) FROM tally_ballots WHERE source = 'import' AND problems != ''"
+    return int(store.db.execute(query).fetchone()[0])
+
+
 def import_ballots(store: MeetingStore, path: Path, *, again: bool = False) -> tuple[int, int]:
     """Import every row as a ballot of its category; returns (imported, invalid)."""
     parsed, table = parse_ballot_file(store, path)
-    # Invalid ballots are kept and counted as invalid by the tally, not dropped.
-    invalid = sum(bool(ballot_problems(store.meeting, b.grades, on_screen=False)) for b in parsed)
     # The check, the ballots and the record that this file was imported (what a second
     # import of the same file is checked against) in one transaction: a crash stores
     # both or neither, and two imports of one file at once cannot both pass the check.
@@ -325,7 +327,11 @@ def import_ballots(store: MeetingStore, path: Path, *, again: bool = False) -> t
         before = _already_imported(store, "import.ballots", table.digest)
         if before is not None and not again:
             raise ImportProblems([t("import.again", file=path.name, before=before)])
+        invalid_before = _invalid_imported(store)
         add_ballots(store, [(b.category, BallotEntry(b.grades)) for b in parsed], source="import")
+        # Invalid ballots are kept and counted as invalid by the tally, not dropped; how
+        # many is read from the counts add_ballots just wrote (validity decided once).
+        invalid = _invalid_imported(store) - invalid_before
         store.record(
             "import.ballots",
             {"file": path.name, "sha256": table.digest, "count": len(parsed), "again": again},

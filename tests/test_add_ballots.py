@@ -141,3 +141,18 @@ def test_a_crash_before_the_import_is_recorded_stores_no_ballot(store, tmp_path,
     with pytest.raises(ImportProblems):  # the same file again, without --again
         import_ballots(store, path)
     assert ballot_count(store) == 3
+
+
+def test_an_import_reports_how_many_of_its_ballots_are_invalid(store, tmp_path):
+    path = tmp_path / "ballots.xlsx"
+    book = clean_sheet(store, rows=3)
+    width = len(book.active[1]) - 1
+    for _ in range(2):  # one grade for everyone: invalid under the demo meeting's rules
+        book.active.append(["党员代表", *(["好"] * width)])
+    book.save(path)
+    assert import_ballots(store, path) == (5, 2)
+    tally = load_tally(store)
+    assert (tally.ballots.imported, tally.ballots.invalid) == (5, 2)
+    again = tmp_path / "again.xlsx"
+    clean_sheet(store, rows=1).save(again)
+    assert import_ballots(store, again) == (1, 0)  # this file's ballots only
