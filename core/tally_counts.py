@@ -27,7 +27,7 @@ from typing import Any
 
 from core.ballots import OVERALL, Item, ballot_problems, form_columns
 from core.meetingfile import parse_meeting
-from core.model import Meeting
+from core.model import Meeting, derived
 from core.tally import BallotCounts, SubjectCounts, choice_scores
 
 TABLES = (
@@ -40,6 +40,12 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS tally_ballots (source TEXT NOT NULL, problems TEXT NOT NULL, "
     "n INTEGER NOT NULL, PRIMARY KEY (source, problems)) WITHOUT ROWID",
 )
+
+
+@derived
+def _counted_items(meeting: Meeting) -> tuple[Item, ...]:
+    """Every item of the form, subject by subject: what a ballot's counts are keyed by."""
+    return tuple((s.name, c) for s in meeting.subjects for c in form_columns(meeting))
 
 
 class CountDelta:
@@ -57,14 +63,14 @@ class CountDelta:
         self.counts: Counter[tuple[tuple[int, int, str], str]] = Counter()
         self.graded: Counter[tuple[int, str]] = Counter()
         self.ballots: Counter[tuple[str, str]] = Counter()
-        # Worked out once, not per ballot: every item of the form with its ids.
-        self._items = [(s.name, c) for s in meeting.subjects for c in self.columns]
-        self._ids = [(subject_ids[s], criterion_ids[c]) for s, c in self._items]
-        self._scores = choice_scores(meeting)
-        self._keys: dict[str, tuple[list, list]] = {}  # category → count keys, graded keys
+        # Worked out once per voter category, not per ballot (and shared with the
+        # deltas made by `empty`): each counted item's count key and graded key.
+        self._keys: dict[str, tuple[list, list]] = {}
 
     def empty(self) -> CountDelta:
-        return CountDelta(self.meeting, self.subject_ids, self.criterion_ids)
+        other = CountDelta(self.meeting, self.subject_ids, self.criterion_ids)
+        other._keys = self._keys  # the same ids: the same keys
+        return other
 
     def merge(self, other: CountDelta) -> None:
         self.counts.update(other.counts)
@@ -86,22 +92,27 @@ class CountDelta:
         self.ballots[(source, ",".join(p.kind for p in problems))] += sign
         if problems:
             return  # an invalid ballot counts as returned, never in a score
-        keys = self._keys.get(category)
-        if keys is None:
-            keys = self._keys[category] = (
-                [(s, c, category) for s, c in self._ids],
-                [(s, category) for s, _ in self._ids],
-            )
+        keys = self._keys.get(category) or self._keys_for(category)
         count_keys, graded_keys = keys
-        labels = [grades.get(item) or "" for item in self._items]
+        labels = [grades.get(item) or "" for item in _counted_items(meeting)]
         # A subject is graded when any of its items carries points.
-        graded = set(compress(graded_keys, map(self._scores, labels)))
+        graded = set(compress(graded_keys, map(choice_scores(meeting), labels)))
         if sign == 1:  # counted in C: the hot path of an import
             self.counts.update(zip(count_keys, labels, strict=True))
             self.graded.update(graded)
         else:
             self.counts.subtract(zip(count_keys, labels, strict=True))
             self.graded.subtract(graded)
+
+    def _keys_for(self, category: str) -> tuple[list, list]:
+        ids = [
+            (self.subject_ids[s], self.criterion_ids[c]) for s, c in _counted_items(self.meeting)
+        ]
+        keys = self._keys[category] = (
+            [(s, c, category) for s, c in ids],
+            [(s, category) for s, _ in ids],
+        )
+        return keys
 
     def add_stored(self, db: Any, ballot_id: int, sign: int = 1) -> None:
         """Count (or take out) a ballot as the database holds it, if it is confirmed."""
