@@ -15,16 +15,12 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from core.i18n import t
 from core.model import Meeting, derived
 from core.numbers import bounded_decimal
 from core.store import MeetingStore, StoreError
 from core.text import clean_text
-
-if TYPE_CHECKING:
-    from core.tally_counts import CountDelta
 
 # Crockford's base32: no I, L, O, U, so a code read aloud or typed is unambiguous.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -436,10 +432,9 @@ def _insert_ballot(
     entry: BallotEntry,
     source: str,
     entered_by: str | None,
-    counts: CountDelta | None = None,
 ) -> int:
-    """The ballot's rows and, when it counts at once, the tally's counts (`counts`
-    gathers them for a caller storing many ballots in one transaction)."""
+    """The ballot's rows and, when it counts at once, the tally's counts (gathered by
+    the batch being stored, when there is one: `MeetingStore.batch`)."""
     from core.tally_counts import store_delta
 
     ballot_id = _insert_unique(
@@ -453,7 +448,7 @@ def _insert_ballot(
     )
     _write_grades(store, ballot_id, entry)
     if source != "paper":  # a paper ballot counts once a second person confirms it
-        gathered = counts or store.pending_counts  # written by whoever gathers them
+        gathered = store.pending_counts  # written by whoever gathers them
         delta = gathered or store_delta(store)
         delta.add(category, source, entry.grades)
         if gathered is None:
