@@ -33,11 +33,22 @@ TRIM = (
 )
 
 
-def meeting_for(trim: bool, pooled: bool):
+# The first subject weighs two categories only, in thirds.
+OWN_WEIGHTS = (
+    'mode = "onsite"\norder = 1\ndaily = 94.5',
+    'mode = "onsite"\norder = 1\ndaily = 94.5\n'
+    'weights = { "党组成员" = "1/3", "机关党委委员" = "2/3" }',
+)
+
+
+def meeting_for(trim: bool, pooled: bool, own_weights: bool = False):
     text = DEMO_TEXT
     for old, new in AWKWARD.items():
         assert old in text
         text = text.replace(old, new, 1)
+    if own_weights:
+        assert OWN_WEIGHTS[0] in text
+        text = text.replace(*OWN_WEIGHTS, 1)
     if trim:
         text = text.replace(*TRIM, 1)
     if pooled:
@@ -70,9 +81,9 @@ GROUP = st.dictionaries(LABELS, st.integers(0, 40), max_size=6)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.booleans(), st.booleans(), st.lists(GROUP, min_size=18, max_size=18))
-def test_scores_equal_the_plain_fraction_arithmetic(trim, pooled, groups):
-    meeting = meeting_for(trim, pooled)
+@given(st.booleans(), st.booleans(), st.booleans(), st.lists(GROUP, min_size=18, max_size=18))
+def test_scores_equal_the_plain_fraction_arithmetic(trim, pooled, own_weights, groups):
+    meeting = meeting_for(trim, pooled, own_weights)
     subject = meeting.onsite[0]
     columns = form_columns(meeting)
     categories = [c.name for c in meeting.categories]
@@ -83,7 +94,8 @@ def test_scores_equal_the_plain_fraction_arithmetic(trim, pooled, groups):
     result = next(
         s for s in tally_from_counts(meeting, ballots, counted).subjects if s.name == subject.name
     )
-    weights = {c.name: c.weight for c in meeting.categories}
+    weights = subject.weights or {c.name: c.weight for c in meeting.categories}
+    assert own_weights == (subject.weights is not None)
     for column in columns:
         means = {c: plain_mean(meeting, labels.get((column, c), {})) for c in categories}
         if pooled:
@@ -93,7 +105,7 @@ def test_scores_equal_the_plain_fraction_arithmetic(trim, pooled, groups):
                     everyone[label] = everyone.get(label, 0) + n
             expected = plain_mean(meeting, everyone)
         else:
-            expected = plain_weighted([(weights[c], means[c]) for c in categories])
+            expected = plain_weighted([(weights.get(c, 0), means[c]) for c in categories])
         assert result.criteria[column].score == expected
         for c in categories:
             assert label_mean(meeting, labels.get((column, c), {})) == means[c]
