@@ -58,7 +58,6 @@ class CountDelta:
         self.meeting = meeting
         self.subject_ids = subject_ids
         self.criterion_ids = criterion_ids
-        self.columns = form_columns(meeting)
         # (subject_id, criterion_id, category), choice → ballots
         self.counts: Counter[tuple[tuple[int, int, str], str]] = Counter()
         self.graded: Counter[tuple[int, str]] = Counter()
