@@ -7,7 +7,8 @@ Floors (what the same work costs with nothing of ours in the way):
 - tally floor: a plain SQL GROUP BY (subject, criterion, grade) over the same score
   rows, with a covering index so SQLite reads the index alone (best of 7, taken in turns
   with the tally's);
-- insert floor: the same score rows written with one raw sqlite3 executemany.
+- insert floor: the same score rows written with one raw sqlite3 executemany (÷insert),
+  and again into a table with the store's foreign keys on, each row checked (÷FK ins).
 `sanshu tally` runs as a separate process; its peak memory (ru_maxrss) is reported.
 The ballot-by-ballot reference tally is timed up to 20k (or always with --reference).
 """
@@ -73,13 +74,29 @@ def best_of_each(runs: int, *actions) -> list[float]:
     return best
 
 
-def insert_floor(rows: list[tuple[int, int, int, str | None]], path: Path) -> float:
+def insert_floor(
+    rows: list[tuple[int, int, int, str | None]], path: Path, *, foreign_keys: bool = False
+) -> float:
+    """One raw executemany of the score rows; with `foreign_keys`, into a table that
+    refers to its ballots and subjects as the store's does (the parents are written
+    first, untimed), so each row is checked as in the store."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
+    references = ("", "")
+    if foreign_keys:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("CREATE TABLE ballots (id INTEGER PRIMARY KEY) WITHOUT ROWID")
+        conn.execute("CREATE TABLE subjects (id INTEGER PRIMARY KEY)")
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO ballots VALUES (?)", [(b,) for b in {r[0] for r in rows}])
+        conn.executemany("INSERT INTO subjects VALUES (?)", [(s,) for s in {r[1] for r in rows}])
+        conn.execute("COMMIT")
+        references = (" REFERENCES ballots(id)", " REFERENCES subjects(id)")
     conn.execute(
-        "CREATE TABLE scores (ballot_id INTEGER, subject_id INTEGER, criterion_id INTEGER, "
-        "grade TEXT, PRIMARY KEY (ballot_id, subject_id, criterion_id))"
+        f"CREATE TABLE scores (ballot_id INTEGER NOT NULL{references[0]}, "
+        f"subject_id INTEGER NOT NULL{references[1]}, criterion_id INTEGER, grade TEXT, "
+        "PRIMARY KEY (ballot_id, subject_id, criterion_id)) WITHOUT ROWID"
     )
     start = time.perf_counter()
     conn.execute("BEGIN")
@@ -116,6 +133,7 @@ def measure(n: int, tmp: Path, reference: bool) -> dict[str, float]:
 
     rows = list(store.db.execute("SELECT ballot_id, subject_id, criterion_id, grade FROM scores"))
     insert_s = insert_floor(rows, tmp / f"floor-{n}.db")
+    checked_s = insert_floor(rows, tmp / f"floor-fk-{n}.db", foreign_keys=True)
     del rows
     store.db.execute("CREATE INDEX bench_cover ON scores (subject_id, criterion_id, grade)")
     group_by = "SELECT subject_id, criterion_id, grade, count(*) FROM scores GROUP BY 1, 2, 3"
@@ -128,6 +146,7 @@ def measure(n: int, tmp: Path, reference: bool) -> dict[str, float]:
         "tally_s": tally_s,
         "import_s": imported_s,
         "insert_s": insert_s,
+        "checked_s": checked_s,
     }
     if reference or n <= 20_000:
         out["reference_s"] = best_of(1, lambda: load_tally_reference(store))
@@ -146,7 +165,8 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"{'ballots':>8} {'SQL floor':>10} {'tally':>9} {'ratio':>6} {'reference':>10} "
-        f"{'import':>8} {'÷insert':>8} {'÷SQL':>6} {'sanshu tally':>13} {'peak MB':>8}"
+        f"{'import':>8} {'÷insert':>8} {'÷FK ins':>8} {'÷SQL':>6} {'sanshu tally':>13} "
+        f"{'peak MB':>8}"
     )
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
@@ -155,7 +175,8 @@ def main() -> None:
             print(
                 f"{n:8d} {r['floor_s'] * 1000:8.1f}ms {r['tally_s'] * 1000:7.1f}ms "
                 f"{r['tally_s'] / r['floor_s']:6.2f} {ref} {r['import_s']:7.1f}s "
-                f"{r['import_s'] / r['insert_s']:8.1f} {r['import_s'] / r['floor_s']:6.0f} "
+                f"{r['import_s'] / r['insert_s']:8.1f} {r['import_s'] / r['checked_s']:8.2f} "
+                f"{r['import_s'] / r['floor_s']:6.0f} "
                 f"{r['process_s']:12.2f}s {r['process_mb']:8.0f}",
                 flush=True,
             )
