@@ -152,6 +152,41 @@ async def test_poll_opens_and_closes_with_confirmation(demo_db, clock, store):
     assert [e.kind for e in MeetingStore(demo_db).events("poll")] == ["poll.open", "poll.closed"]
 
 
+async def test_closing_scoring_rewrites_the_file_while_the_podium_answers(
+    demo_db, clock, store, monkeypatch
+):
+    """Closing rewrites the database (seconds at 100k ballots) in a worker on its own
+    connection: the podium's keys act meanwhile, and the rewrite does happen."""
+    import threading
+
+    store.move(12)
+    store.set_poll("open")
+    rewriting, release = threading.Event(), threading.Event()
+    rewriters: list[str] = []
+    rewrite = MeetingStore.forget_history
+
+    def slow_rewrite(self: MeetingStore) -> None:
+        rewriters.append(threading.current_thread().name)
+        rewriting.set()
+        release.wait(10)
+        rewrite(self)
+
+    monkeypatch.setattr(MeetingStore, "forget_history", slow_rewrite)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await pilot.press("v", "y")
+        assert app.state.poll == "closed"
+        assert rewriting.wait(5)
+        await pilot.press("b")  # the projector blanks while the file is rewritten
+        assert app.store.projector_blank()
+        assert "投影已黑屏" in text(app, "#title-bar")
+        release.set()
+        await app.workers.wait_for_complete()
+        assert rewriters and rewriters[0] != threading.main_thread().name
+        wal = demo_db.with_name(demo_db.name + "-wal")  # emptied while the consoles run
+        assert wal.exists() and wal.stat().st_size == 0
+
+
 async def test_quit_asks_only_while_the_timer_runs(demo_db, clock):
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 32)) as pilot:

@@ -230,6 +230,12 @@ class HostApp(SanshuApp):
         with MeetingStore(self.db_path, actor="host") as store:  # this thread's own connection
             ensure_service(store, self.db_path)
 
+    def _forget_history(self) -> None:
+        """In a thread: closing rewrites the whole file (seconds at 100k ballots), and
+        the podium keeps answering its keys meanwhile."""
+        with MeetingStore(self.db_path, actor="host") as store:  # this thread's own connection
+            store.forget_history()
+
     def tick(self) -> None:
         timer = self.timer_widget
         if not self.is_running or not timer.is_mounted:
@@ -327,8 +333,11 @@ class HostApp(SanshuApp):
                 self.keep_service_running()
                 self.notify(t("poll.opened"))
             elif self.state.poll == "open":
-                self.apply(self.store.set_poll("closed"))
+                self.apply(self.store.set_poll("closed", forget_now=False))
                 self.notify(t("poll.closed_now"))
+                self.run_worker(
+                    self._forget_history, thread=True, group="forget", exit_on_error=False
+                )
 
         self.guarded("toggle_poll", toggle)
 
