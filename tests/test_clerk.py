@@ -261,3 +261,25 @@ async def test_ctrl_c_outside_a_text_box_is_a_chinese_hint(demo_db, clock):
         messages = [n.message for n in app._notifications]
         assert messages == ["退出请按 Ctrl+Q"]
         assert app.is_running
+
+
+async def test_footer_offers_the_ledger_key_on_a_list_only(demo_db, clock):
+    """`l` drafts a rectification item from the selected entry: the footer says so
+    while a list has the focus, and not while the clerk types (there `l` is a letter)."""
+    from textual.widgets._footer import FooterKey
+
+    def offered(app: ClerkApp) -> bool:
+        return "列入台账" in [key.description for key in app.query(FooterKey)]
+
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await wait_until(pilot, lambda: len(app.query(FooterKey)) > 0)
+        assert not offered(app)
+        for focus, shown in [
+            ("#question-list", True),
+            ("#question-text", False),
+            ("#commentary-list", True),
+        ]:
+            app.query_one(focus).focus()
+            await wait_until(pilot, lambda shown=shown: offered(app) == shown)
+            assert offered(app) == shown, focus

@@ -56,6 +56,9 @@ def commentary_text(entry: Commentary) -> Text:
     return Text.assemble((f"{stamp} ", "dim"), (f"{entry.commenter}：", "bold"), entry.text)
 
 
+LEDGER_LISTS = {"question-list": "question", "commentary-list": "commentary"}  # `l` works here
+
+
 class ClerkApp(SanshuApp):
     CSS_PATH = "clerk.tcss"
     ACTOR = "clerk"
@@ -63,7 +66,7 @@ class ClerkApp(SanshuApp):
         Binding("f1", "tab('commentary')", t("key.tab_commentary")),
         Binding("f2", "tab('questions')", t("key.tab_questions")),
         Binding("f3", "tab('paper')", t("key.tab_paper")),
-        Binding("l", "to_ledger", t("key.to_ledger"), show=False),  # 列入整改台账 (#13)
+        Binding("l", "to_ledger", t("key.to_ledger")),  # 列入整改台账 (#13), on a list only
         Binding("ctrl+q", "request_quit", t("key.quit_clerk"), priority=True),
     ]
 
@@ -96,7 +99,9 @@ class ClerkApp(SanshuApp):
                 yield from self.entry_pane("asker", self.meeting.askers, "question")
             with TabPane(t("clerk.tab.paper"), id="paper"):
                 yield PaperPane(self.store, self.clerk)
-        yield OrderedFooter(["tab('commentary')", "tab('questions')", "tab('paper')"], compact=True)
+        yield OrderedFooter(
+            ["tab('commentary')", "tab('questions')", "tab('paper')", "to_ledger"], compact=True
+        )
 
     def entry_pane(self, who: str, names: tuple[str, ...], kind: str) -> ComposeResult:
         """Who (suggested from the meeting file, any name may be typed), what, and the list."""
@@ -181,6 +186,14 @@ class ClerkApp(SanshuApp):
     @property
     def dialog_open(self) -> bool:
         return len(self.screen_stack) > 1
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`l` drafts a ledger item from the selected entry: the footer offers it only
+        while a question or commentary list has the focus (in a box `l` is a letter)."""
+        if action == "to_ledger":
+            focused = self.focused
+            return focused is not None and focused.id in LEDGER_LISTS and not self.dialog_open
+        return True
 
     # -- the record ------------------------------------------------------------
 
@@ -381,8 +394,10 @@ class ClerkApp(SanshuApp):
         """The selected commentary or question becomes a draft rectification item (#13)."""
         from core.ledger import draft_entry, drafted_message
 
-        lists = {"question-list": "question", "commentary-list": "commentary"}
         focused = self.focused
-        entry_id = self.selected(f"#{focused.id}") if focused and focused.id in lists else None
+        entry_id = (
+            self.selected(f"#{focused.id}") if focused and focused.id in LEDGER_LISTS else None
+        )
         if entry_id is not None and not self.dialog_open:
-            self.notify(drafted_message(*draft_entry(self.store, lists[focused.id], entry_id)))
+            kind = LEDGER_LISTS[focused.id]
+            self.notify(drafted_message(*draft_entry(self.store, kind, entry_id)))
