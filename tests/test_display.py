@@ -125,3 +125,35 @@ async def test_clicker_keys_never_close_or_change_the_projector(demo_db, clock, 
         await pilot.pause()
         assert app.is_running
         assert store.state().position == 0 and not store.projector_blank()
+
+
+async def test_ranking_columns_hold_still_from_the_first_frame_and_across_pages(
+    demo_db, clock, store
+):
+    """The columns are as wide as the widest cell of any page from the moment the
+    tally is shown (not when the table next goes idle), so no frame cuts the names
+    and turning the page does not move them (the flaky projector snapshot, #14)."""
+    from rich.cells import cell_len
+    from textual.widgets import DataTable
+
+    from core.demo_ballots import fill_demo_ballots
+    from tui.widgets.results import ResultsView
+
+    fill_demo_ballots(store)
+    store.move(13)
+    app = DisplayApp(demo_db, clock=clock)
+    async with app.run_test(size=(64, 18)) as pilot:
+        await settle(pilot)
+        view = app.query_one(ResultsView)
+        table = app.query_one(DataTable)
+        longest = max(cell_len(s.name) for s in view.tally.subjects)
+
+        def widths() -> list[int]:
+            return [column.get_render_width(table) for column in table.ordered_columns]
+
+        first_page = widths()
+        assert view.page.count > 1
+        assert first_page[1] >= longest + 2  # the name column: every name, padded
+        view.select(len(view.tally.subjects) - 1)  # the host moved to the last page
+        assert view.page.number == view.page.count - 1
+        assert widths() == first_page  # measured before any idle, the same on every page

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -44,6 +45,30 @@ class Page:
     count: int
     first: int  # index of the first subject on the page
     size: int
+
+
+def column_widths(tally: Tally, labels: list[str]) -> list[int]:
+    """Each column as wide as its widest cell on ANY page (or its label).
+
+    Given to the table instead of letting it measure: DataTable measures new rows
+    only when it next goes idle, so a frame drawn before that showed the names cut
+    to the label's width, and the columns jumped as rows were measured or the page
+    turned (#14 §4)."""
+    digits = tally.meeting.rules.digits
+    cells = [
+        [
+            str(subject.rank or "—"),
+            subject.name,
+            subject.final_grade or "—",
+            number(subject.final_score, digits),
+            "；".join(subject.flags),
+        ]
+        for subject in tally.subjects
+    ]
+    return [
+        max([cell_len(label), *(cell_len(row[index]) for row in cells)])
+        for index, label in enumerate(labels)
+    ]
 
 
 def page_of(selected: int, total: int, size: int) -> Page:
@@ -130,8 +155,9 @@ class ResultsView(Vertical):
         width = self.size.width or self.app.size.width
         show_bar = width >= BAR_MIN_WIDTH
         self.query_one("#breakdown").display = width >= BREAKDOWN_MIN_WIDTH
+        bar_width = 40 if width >= 160 else 20
         page = self.page
-        key = (id(self.tally), page, show_bar, self.selected)
+        key = (id(self.tally), page, show_bar, bar_width, self.selected)
         if key == self._shown:
             return
         self._shown = key
@@ -139,11 +165,13 @@ class ResultsView(Vertical):
         table = self.query_one(DataTable)
         self._filling = True
         table.clear(columns=True)
-        columns = [t("col.rank"), t("col.subject"), t("col.final_grade"), t("col.final_score")]
-        columns.append(t("col.flags"))
+        labels = [t("col.rank"), t("col.subject"), t("col.final_grade"), t("col.final_score")]
+        labels.append(t("col.flags"))
+        for label, column_width in zip(labels, column_widths(tally, labels), strict=True):
+            table.add_column(label, width=column_width)
         if show_bar:
-            columns.append(t("col.distribution"))
-        table.add_columns(*columns)
+            label = t("col.distribution")
+            table.add_column(label, width=max(bar_width, cell_len(label)))
         digits = tally.meeting.rules.digits
         for subject in tally.subjects[page.first : page.first + page.size]:
             grade = Text(subject.final_grade or "—", style=grade_style(tally, subject.final_grade))
@@ -155,7 +183,7 @@ class ResultsView(Vertical):
                 Text("；".join(subject.flags), style="bold red"),
             ]
             if show_bar:
-                cells.append(distribution_bar(tally, subject, 40 if width >= 160 else 20))
+                cells.append(distribution_bar(tally, subject, bar_width))
             table.add_row(*cells, key=subject.name)
         table.move_cursor(row=self.selected - page.first, animate=False)
         self._filling = False
