@@ -16,7 +16,6 @@ from core.errors import StoreError
 from core.i18n import t
 from core.ledger import EDITABLE, Ledger, LedgerItem
 from core.store import MeetingStore
-from core.tally import report
 
 
 @dataclass(frozen=True)
@@ -107,6 +106,7 @@ def _final_results(last: MeetingStore) -> dict[str, CarriedResult] | None:
     if last.state().poll != "closed":
         return None
     from core.results import load_tally
+    from core.tally import report
 
     tally = load_tally(last)
     if tally.voided:

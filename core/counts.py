@@ -9,11 +9,12 @@ token, a daily score, an override or the poll changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from core.ballots import pending_paper, turnout
-from core.results import load_tally
 from core.store import MeetingStore
-from core.tally import Tally
+
+if TYPE_CHECKING:
+    from core.tally import Tally
 
 # Audit events that never change a count: the agenda, timers, the clerk's record.
 _NOT_COUNTS = ("agenda.", "timer.", "question.", "commentary.", "projector.")
@@ -55,6 +56,10 @@ class Counts:
 
 
 def count(store: MeetingStore, *, with_tally: bool) -> Counts:
+    # Loaded in the counting worker, after the console's first frame (#14 §2).
+    from core.ballots import pending_paper, turnout
+    from core.results import load_tally
+
     signature = ballot_signature(store)
     return Counts(
         signature=signature,

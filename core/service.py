@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 from core.net import DEFAULT_PORT
@@ -25,6 +24,8 @@ def service_answers(store: MeetingStore, timeout: float = 0.5) -> bool:
     uid = store.meta("meeting_uid") or ""
     # Only a caller that knows the meeting's id is told whose service this is.
     url = f"http://127.0.0.1:{service_port(store)}/health?meeting={uid}"
+    import urllib.request  # ~15 ms: only when the service is looked for, not at start
+
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             body = json.loads(response.read())

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-import jinja2
-import qrcode
-import qrcode.image.svg
-
-from core.ballots import Slip, pretty_code
 from core.i18n import t
 from core.net import base_url
 from core.service import service_port
 from core.store import MeetingStore
+
+if TYPE_CHECKING:
+    from core.ballots import Slip
+
+# qrcode, jinja2 and core.ballots are imported where they are used: the podium's
+# first frame needs only `ballot_address` from here (#14 §2).
 
 SLIPS_PER_PAGE = 10  # 2 columns x 5 rows on A4
 
@@ -27,11 +29,15 @@ def ballot_address(store: MeetingStore) -> str:
 
 
 def qr_svg(data: str) -> str:
+    import qrcode.image.svg
+
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, border=1)
     return image.to_string(encoding="unicode")
 
 
 def qr_matrix(data: str) -> list[list[bool]]:
+    import qrcode
+
     code = qrcode.QRCode(border=1, error_correction=qrcode.constants.ERROR_CORRECT_L)
     code.add_data(data)
     code.make(fit=True)
@@ -49,6 +55,10 @@ def slips_html(
     Each voter category starts on a new page with its name in the page header,
     so the office hands out a category's stack without sorting slips.
     """
+    import jinja2
+
+    from core.ballots import pretty_code
+
     by_category: dict[str, list[dict[str, str]]] = {}
     for slip in slips:
         url = ballot_url(base, slip.token)

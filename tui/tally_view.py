@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
 from core.i18n import t
-from core.officedata import ballots_caption
-from core.tally import SubjectResult, Tally, report
+
+if TYPE_CHECKING:
+    from core.tally import SubjectResult, Tally
+
+# core.tally and the office helpers load when a table is first drawn, not when a
+# console starts (the podium's first frame, #14 §2).
 
 GRADE_STYLES = ["bold green", "cyan", "yellow", "bold red"]  # best … worst
 BAR_STYLES = ["green", "cyan", "yellow", "red", "grey50"]
@@ -42,6 +48,8 @@ def distribution_bar(tally: Tally, subject: SubjectResult, width: int = 20) -> T
 
 
 def number(value, digits: int) -> str:
+    from core.tally import report
+
     reported = report(value, digits)
     return "—" if reported is None else str(reported)
 
@@ -59,6 +67,8 @@ def tally_table(
     `bars=False` for a file (colour bars mean nothing in plain text); `title` replaces
     the default (e.g. marked provisional); `notes` are warnings shown under the table.
     """
+    from core.officedata import ballots_caption
+
     show_share = width >= 150
     show_bar = bars and width >= 110
     show_mode = width >= 100

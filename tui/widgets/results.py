@@ -9,6 +9,7 @@ the breakdown appear only where they fit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.table import Table
@@ -19,8 +20,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from core.i18n import t
-from core.tally import Tally
 from tui.tally_view import BAR_STYLES, distribution_bar, grade_style, number
+
+if TYPE_CHECKING:
+    from core.tally import Tally
 
 BAR_MIN_WIDTH = 100  # the bar column and its legend need this many columns
 BREAKDOWN_MIN_WIDTH = 110  # the breakdown pane beside the ranking
