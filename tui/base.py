@@ -42,9 +42,18 @@ class SanshuApp(App[None]):
         self._count_lock = threading.Lock()
         self._count_request = 0
         self._worker_store: MeetingStore | None = None
+        self._first_frame_shown = False
+        self._deferred_counts: bool | None = None  # with_tally, asked before the first frame
 
     def on_mount(self) -> None:
         self.set_interval(POLL_S, self.watch_database)
+
+    def on_ready(self) -> None:
+        """The first frame is on the screen: now count what it asked for."""
+        self._first_frame_shown = True
+        if self._deferred_counts is not None:
+            self.request_counts(with_tally=self._deferred_counts)
+            self._deferred_counts = None
 
     def on_unmount(self) -> None:
         self.store.close()
@@ -56,6 +65,11 @@ class SanshuApp(App[None]):
 
     def request_counts(self, *, with_tally: bool) -> None:
         """Recount turnout (and the tally) off the screen thread, if anything changed."""
+        if not self._first_frame_shown:
+            # Counting loads the ballot and tally code (~40 ms) and competes with the
+            # screen thread for the interpreter: the first frame comes first (#14 §2).
+            self._deferred_counts = with_tally
+            return
         self._count_request += 1
         request = self._count_request
         self.run_worker(
