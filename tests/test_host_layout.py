@@ -57,6 +57,38 @@ def test_the_window_keeps_the_focus_and_counts_what_is_clipped():
     assert first < 12 < end and 2 * (end - first) + 2 <= 20
 
 
+async def test_a_long_queue_is_wrapped_only_where_it_shows(demo_db, clock, store, monkeypatch):
+    """500 questions: drawing the panel wraps the entries on screen (and the few
+    beside them), not the whole queue, and a podium key (+30 s) rebuilds no queue,
+    so keys answer as fast with 500 questions as with 5 (#14 §5)."""
+    import tui.widgets.entry_list as entry_list
+
+    record = Record(store)
+    subject = store.state().step.subject
+    for n in range(500):
+        record.add_question(subject, "高天庚", f"第{n}个问题：整改措施如何落实？")
+    wrapped: list[str] = []
+    wrap = entry_list.hanging
+
+    def counting(prefix, body, width, console):
+        wrapped.append(body.plain)
+        return wrap(prefix, body, width, console)
+
+    monkeypatch.setattr(entry_list, "hanging", counting)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        panel = app.query_one("#questions-panel", EntryList)
+        wrapped.clear()
+        lines = panel.lines(panel.content_size.width, panel.content_size.height)
+        assert "第0个问题" in str(lines[0]) and "还有" in str(lines[-1])
+        assert 0 < len(wrapped) <= panel.content_size.height + 2
+        shown = panel.entries
+        await pilot.press("plus")
+        await pilot.pause(0.1)
+        assert panel.entries is shown  # the queue was not rebuilt for a clock key
+
+
 async def test_commentary_phase_shows_the_latest_entries_large(demo_db, clock, store):
     record = Record(store)
     for n in range(25):

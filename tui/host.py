@@ -73,6 +73,7 @@ class HostApp(SanshuApp):
         super().__init__(db_path, clock=clock)
         self.manage_service = manage_service
         self._last_level = "idle"
+        self._record_shown_for: object = ()  # the subject whose record is on screen
         self.clicker = Debounce(clock)
         self.timer_widget = PhaseTimer(id="timer")
 
@@ -114,7 +115,10 @@ class HostApp(SanshuApp):
 
     # -- data down ------------------------------------------------------------
 
-    def show_state(self) -> None:
+    def show_state(self, *, record_changed: bool = False) -> None:
+        """Show `self.state`; the question queue and commentary are rebuilt only when
+        the subject changed or another console wrote (`record_changed`): a 500-entry
+        queue must not slow the podium's own keys (#14 §5)."""
         state, step = self.state, self.state.step
         self.query_one(Agenda).show(self.meeting, state)
         self.query_one("#phase", Static).update(t(f"phase.{step.phase}"))
@@ -143,7 +147,7 @@ class HostApp(SanshuApp):
             t("stage.next", what=step_title(following)) if following else t("stage.last")
         )
         self._last_level = self.query_one(PhaseTimer).show(step.timer, step.timing, self.clock())
-        self.show_panels()
+        self.show_panels(record_changed=record_changed)
         showing = state.results_visible(self.meeting)
         self.screen.set_class(showing, "-results")
         if showing and not self.dialog_open:
@@ -173,11 +177,12 @@ class HostApp(SanshuApp):
         if counts.tally is not None and state.results_visible(self.meeting):
             self.query_one(ResultsView).show(counts.tally)
 
-    def show_panels(self) -> None:
+    def show_panels(self, *, record_changed: bool = False) -> None:
         phase = self.state.step.phase
         for name in ("scoring", "questions", "commentary"):  # the layout follows the phase
             self.screen.set_class(phase == name, f"-{name}")
-        self.show_record()
+        if record_changed or self._record_shown_for != self.state.step.subject:
+            self.show_record()
         if phase == "scoring":
             self.query_one("#turnout-panel", Static).update(
                 qr_with_caption(ballot_address(self.store))
@@ -190,6 +195,7 @@ class HostApp(SanshuApp):
     def show_record(self) -> None:
         """The current subject's question queue and commentary, as the clerk logs them."""
         subject = self.state.step.subject
+        self._record_shown_for = subject
         questions_panel = self.query_one("#questions-panel", EntryList)
         commentary_panel = self.query_one("#commentary-panel", EntryList)
         if subject is None:
@@ -246,7 +252,7 @@ class HostApp(SanshuApp):
         self._last_level = level
 
     def meeting_changed(self) -> None:
-        self.show_state()
+        self.show_state(record_changed=True)  # another console wrote: maybe the record
 
     def apply(self, state: MeetingState) -> None:
         self.state = state

@@ -7,6 +7,8 @@ per entry), so a long queue costs nothing extra.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
@@ -27,23 +29,50 @@ def hanging(prefix: Text, body: Text, width: int, console: Console) -> list[Text
     return out or [prefix]
 
 
-def window(heights: list[int], focus: int, room: int) -> tuple[int, int]:
+def window(heights: Sequence[int], focus: int, room: int) -> tuple[int, int]:
     """Entries [first, end) to show: the focus entry, one before it for context,
-    then as many after and before as fit, leaving a line for each clipped marker."""
+    then as many after and before as fit, leaving a line for each clipped marker.
+
+    Reads only the heights it looks at (the ones near the focus), so a lazy
+    sequence keeps a 500-question queue from being wrapped on every frame."""
     count = len(heights)
     first, end = focus, focus + 1
+    used = heights[focus]
 
-    def fits(a: int, b: int) -> bool:
+    def fits(a: int, b: int, lines: int) -> bool:
         markers = (a > 0) + (b < count)
-        return sum(heights[a:b]) + markers <= room
+        return lines + markers <= room
 
-    if first > 0 and fits(first - 1, end):
+    if first > 0 and fits(first - 1, end, used + heights[first - 1]):
         first -= 1
-    while end < count and fits(first, end + 1):
+        used += heights[first]
+    while end < count and fits(first, end + 1, used + heights[end]):
+        used += heights[end]
         end += 1
-    while first > 0 and fits(first - 1, end):
+    while first > 0 and fits(first - 1, end, used + heights[first - 1]):
         first -= 1
+        used += heights[first]
     return first, end
+
+
+class _Wrapped(Sequence[int]):
+    """The entries' wrapped lines, each wrapped the first time it is asked for."""
+
+    def __init__(self, entries: list[tuple[Text, Text]], width: int, console: Console) -> None:
+        self.entries, self.width, self.console = entries, width, console
+        self.cache: dict[int, list[Text]] = {}
+
+    def lines(self, index: int) -> list[Text]:
+        if index not in self.cache:
+            prefix, body = self.entries[index]
+            self.cache[index] = hanging(prefix, body, self.width, self.console)
+        return self.cache[index]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, index):  # the height of one entry (window reads no slices)
+        return len(self.lines(index))
 
 
 class EntryList(Widget):
@@ -72,15 +101,15 @@ class EntryList(Widget):
         if not self.entries:
             return [Text(self.empty)]
         console = self.app.console
-        wrapped = [hanging(prefix, body, width, console) for prefix, body in self.entries]
+        wrapped = _Wrapped(self.entries, width, console)
         focus = self.focus_index if self.focus_index is not None else 0
-        first, end = window([len(w) for w in wrapped], focus, max(1, height))
+        first, end = window(wrapped, focus, max(1, height))
         more = self.get_component_rich_style("entry-list--more", partial=True)
         out: list[Text] = []
         if first > 0:
             out.append(Text(t("list.more_above", count=first), style=more))
-        for entry in wrapped[first:end]:
-            out.extend(entry)
+        for index in range(first, end):
+            out.extend(wrapped.lines(index))
         if end < len(wrapped):
             out.append(Text(t("list.more_below", count=len(wrapped) - end), style=more))
         return out[: max(1, height)]
