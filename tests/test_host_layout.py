@@ -266,3 +266,21 @@ def MeetingStore_for(path, clock):
     from core.store import MeetingStore
 
     return MeetingStore(path, actor="clerk", clock=clock)
+
+
+async def test_the_ranking_says_it_is_counting_until_the_tally_arrives():
+    """The tally is counted after the first frame: meanwhile the ranking says so
+    instead of standing empty."""
+    from textual.app import App
+    from textual.widgets import Static
+
+    from tui.widgets.results import ResultsView
+
+    class Bare(App):
+        def compose(self):
+            yield ResultsView(id="results")
+
+    app = Bare()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert "正在统计结果" in str(app.query_one("#legend", Static).render())

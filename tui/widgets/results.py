@@ -115,7 +115,8 @@ class ResultsView(Vertical):
             yield DataTable(id="ranking", cursor_type="row", zebra_stripes=True)
             yield Static(id="breakdown")
         with Horizontal(id="results-foot"):
-            yield Static(id="legend")
+            # Until the tally arrives from the counting worker (after the first frame).
+            yield Static(t("results.counting"), id="legend")
             yield Static(id="page-mark")
 
     @property
