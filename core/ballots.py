@@ -19,6 +19,7 @@ from fractions import Fraction
 from core.i18n import t
 from core.model import Meeting, derived
 from core.numbers import bounded_decimal
+from core.sqlrows import insert_rows
 from core.store import MeetingStore, StoreError
 from core.text import clean_text
 
@@ -466,26 +467,30 @@ def _write_grades(store: MeetingStore, ballot_id: int, entry: BallotEntry) -> No
 
 
 def _write_many_grades(store: MeetingStore, ballots: list[tuple[int, BallotEntry]]) -> None:
-    """The grades and comments of many ballots, one executemany each (an import of
-    100,000 ballots is 6 million score rows in one statement, not 100,000 calls)."""
+    """The grades and comments of many ballots, a few hundred rows per statement (an
+    import of 100,000 ballots is 6 million score rows, not 100,000 calls)."""
     subject_ids = store.ids("subjects")
     criterion_ids = criterion_ids_of(store)
-    store.db.conn.executemany(
-        "INSERT INTO scores (ballot_id, subject_id, criterion_id, grade) VALUES (?, ?, ?, ?)",
+    insert_rows(
+        store.db.conn,
+        "INSERT INTO scores (ballot_id, subject_id, criterion_id, grade)",
         (  # a generator: the rows stream into SQLite, never all in memory at once
             (ballot_id, subject_ids[subject], criterion_ids[criterion], grade or None)
             for ballot_id, entry in ballots
             for (subject, criterion), grade in entry.grades.items()
         ),
+        width=4,
     )
-    store.db.conn.executemany(
-        "INSERT INTO comments (ballot_id, subject_id, text) VALUES (?, ?, ?)",
-        [
+    insert_rows(
+        store.db.conn,
+        "INSERT INTO comments (ballot_id, subject_id, text)",
+        (
             (ballot_id, subject_ids[s], cleaned)
             for ballot_id, entry in ballots
             for s, text in entry.comments.items()
             if (cleaned := clean_text(text).strip())
-        ],
+        ),
+        width=3,
     )
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from core.ballots import OVERALL, Item, ballot_problems, form_columns
 from core.meetingfile import parse_meeting
 from core.model import Meeting, derived
+from core.sqlrows import insert_rows
 from core.tally import BallotCounts, SubjectCounts, choice_scores
 
 TABLES = (
@@ -133,20 +134,28 @@ class CountDelta:
 
     def apply(self, conn: sqlite3.Connection) -> None:
         """Write the changes; inside the transaction that stores the ballots."""
-        conn.executemany(
-            "INSERT INTO tally_counts VALUES (?, ?, ?, ?, ?) ON CONFLICT "
-            "(subject_id, criterion_id, category, grade) DO UPDATE SET n = n + excluded.n",
-            [(*key, label, n) for (key, label), n in self.counts.items() if n],
+        # ON CONFLICT adds to a count already stored; few statements, not a step per row.
+        add = "DO UPDATE SET n = n + excluded.n"
+        insert_rows(
+            conn,
+            "INSERT INTO tally_counts",
+            ((*key, label, n) for (key, label), n in self.counts.items() if n),
+            width=5,
+            tail=f"ON CONFLICT (subject_id, criterion_id, category, grade) {add}",
         )
-        conn.executemany(
-            "INSERT INTO tally_graded VALUES (?, ?, ?) ON CONFLICT (subject_id, category) "
-            "DO UPDATE SET n = n + excluded.n",
-            [(*key, n) for key, n in self.graded.items() if n],
+        insert_rows(
+            conn,
+            "INSERT INTO tally_graded",
+            ((*key, n) for key, n in self.graded.items() if n),
+            width=3,
+            tail=f"ON CONFLICT (subject_id, category) {add}",
         )
-        conn.executemany(
-            "INSERT INTO tally_ballots VALUES (?, ?, ?) ON CONFLICT (source, problems) "
-            "DO UPDATE SET n = n + excluded.n",
-            [(*key, n) for key, n in self.ballots.items() if n],
+        insert_rows(
+            conn,
+            "INSERT INTO tally_ballots",
+            ((*key, n) for key, n in self.ballots.items() if n),
+            width=3,
+            tail=f"ON CONFLICT (source, problems) {add}",
         )
         self.counts.clear()
         self.graded.clear()

@@ -16,13 +16,13 @@ one commit serves them all, instead of each paying for its own.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
+import contextlib
 import queue
 import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,11 +38,14 @@ MAX_BATCH = 64  # writes stored in one transaction, at most
 
 
 @dataclass
-class _Write:
-    deadline: float
+class _Job:
+    deadline: float  # not started by then: dropped, its voter was told to retry
     job: Callable[..., Any]
     args: tuple[Any, ...]
-    future: concurrent.futures.Future = field(default_factory=concurrent.futures.Future)
+    future: asyncio.Future[Any]
+
+
+Outcome = tuple[asyncio.Future[Any], bool, Any]  # the job's future, succeeded?, value or error
 
 
 class ServiceBusy(Exception):
@@ -68,11 +71,21 @@ class Database:
         self._local = threading.local()
         self._stores: list[MeetingStore] = []
         self._lock = threading.Lock()
-        self._writes: queue.SimpleQueue[_Write | None] = queue.SimpleQueue()
-        self._writer = threading.Thread(target=self._write_loop, name="sanshu-writer", daemon=True)
-        self._writer.start()
-        self._readers = concurrent.futures.ThreadPoolExecutor(readers, "sanshu-reader")
         self._queued = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        # Each lane is a queue and its threads; a thread takes every job waiting in
+        # its queue at once and hands all their outcomes back in one wake-up of the
+        # event loop (under load, one wake-up answers many voters).
+        self._writes: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._reads: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        lanes = [(self._writes, self._write_batch, "sanshu-writer")]
+        lanes += [(self._reads, self._read_batch, f"sanshu-reader-{n}") for n in range(readers)]
+        self._threads = [
+            threading.Thread(target=self._lane, args=(jobs, work), name=name, daemon=True)
+            for jobs, work, name in lanes
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def _store(self) -> MeetingStore:
         store = getattr(self._local, "store", None)
@@ -84,99 +97,107 @@ class Database:
                 self._stores.append(store)
         return store
 
-    def _run(self, deadline: float, job: Callable[..., T], args: tuple[Any, ...]) -> T:
-        if time.monotonic() > deadline:
-            raise ServiceBusy  # the voter has been told to retry; do not act behind them
-        with _busy_is_service_busy():
-            return job(self._store(), *args)
-
     async def read(self, job: Callable[..., T], *args: Any) -> T:
-        self._check_room()
+        return await self._submit(self._reads, job, args)
+
+    async def write(self, job: Callable[..., T], *args: Any) -> T:
+        return await self._submit(self._writes, job, args)
+
+    async def _submit(self, lane: queue.SimpleQueue, job: Callable[..., T], args: tuple) -> T:
+        if self._queued >= self.max_queued:
+            raise ServiceBusy
         # A job that has not started by its deadline drops itself when its turn comes
         # (so the voter is answered "busy", and nothing is done behind their back); one
         # that started finishes, bounded by the busy wait, and its outcome stands.
-        deadline = time.monotonic() + self.deadline_s
-        return await self._wait(self._readers.submit(self._run, deadline, job, args))
-
-    async def write(self, job: Callable[..., T], *args: Any) -> T:
-        self._check_room()
-        write = _Write(time.monotonic() + self.deadline_s, job, args)
-        self._writes.put(write)
-        return await self._wait(write.future)
-
-    def _check_room(self) -> None:
-        if self._queued >= self.max_queued:
-            raise ServiceBusy
-
-    async def _wait(self, future: concurrent.futures.Future) -> Any:
+        self._loop = loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        lane.put(_Job(time.monotonic() + self.deadline_s, job, args, future))
         self._queued += 1
         try:
-            return await asyncio.wrap_future(future)
+            return await future
         finally:
             self._queued -= 1
 
-    def _write_loop(self) -> None:
-        while (first := self._writes.get()) is not None:
+    def _lane(self, jobs: queue.SimpleQueue, work: Callable[[list[_Job]], list[Outcome]]) -> None:
+        while (first := jobs.get()) is not None:
             batch = [first]
             while len(batch) < MAX_BATCH:
                 try:
-                    write = self._writes.get_nowait()
+                    job = jobs.get_nowait()
                 except queue.Empty:
                     break
-                if write is None:
-                    self._writes.put(None)  # stop after this batch
+                if job is None:
+                    jobs.put(None)  # stop after this batch
                     break
-                batch.append(write)
-            self._write_batch(batch)
+                batch.append(job)
+            now = time.monotonic()
+            late = [job for job in batch if now > job.deadline]
+            live = [job for job in batch if now <= job.deadline and not job.future.cancelled()]
+            outcomes = [(job.future, False, ServiceBusy()) for job in late]
+            if live:
+                outcomes += work(live)
+            self._answer(outcomes)
 
-    def _write_batch(self, batch: list[_Write]) -> None:
-        now = time.monotonic()
-        live = []
-        for write in batch:
-            if not write.future.set_running_or_notify_cancel():
-                continue
-            if now > write.deadline:
-                write.future.set_exception(ServiceBusy())  # its voter was told to retry
-            else:
-                live.append(write)
-        if not live:
-            return
-        outcomes: list[tuple[bool, Any]] = []
+    def _answer(self, outcomes: list[Outcome]) -> None:
+        if outcomes and self._loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
+                self._loop.call_soon_threadsafe(_settle, outcomes)
+
+    def _read_batch(self, batch: list[_Job]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        for job in batch:
+            try:
+                with _busy_is_service_busy():
+                    outcomes.append((job.future, True, job.job(self._store(), *job.args)))
+            except Exception as exc:
+                outcomes.append((job.future, False, exc))
+        return outcomes
+
+    def _write_batch(self, batch: list[_Job]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
         try:
             with _busy_is_service_busy():
                 store = self._store()
                 with store.batch():
-                    for write in live:
+                    for job in batch:
                         try:
                             with store.transaction():  # a savepoint: undoes this job alone
-                                outcomes.append((True, write.job(store, *write.args)))
+                                outcomes.append((job.future, True, job.job(store, *job.args)))
                         except Exception as exc:
-                            outcomes.append((False, exc))
-        except BaseException as exc:  # nothing was stored: every voter hears why
-            for write in live:
-                write.future.set_exception(exc)
-            return
-        for write, (ok, value) in zip(live, outcomes, strict=True):
-            if ok:
-                write.future.set_result(value)
-            else:
-                write.future.set_exception(value)
+                            outcomes.append((job.future, False, exc))
+        except Exception as exc:  # nothing was stored: every voter hears why
+            return [(job.future, False, exc) for job in batch]
+        return outcomes  # answered only now, after the commit
 
     def close(self) -> None:
         self._writes.put(None)
-        self._writer.join()
-        while True:  # writes that came after the stop are not done; their voters retry
-            try:
-                write = self._writes.get_nowait()
-            except queue.Empty:
-                break
-            if write is not None:
-                write.future.cancel()
-        self._readers.shutdown(wait=True, cancel_futures=True)
+        for _ in self._threads[1:]:
+            self._reads.put(None)
+        for thread in self._threads:
+            thread.join()
+        for jobs in (self._writes, self._reads):  # came after the stop: not done, retry
+            while True:
+                try:
+                    job = jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is not None:
+                    self._answer([(job.future, False, ServiceBusy())])
         with self._lock:
             for store in self._stores:
                 store.close()
             self._stores.clear()
+
+
+def _settle(outcomes: list[Outcome]) -> None:
+    """On the event loop: every voter of a batch gets its answer."""
+    for future, ok, value in outcomes:
+        if future.done():  # the voter's request was cancelled meanwhile
+            continue
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(value)
 
 
 class _busy_is_service_busy:
