@@ -76,6 +76,8 @@ class HostApp(SanshuApp):
         self._record_shown_for: object = ()  # the subject whose record is on screen
         self.clicker = Debounce(clock)
         self.timer_widget = PhaseTimer(id="timer")
+        self._footer_has_clock: bool | None = None
+        self._shown_text: dict[str, object] = {}  # selector → what its Static shows
 
     # -- layout ---------------------------------------------------------------
 
@@ -121,30 +123,27 @@ class HostApp(SanshuApp):
         queue must not slow the podium's own keys (#14 §5)."""
         state, step = self.state, self.state.step
         self.query_one(Agenda).show(self.meeting, state)
-        self.query_one("#phase", Static).update(t(f"phase.{step.phase}"))
+        self.show_text("#phase", t(f"phase.{step.phase}"))
         if step.subject:
             subject = self.meeting.subject(step.subject)
             onsite = [s.name for s in self.meeting.onsite]
-            self.query_one("#subject", Static).update(subject.name)
-            self.query_one("#unit", Static).update(
-                subject.unit if subject.unit != subject.name else ""
-            )
+            self.show_text("#subject", subject.name)
+            self.show_text("#unit", subject.unit if subject.unit != subject.name else "")
             note = t("stage.onsite_n", n=onsite.index(subject.name) + 1, total=len(onsite))
             if step.phase == "report":  # last year's rectification items carried in (#13)
                 note = "\n".join(
                     filter(None, [note, status_line(carried_status(self.store, subject.name))])
                 )
         else:
-            self.query_one("#subject", Static).update(
-                t("stage.all_subjects", count=len(self.meeting.subjects))
-            )
-            self.query_one("#unit", Static).update("")
+            self.show_text("#subject", t("stage.all_subjects", count=len(self.meeting.subjects)))
+            self.show_text("#unit", "")
             hidden = step.phase == "results" and not state.results_visible(self.meeting)
             note = t("results.hidden") if hidden else ""
-        self.query_one("#stage-note", Static).update(note)
+        if step.phase != "scoring" or self.counts is None:  # in scoring: the turnout
+            self.show_text("#stage-note", note)
         following = state.next_step
-        self.query_one("#next", Static).update(
-            t("stage.next", what=step_title(following)) if following else t("stage.last")
+        self.show_text(
+            "#next", t("stage.next", what=step_title(following)) if following else t("stage.last")
         )
         self._last_level = self.query_one(PhaseTimer).show(step.timer, step.timing, self.clock())
         self.show_panels(record_changed=record_changed)
@@ -155,24 +154,42 @@ class HostApp(SanshuApp):
         self.request_counts(with_tally=showing)
         if self.counts is not None:
             self.counts_changed(self.counts)
-        self.refresh_bindings()  # the footer follows the phase (clock keys or not)
+        has_clock = step.timing is not None
+        if has_clock != self._footer_has_clock:  # the footer follows the phase (clock keys
+            self._footer_has_clock = has_clock  # or not); rebuilding it on every key cost
+            self.refresh_bindings()  # a relayout per key
+
+    def show_text(self, selector: str, content: str | Text) -> None:
+        """Update a Static only when its content changed: each update relayouts the
+        whole screen (~10-40 ms with a long queue), which delayed the keys and the
+        turnout arriving right after another process's write."""
+        key = (
+            (content.plain, tuple(content.spans), str(content.style), content.justify)
+            if isinstance(content, Text)
+            else content
+        )
+        if self._shown_text.get(selector) == key:
+            return
+        self._shown_text[selector] = key
+        self.query_one(selector, Static).update(content)
 
     def counts_changed(self, counts: Counts) -> None:
         """Turnout and tally, counted in a worker: shown when they arrive."""
         state = self.state
         if state.step.phase == "scoring":
-            self.query_one("#stage-note", Static).update(
-                turnout_text(counts, state.poll, self.meeting.expected_voters)
+            self.show_text(
+                "#stage-note", turnout_text(counts, state.poll, self.meeting.expected_voters)
             )
         else:
-            self.query_one("#turnout-panel", Static).update(
+            self.show_text(
+                "#turnout-panel",
                 t("panel.turnout.status", poll=t(f"poll.{state.poll}"))
                 + "\n"
                 + t(
                     "turnout.total",
                     submitted=counts.submitted,
                     expected=self.meeting.expected_voters,
-                )
+                ),
             )
         if counts.tally is not None and state.results_visible(self.meeting):
             self.query_one(ResultsView).show(counts.tally)
@@ -184,9 +201,7 @@ class HostApp(SanshuApp):
         if record_changed or self._record_shown_for != self.state.step.subject:
             self.show_record()
         if phase == "scoring":
-            self.query_one("#turnout-panel", Static).update(
-                qr_with_caption(ballot_address(self.store))
-            )
+            self.show_text("#turnout-panel", qr_with_caption(ballot_address(self.store)))
 
     def on_results_view_selected(self, message: ResultsView.Selected) -> None:
         """The projector follows the row (and so the page) the host selects."""
@@ -358,8 +373,9 @@ class HostApp(SanshuApp):
         self.show_blank(blank)
 
     def show_blank(self, blank: bool) -> None:
-        self.query_one("#title-bar", Static).update(
-            f"{self.meeting.title}　{t('host.projector_blank')}" if blank else self.meeting.title
+        self.show_text(
+            "#title-bar",
+            f"{self.meeting.title}　{t('host.projector_blank')}" if blank else self.meeting.title,
         )
 
     def action_request_quit(self) -> None:
