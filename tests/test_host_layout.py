@@ -150,6 +150,14 @@ async def test_the_agenda_scrolls_its_current_row_into_view(demo_db, clock, stor
         assert agenda.scroll_y <= row < agenda.scroll_y + height
 
 
+def footer_says(app) -> tuple[str, str]:
+    """What the footer says PgDn and PgUp do."""
+    from textual.widgets._footer import FooterKey
+
+    keys = {key.action: key.description for key in app.screen.query(FooterKey)}
+    return keys.get("next_phase", ""), keys.get("previous_phase", "")
+
+
 async def test_results_page_at_80x24_and_the_projector_follows(demo_db, clock, store):
     from core.demo_ballots import fill_demo_ballots
     from tui.display import DisplayApp
@@ -163,6 +171,9 @@ async def test_results_page_at_80x24_and_the_projector_follows(demo_db, clock, s
         view = app.query_one(ResultsView)
         assert view.page.count == 2
         assert "第 1/2 页" in str(app.query_one("#page-mark").render())
+        # The footer says what PgDn/PgUp do here: turn the page, or step back on page 1.
+        await wait_until(pilot, lambda: footer_says(app) == ("下一页", "上一步"))
+        assert footer_says(app) == ("下一页", "上一步")
         await pilot.press("down")
         await pilot.pause(0.2)
         assert view.selected == 1 and store.meta("results_row") == "1"  # the projector follows
@@ -173,6 +184,8 @@ async def test_results_page_at_80x24_and_the_projector_follows(demo_db, clock, s
         assert str(ranking.get_row_at(ranking.row_count - 1)[1]) == view.tally.subjects[-1].name
         assert app.state.step.phase == "results"  # the page turned, the phase did not
         assert store.meta("results_row") == str(view.page.first)
+        await wait_until(pilot, lambda: footer_says(app) == ("下一步", "上一页"))
+        assert footer_says(app) == ("下一步", "上一页")
         clock.advance(1.5)
         await pilot.press("pageup")
         await pilot.pause(0.2)

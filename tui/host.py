@@ -20,7 +20,7 @@ from core.service import ensure_service
 from core.slips import ballot_address
 from core.store import AgendaStep, Clock, MeetingState, MeetingStore
 from tui.base import SanshuApp
-from tui.keys import HOST_KEYS, TIMER_ACTIONS, bindings
+from tui.keys import HOST_KEYS, PAGE_ACTIONS, TIMER_ACTIONS, bindings
 from tui.widgets.agenda import Agenda
 from tui.widgets.confirm import Confirm
 from tui.widgets.entry_list import EntryList
@@ -76,7 +76,7 @@ class HostApp(SanshuApp):
         self._record_shown_for: object = ()  # the subject whose record is on screen
         self.clicker = Debounce(clock)
         self.timer_widget = PhaseTimer(id="timer")
-        self._footer_has_clock: bool | None = None
+        self._footer_shows: tuple[object, ...] | None = None  # what the footer says now
         self._shown_text: dict[str, object] = {}  # selector → what its Static shows
 
     # -- layout ---------------------------------------------------------------
@@ -154,10 +154,27 @@ class HostApp(SanshuApp):
         self.request_counts(with_tally=showing)
         if self.counts is not None:
             self.counts_changed(self.counts)
-        has_clock = step.timing is not None
-        if has_clock != self._footer_has_clock:  # the footer follows the phase (clock keys
-            self._footer_has_clock = has_clock  # or not); rebuilding it on every key cost
-            self.refresh_bindings()  # a relayout per key
+        self.refresh_footer()
+
+    def refresh_footer(self) -> None:
+        """The footer follows the phase (clock keys or not) and the ranking's page (what
+        PgDn/PgUp do); rebuilt only when that changed, as rebuilding costs a relayout."""
+        shows = (self.state.step.timing is not None, *map(self.key_description, PAGE_ACTIONS))
+        if shows != self._footer_shows:
+            self._footer_shows = shows
+            self.refresh_bindings()
+
+    def key_description(self, action: str) -> str | None:
+        """What PgDn/PgUp do now, when not their usual step: on the results screen they
+        turn the ranking's pages first (`turn_results_page`)."""
+        if action not in PAGE_ACTIONS or not self.state.results_visible(self.meeting):
+            return None
+        page = self.query_one(ResultsView).page
+        if action == "next_phase" and page.number + 1 < page.count:
+            return t("key.next_page")
+        if action == "previous_phase" and page.number > 0:
+            return t("key.prev_page")
+        return None
 
     def show_text(self, selector: str, content: str | Text) -> None:
         """Update a Static only when its content changed: each update relayouts the
@@ -206,6 +223,7 @@ class HostApp(SanshuApp):
     def on_results_view_selected(self, message: ResultsView.Selected) -> None:
         """The projector follows the row (and so the page) the host selects."""
         self.store.set_meta("results_row", str(message.row))
+        self.refresh_footer()
 
     def show_record(self) -> None:
         """The current subject's question queue and commentary, as the clerk logs them."""

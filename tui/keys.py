@@ -30,6 +30,8 @@ HOST_KEYS: dict[str, tuple[str, str, bool]] = {
 
 # Keys of the phase clock: hidden (and inert) in a phase that has none.
 TIMER_ACTIONS = frozenset({"toggle_timer", "add_time", "remove_time", "reset_timer"})
+# Keys that turn the ranking's pages on the results screen before they move a step.
+PAGE_ACTIONS = ("next_phase", "previous_phase")
 
 KEY_DISPLAY = {
     "pagedown,right": "PgDn",

@@ -28,12 +28,14 @@ class OrderedFooter(Footer):
                 first[binding.action] = (binding, enabled, tooltip)
         actions = sorted(first, key=lambda action: self.order.get(action, len(self.order)))
         self.styles.grid_size_columns = len(actions)
+        # An app may say what a key does now, when that is not its usual label.
+        describe = getattr(self.app, "key_description", lambda _action: None)
         for action in actions:
             binding, enabled, tooltip = first[action]
             yield FooterKey(
                 binding.key,
                 self.app.get_key_display(binding),
-                binding.description,
+                describe(action) or binding.description,
                 binding.action,
                 disabled=not enabled,
                 tooltip=tooltip,
