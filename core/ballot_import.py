@@ -33,6 +33,7 @@ from core.ballots import (
 from core.errors import ImportProblems  # re-exported
 from core.i18n import t
 from core.store import MeetingStore
+from core.text import cell_text
 
 CATEGORY = "类别"
 BALLOT_SHEET = "测评票"
@@ -139,7 +140,7 @@ def _xlsx_rows(path: Path, data: bytes) -> tuple[str, list[tuple[int, list[Cell]
             cells = []
             for value, raw in zip_longest(row, raw_row):
                 is_formula = isinstance(raw, str) and raw.startswith("=")
-                cells.append(Cell(_text(value), formula=is_formula and value is None))
+                cells.append(Cell(cell_text(value), formula=is_formula and value is None))
             if cells:
                 rows.append((number, cells))
     except Exception:  # damaged inside (openpyxl reads lazily): the same plain message
@@ -148,14 +149,6 @@ def _xlsx_rows(path: Path, data: bytes) -> tuple[str, list[tuple[int, list[Cell]
         values.close()
         formulas.close()
     return name, rows
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # 88.0 typed as 88
-    return str(value).strip()
 
 
 def _csv_rows(path: Path, data: bytes) -> list[tuple[int, list[Cell]]]:

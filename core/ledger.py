@@ -244,14 +244,7 @@ class Ledger:
 
     def add(self, subject: str, **values: Any) -> int:
         """A new item at the end of the subject's list; returns its id."""
-        if subject not in self._ids:
-            raise StoreError(t("ledger.unknown_subject", got=subject))
-        values.setdefault("source", "自查")
-        values.setdefault("completion", COMPLETIONS[0])
-        self._refuse(values)
-        with self.store.transaction():
-            item_id = self._insert(subject, values)
-        return item_id
+        return self.add_many([(subject, values)])[0]
 
     def add_many(self, entries: Iterable[tuple[str, dict[str, Any]]]) -> list[int]:
         """Several items in one transaction (an import, a carry-over): all or none."""

@@ -33,6 +33,7 @@ from core.ledger import (
     parse_date,
     today_of,
 )
+from core.text import cell_text
 
 SHEET = "整改台账"
 BASE_SHEET = "原值"  # hidden: the values as exported
@@ -193,24 +194,16 @@ class ImportPlan:
         return not self.changes and not self.new_items
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _normal(name: str, value: Any, cell: str, problems: list[str]) -> str:
     """A cell's value as the ledger stores it (dates ISO); a bad date is a problem."""
     if name in DATE_FIELDS:
         try:
             day = parse_date(value)
         except ValueError:
-            problems.append(t("ledgerbook.bad_date", cell=cell, got=_text(value)))
+            problems.append(t("ledgerbook.bad_date", cell=cell, got=cell_text(value)))
             return ""
         return day.isoformat() if day else ""
-    return _text(value)
+    return cell_text(value)
 
 
 def plan_import(ledger: Ledger, path: Path) -> ImportPlan:
@@ -236,10 +229,10 @@ def plan_import(ledger: Ledger, path: Path) -> ImportPlan:
 
     for row in range(HEADER_ROW + 1, min(sheet.max_row, HEADER_ROW + MAX_ROWS) + 1):
         cells = {name: sheet.cell(row=row, column=col).value for name, col in columns.items()}
-        if all(_text(v) == "" for v in cells.values()):
+        if all(cell_text(v) == "" for v in cells.values()):
             continue
         ref = {name: f"{get_column_letter(col)}{row}" for name, col in columns.items()}
-        item_id = _text(cells.get("id"))
+        item_id = cell_text(cells.get("id"))
         values = {
             name: _normal(name, cells.get(name), ref.get(name, ""), plan.problems)
             for name in EDITABLE
@@ -252,9 +245,13 @@ def plan_import(ledger: Ledger, path: Path) -> ImportPlan:
             plan.problems.append(t("ledgerbook.unknown_id", cell=ref["id"], got=item_id))
             continue
         now, was = current[int(item_id)], base[int(item_id)]
-        if _text(cells.get("subject")) not in ("", now.subject):
+        if cell_text(cells.get("subject")) not in ("", now.subject):
             plan.problems.append(
-                t("ledgerbook.subject_changed", cell=ref["subject"], got=_text(cells["subject"]))
+                t(
+                    "ledgerbook.subject_changed",
+                    cell=ref["subject"],
+                    got=cell_text(cells["subject"]),
+                )
             )
         for name, new in values.items():
             old = was.get(name, "")
@@ -287,7 +284,7 @@ def _columns(sheet: Any, problems: list[str]) -> dict[str, int]:
     by_heading = {_heading(name): name for name in COLUMNS}
     columns: dict[str, int] = {}
     for col in range(1, min(sheet.max_column, 60) + 1):
-        heading = _text(sheet.cell(row=HEADER_ROW, column=col).value)
+        heading = cell_text(sheet.cell(row=HEADER_ROW, column=col).value)
         if heading in by_heading:
             columns[by_heading[heading]] = col
     for name in ("id", "subject", "problem"):
@@ -300,10 +297,10 @@ def _base_values(sheet: Any) -> dict[int, dict[str, str]]:
     rows = list(sheet.iter_rows(values_only=True))
     if not rows:
         return {}
-    names = [_text(v) for v in rows[0]]
+    names = [cell_text(v) for v in rows[0]]
     out: dict[int, dict[str, str]] = {}
     for row in rows[1 : MAX_ROWS + 1]:
-        values = dict(zip(names, (_text(v) for v in row), strict=False))
+        values = dict(zip(names, (cell_text(v) for v in row), strict=False))
         if values.get("id", "").isdigit():
             out[int(values["id"])] = values
     return out
@@ -318,7 +315,7 @@ def _plan_new(
     subjects: set[str],
 ) -> None:
     """A row the subject added (自查 items): needs a subject and a problem."""
-    subject = _text(cells.get("subject"))
+    subject = cell_text(cells.get("subject"))
     if subject not in subjects:
         plan.problems.append(t("ledgerbook.bad_subject", cell=ref["subject"], got=subject or "—"))
         return

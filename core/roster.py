@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from core.errors import ImportProblems
 from core.i18n import t
 from core.model import Meeting
+from core.text import cell_text
 
 SUBJECT_SHEET = "述职对象"
 CATEGORY_SHEET = "测评人类别"
@@ -129,17 +130,9 @@ def _header(sheet: Any, columns: tuple[str, ...], widths: tuple[int, ...]) -> No
 # Reading
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _decimal(value: Any) -> Decimal | None:
     """A number as typed (bounded before it is converted); None when it is not one."""
-    text = _text(value)
+    text = cell_text(value)
     if not text or len(text) > 20 or not re.fullmatch(r"[+-]?\d+(\.\d+)?", text):
         if isinstance(value, float):  # Excel keeps 0.15 as 0.15000000000000002 at times
             return Decimal(repr(round(value, 10)))
@@ -164,7 +157,7 @@ class _Reader:
             self.problems.append(t("roster.no_sheet", sheet=name))
             return []
         sheet = book[name]
-        head = [_text(c.value) for c in sheet[1]] if sheet.max_row >= 1 else []
+        head = [cell_text(c.value) for c in sheet[1]] if sheet.max_row >= 1 else []
         where: dict[str, int] = {}
         for heading in columns:
             if heading in head:
@@ -183,14 +176,14 @@ class _Reader:
                 )
                 for heading, col in where.items()
             }
-            if any(_text(v) for _, v in cells.values()):
+            if any(cell_text(v) for _, v in cells.values()):
                 out.append((row, cells))
         if sheet.max_row > MAX_ROWS + 1:
             self.problems.append(t("roster.too_many_rows", sheet=name, max=MAX_ROWS))
         return out
 
     def name(self, sheet: str, cell: tuple[str, Any], what: str) -> str:
-        text = _text(cell[1])
+        text = cell_text(cell[1])
         if not text:
             self.fail(sheet, cell[0], t("roster.empty", what=what))
         elif len(text) > MAX_NAME:
@@ -235,16 +228,16 @@ def _subjects(reader: _Reader, book: Any) -> list[RosterSubject]:
     for row, cells in reader.rows(book, sheet, SUBJECT_COLUMNS):
         name = reader.name(sheet, cells["述职对象"], "述职对象")
         names.append((name, cells["述职对象"][0]))
-        unit = _text(cells["单位"][1]) or name
+        unit = cell_text(cells["单位"][1]) or name
         if len(unit) > 3 * MAX_NAME:
             reader.fail(
                 sheet, cells["单位"][0], t("roster.too_long", max=3 * MAX_NAME, got=len(unit))
             )
-        mode_text = _text(cells["方式"][1])
+        mode_text = cell_text(cells["方式"][1])
         mode = MODES.get(mode_text)
         if mode is None:
             reader.fail(sheet, cells["方式"][0], t("roster.bad_mode", got=mode_text or "—"))
-        order_text = _text(cells["序号"][1])
+        order_text = cell_text(cells["序号"][1])
         order = row - 1
         if order_text:
             if order_text.isdigit() and len(order_text) <= 5:
@@ -253,10 +246,12 @@ def _subjects(reader: _Reader, book: Any) -> list[RosterSubject]:
                 reader.fail(sheet, cells["序号"][0], t("roster.bad_order", got=order_text))
         daily = None
         daily_cell = cells["日常考核"]
-        if _text(daily_cell[1]):
+        if cell_text(daily_cell[1]):
             daily = _decimal(daily_cell[1])
             if daily is None or not 0 <= daily <= 100:
-                reader.fail(sheet, daily_cell[0], t("roster.bad_daily", got=_text(daily_cell[1])))
+                reader.fail(
+                    sheet, daily_cell[0], t("roster.bad_daily", got=cell_text(daily_cell[1]))
+                )
                 daily = None
         if name and mode:
             out.append(RosterSubject(order, name, unit, mode, daily))
@@ -283,12 +278,14 @@ def _categories(reader: _Reader, book: Any) -> list[RosterCategory]:
         weight = _decimal(cells["权重"][1])
         if weight is None or not 0 <= weight <= 1:
             reader.fail(
-                sheet, cells["权重"][0], t("roster.bad_weight", got=_text(cells["权重"][1]) or "—")
+                sheet,
+                cells["权重"][0],
+                t("roster.bad_weight", got=cell_text(cells["权重"][1]) or "—"),
             )
             weights_ok = False
         else:
             weights.append(weight)
-        expected_text = _text(cells["应到人数"][1])
+        expected_text = cell_text(cells["应到人数"][1])
         expected = None
         if (
             expected_text.isdigit()

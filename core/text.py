@@ -45,3 +45,13 @@ def clean_line(text: str) -> str:
 def clean_block(text: str) -> str:
     """Free text (commentary, a question, an answer): line breaks kept, trimmed."""
     return clean_text(text).strip()
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a person typed: empty for a blank cell, 88 for
+    the 88.0 a spreadsheet stores, surrounding spaces dropped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
