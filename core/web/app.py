@@ -327,7 +327,7 @@ SIZE_SWITCH = "size"  # the name of the form's text-size button
 
 
 def _large(request: web.Request) -> bool:
-    return request.query.get("size") == "large"
+    return request.query.get(SIZE_SWITCH) == "large"
 
 
 def _form_context(
@@ -427,13 +427,14 @@ async def ballot_submit(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     credential = request.match_info["credential"]
     data = await read_form(request)
-    fields = [(k, v) for k, v in data.items() if isinstance(v, str) and k != SIZE_SWITCH]
-    entry, unknown = parse_form(service.meeting, fields)
-    if unknown or len(fields) != len(data) - (SIZE_SWITCH in data):
+    size = data.get(SIZE_SWITCH)  # the text-size button, not a choice
+    fields = [(k, v) for k, v in data.items() if k != SIZE_SWITCH]
+    texts = [(k, v) for k, v in fields if isinstance(v, str)]  # a file is not a ballot
+    entry, unknown = parse_form(service.meeting, texts)
+    if unknown or len(texts) != len(fields):
         # Counted, not quoted: what a client sends is not written to the log.
         log.warning("rejected a ballot post with %d unknown fields", len(unknown))
         return message(request, t("web.bad_request"), 400, back=request.path)
-    size = data.get(SIZE_SWITCH)
     if size is not None:
         # The text-size button without script: the choices so far wait on the server
         # and come back on the larger (or standard) form; nothing is stored.

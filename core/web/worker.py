@@ -72,7 +72,6 @@ class Database:
         self._stores: list[MeetingStore] = []
         self._lock = threading.Lock()
         self._queued = 0
-        self._loop: asyncio.AbstractEventLoop | None = None
         # Each lane is a queue and its threads; a thread takes every job waiting in
         # its queue at once and hands all their outcomes back in one wake-up of the
         # event loop (under load, one wake-up answers many voters).
@@ -109,8 +108,7 @@ class Database:
         # A job that has not started by its deadline drops itself when its turn comes
         # (so the voter is answered "busy", and nothing is done behind their back); one
         # that started finishes, bounded by the busy wait, and its outcome stands.
-        self._loop = loop = asyncio.get_running_loop()
-        future = loop.create_future()
+        future = asyncio.get_running_loop().create_future()
         lane.put(_Job(time.monotonic() + self.deadline_s, job, args, future))
         self._queued += 1
         try:
@@ -139,9 +137,9 @@ class Database:
             self._answer(outcomes)
 
     def _answer(self, outcomes: list[Outcome]) -> None:
-        if outcomes and self._loop is not None:
+        if outcomes:  # every future of a batch belongs to the service's one event loop
             with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
-                self._loop.call_soon_threadsafe(_settle, outcomes)
+                outcomes[0][0].get_loop().call_soon_threadsafe(_settle, outcomes)
 
     def _read_batch(self, batch: list[_Job]) -> list[Outcome]:
         outcomes: list[Outcome] = []
