@@ -436,7 +436,7 @@ def _insert_ballot(
 ) -> int:
     """The ballot's rows and, when it counts at once, the tally's counts (gathered by
     the batch being stored, when there is one: `MeetingStore.batch`)."""
-    from core.tally_counts import store_delta
+    from core.tally_counts import counting
 
     ballot_id = _insert_unique(
         store,
@@ -449,11 +449,8 @@ def _insert_ballot(
     )
     _write_grades(store, ballot_id, entry)
     if source != "paper":  # a paper ballot counts once a second person confirms it
-        gathered = store.pending_counts  # written by whoever gathers them
-        delta = gathered or store_delta(store)
-        delta.add(category, source, entry.grades)
-        if gathered is None:
-            delta.apply(store.db.conn)
+        with counting(store) as delta:
+            delta.add(category, source, entry.grades)
     return ballot_id
 
 

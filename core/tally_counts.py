@@ -18,9 +18,10 @@ that both agree on random meetings.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from itertools import compress, groupby
 from operator import itemgetter
 from typing import Any
@@ -168,12 +169,22 @@ def store_delta(store: Any) -> CountDelta:
     return CountDelta(store.meeting, store.ids("subjects"), criterion_ids_of(store))
 
 
+@contextlib.contextmanager
+def counting(store: Any) -> Iterator[CountDelta]:
+    """The counts a change adds to, inside the caller's transaction: a batch's, written
+    once at its end (`MeetingStore.batch`), or this change's own, written as it ends."""
+    if store.pending_counts is not None:
+        yield store.pending_counts
+        return
+    delta = store_delta(store)
+    yield delta
+    delta.apply(store.db.conn)
+
+
 def count_stored_ballot(store: Any, ballot_id: int, sign: int = 1) -> None:
     """Count a ballot just confirmed (or take one out); inside the caller's transaction."""
-    delta = store.pending_counts or store_delta(store)
-    delta.add_stored(store.db, ballot_id, sign)
-    if delta is not store.pending_counts:
-        delta.apply(store.db.conn)
+    with counting(store) as delta:
+        delta.add_stored(store.db, ballot_id, sign)
 
 
 def read_counts(db: Any, issued: int) -> tuple[BallotCounts, dict[str, SubjectCounts]]:
