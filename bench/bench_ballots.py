@@ -21,13 +21,14 @@ from aiohttp import ClientSession, TCPConnector, web
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sanshu_data import demo_meeting_path  # noqa: E402
+from sanshu_data import demo_meeting_path
 
-from core.ballots import form_items, issue_tokens  # noqa: E402
-from core.results import load_tally  # noqa: E402
-from core.store import MeetingStore  # noqa: E402
-from core.web.app import create_app  # noqa: E402
-from core.web.form import form_fields  # noqa: E402
+from core.ballots.items import form_items
+from core.ballots.results import load_tally
+from core.ballots.tokens import issue_tokens
+from core.meeting.store import MeetingStore
+from core.web.app import create_app
+from core.web.form import form_fields
 
 
 async def _serve(app: web.Application, port: int) -> web.AppRunner:

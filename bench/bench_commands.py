@@ -28,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sanshu_data import demo_meeting_path  # noqa: E402
+from sanshu_data import demo_meeting_path
 
-from core.store import MeetingStore  # noqa: E402
+from core.meeting.store import MeetingStore
 
 PYTHON = sys.executable
 SANSHU = str(Path(PYTHON).with_name("sanshu"))

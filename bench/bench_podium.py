@@ -42,13 +42,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sanshu_data import demo_meeting_path  # noqa: E402
+from sanshu_data import demo_meeting_path
 
-from bench.bench_tally import ballots_for  # noqa: E402
-from core.ballots import add_ballots, issue_tokens, turnout  # noqa: E402
-from core.record import Record  # noqa: E402
-from core.store import MeetingStore  # noqa: E402
-from tests.fault.harness import random_ballot  # noqa: E402
+from bench.bench_tally import ballots_for
+from core.ballots.storing import add_ballots
+from core.ballots.tokens import issue_tokens
+from core.ballots.turnout import turnout
+from core.meeting.store import MeetingStore
+from core.record.entries import Record
+from tests.fault.harness import random_ballot
 
 TICKS = os.sysconf("SC_CLK_TCK")
 

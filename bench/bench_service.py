@@ -32,11 +32,11 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sanshu_data import demo_meeting_path  # noqa: E402
+from sanshu_data import demo_meeting_path
 
-from core.ballots import issue_tokens  # noqa: E402
-from core.store import MeetingStore  # noqa: E402
-from tests.fault.harness import random_ballot  # noqa: E402
+from core.ballots.tokens import issue_tokens
+from core.meeting.store import MeetingStore
+from tests.fault.harness import random_ballot
 
 TICKS = os.sysconf("SC_CLK_TCK")
 

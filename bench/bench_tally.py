@@ -27,11 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sanshu_data import demo_meeting_path  # noqa: E402
+from sanshu_data import demo_meeting_path
 
-from core.ballots import BallotEntry, add_ballots, form_items  # noqa: E402
-from core.results import load_tally, load_tally_reference  # noqa: E402
-from core.store import MeetingStore  # noqa: E402
+from core.ballots.items import form_items
+from core.ballots.results import load_tally, load_tally_reference
+from core.ballots.storing import BallotEntry, add_ballots
+from core.meeting.store import MeetingStore
 
 SANSHU = str(Path(sys.executable).with_name("sanshu"))
 

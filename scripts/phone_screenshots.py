@@ -18,14 +18,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-from sanshu_data import demo_meeting_path  # noqa: E402
+from playwright.sync_api import sync_playwright
+from sanshu_data import demo_meeting_path
 
-from core.ballots import form_items, issue_tokens  # noqa: E402
-from core.slips import ballot_url  # noqa: E402
-from core.store import MeetingStore  # noqa: E402
-from core.web.form import field_names  # noqa: E402
-from tests.phone import launch, phone, serving  # noqa: E402
+from core.ballots.items import form_items
+from core.ballots.slips import ballot_url
+from core.ballots.tokens import issue_tokens
+from core.meeting.store import MeetingStore
+from core.web.form import field_names
+from tests.phone import launch, phone, serving
 
 CATEGORY = "支部书记和支委委员"
 LABELS = ("好", "较好", "一般", "好", "较好", "不了解")

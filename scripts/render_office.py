@@ -83,13 +83,13 @@ def _demo_papers(folder: Path) -> list[Path]:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from sanshu_data import demo_meeting_path
 
-    from core.demo_ballots import fill_demo_ballots
-    from core.exports import to_xlsx
-    from core.minutes import write_minutes
-    from core.officedata import load_office_results
-    from core.record import Record
-    from core.results import set_override
-    from core.store import MeetingStore
+    from core.ballots.demo import fill_demo_ballots
+    from core.ballots.results import set_override
+    from core.meeting.store import MeetingStore
+    from core.office.data import load_office_results
+    from core.office.minutes import write_minutes
+    from core.office.results_book import to_xlsx
+    from core.record.entries import Record
 
     class Clock:
         now = 1_706_578_800.0  # 2024-01-30 09:40 in Beijing

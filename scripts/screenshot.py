@@ -15,12 +15,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rich.cells import cell_len  # noqa: E402
-from sanshu_data import demo_meeting_path  # noqa: E402
+from rich.cells import cell_len
+from sanshu_data import demo_meeting_path
 
-from core.store import MeetingStore  # noqa: E402
-from tests.conftest import FakeClock  # noqa: E402
-from tui.host import HostApp  # noqa: E402
+from core.meeting.store import MeetingStore
+from tests.conftest import FakeClock
+from tui.host import HostApp
 
 CELL_WIDTH = 12.2  # Textual's SVG export: one terminal cell
 _TEXT = re.compile(r'(<text [^>]*?textLength=")([0-9.]+)("[^>]*>)([^<]*)(</text>)')

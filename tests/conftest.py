@@ -7,7 +7,7 @@ import pytest
 from sanshu_data import demo_meeting_path
 
 from core.i18n import set_language
-from core.store import MeetingStore
+from core.meeting.store import MeetingStore
 
 DEMO_TEXT = demo_meeting_path().read_text(encoding="utf-8")
 

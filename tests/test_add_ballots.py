@@ -8,20 +8,17 @@ import random
 
 import pytest
 
-from core import ballots as ballots_module
-from core.ballot_import import import_ballots
-from core.ballots import (
-    BALLOT_ID_LOW,
-    BALLOT_ID_SPAN,
-    BallotEntry,
-    add_ballots,
-    form_items,
-    issue_tokens,
-    store_ballot,
-)
+from core.ballots.importing import import_ballots
+from core.ballots.items import form_items
+from core.ballots.results import load_tally, load_tally_reference
+from core.ballots.storing import BallotEntry, add_ballots, store_ballot
+from core.ballots.tokens import issue_tokens
 from core.errors import ImportProblems
-from core.results import load_tally, load_tally_reference
+from core.store import rows as rows_module
+from core.store.schema import BALLOT_IDS
 from tests.test_imports import ballot_count, clean_sheet
+
+BALLOT_ID_LOW, BALLOT_ID_SPAN = BALLOT_IDS
 
 
 def entry_for(store, rng: random.Random) -> BallotEntry:
@@ -110,7 +107,7 @@ def test_ids_taken_or_drawn_twice_are_drawn_again(store, monkeypatch):
     taken = first.ballot_id - BALLOT_ID_LOW
     # The next draws: an id already stored, the same id twice, then fresh ones.
     draws = iter([taken, 11, 11, 12, 13, 14, 15, 16])
-    monkeypatch.setattr(ballots_module.secrets, "randbelow", lambda _span: next(draws))
+    monkeypatch.setattr(rows_module.secrets, "randbelow", lambda _span: next(draws))
     stored = add_ballots(store, [("党员代表", entry_for(store, rng))] * 3, source="import")
     assert [s.ballot_id - BALLOT_ID_LOW for s in stored] == [11, 12, 13]
     assert ballot_count(store) == 4

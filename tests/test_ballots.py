@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.ballots import (
-    BallotEntry,
-    BallotRefused,
-    add_ballots,
-    enter_paper_ballot,
-    form_items,
-    issued_counts,
-)
+from core.ballots.items import form_items
+from core.ballots.paper import enter_paper_ballot
+from core.ballots.storing import BallotEntry, add_ballots
+from core.ballots.tokens import BallotRefused, issued_counts
 
 
 def test_a_refused_paper_ballot_leaves_no_token_behind(store):

@@ -9,9 +9,10 @@ import shutil
 
 import pytest
 
-from core.ballots import form_items, issue_tokens
-from core.slips import ballot_url
-from core.store import MeetingStore
+from core.ballots.items import form_items
+from core.ballots.slips import ballot_url
+from core.ballots.tokens import issue_tokens
+from core.meeting.store import MeetingStore
 from core.web.form import field_names
 from tests.conftest import DEMO_TEXT
 from tests.phone import launch, phone, phone_with_font, serving

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from core.carryover import carried_items, carried_status, mark_answered, status_line
-from core.demo_ballots import fill_demo_ballots
-from core.ledger import Ledger
-from core.results import load_tally, set_override
-from core.store import MeetingStore
+from core.ballots.demo import fill_demo_ballots
+from core.ballots.results import load_tally, set_override
+from core.ledger.carryover import carried_items, carried_status, mark_answered, status_line
+from core.ledger.ledger import Ledger
+from core.meeting.store import MeetingStore
 from tests.conftest import DEMO_TEXT
 from tui.cli import run
 

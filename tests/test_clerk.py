@@ -6,9 +6,9 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import Input, ListView, Select, Static
 
-from core.ballots import turnout
-from core.record import Record
-from core.store import MeetingStore
+from core.ballots.turnout import turnout
+from core.meeting.store import MeetingStore
+from core.record.entries import Record
 from tests.conftest import wait_until
 from tui.clerk import ClerkApp
 from tui.host import HostApp

@@ -6,8 +6,8 @@ import os
 import signal
 import time
 
-from core.record import load_draft
-from core.store import MeetingStore
+from core.meeting.store import MeetingStore
+from core.record.drafts import load_draft
 from tests.test_host_process import drain, start_console, wait_for
 from tui.clerk import ClerkApp
 from tui.widgets.entry import EntryArea

@@ -76,8 +76,8 @@ def test_installed_command_shows_no_traceback_on_bad_input(tmp_path):
 
 
 def test_demo_with_ballots_reaches_the_results(tmp_path, monkeypatch):
-    from core.results import load_tally
-    from core.store import MeetingStore
+    from core.ballots.results import load_tally
+    from core.meeting.store import MeetingStore
     from tui.cli import meeting as cli
 
     opened = []

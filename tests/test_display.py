@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from textual.widgets import Digits, Static
 
-from core.ballots import BallotEntry, form_items, issue_tokens, store_ballot
-from core.record import Record
+from core.ballots.items import form_items
+from core.ballots.storing import BallotEntry, store_ballot
+from core.ballots.tokens import issue_tokens
+from core.record.entries import Record
 from tests.conftest import settle
 from tui.display import DisplayApp
 from tui.widgets.phase_timer import PhaseTimer
@@ -136,7 +138,7 @@ async def test_ranking_columns_hold_still_from_the_first_frame_and_across_pages(
     from rich.cells import cell_len
     from textual.widgets import DataTable
 
-    from core.demo_ballots import fill_demo_ballots
+    from core.ballots.demo import fill_demo_ballots
     from tui.widgets.results import ResultsView
 
     fill_demo_ballots(store)

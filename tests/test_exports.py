@@ -9,10 +9,12 @@ from fractions import Fraction
 import pytest
 from openpyxl import load_workbook
 
-from core.ballots import BallotEntry, form_items, issue_tokens, store_ballot
-from core.demo_ballots import fill_demo_ballots
-from core.results import load_tally
-from core.store import MeetingStore
+from core.ballots.demo import fill_demo_ballots
+from core.ballots.items import form_items
+from core.ballots.results import load_tally
+from core.ballots.storing import BallotEntry, store_ballot
+from core.ballots.tokens import issue_tokens
+from core.meeting.store import MeetingStore
 from tests.conftest import DEMO_TEXT
 from tui.cli import run
 

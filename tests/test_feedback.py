@@ -11,20 +11,22 @@ import docx
 import pytest
 from openpyxl import load_workbook
 
-from core.ballots import BallotEntry, form_items, issue_tokens, store_ballot
-from core.demo_ballots import fill_demo_ballots
-from core.feedback import (
+from core.ballots.demo import fill_demo_ballots
+from core.ballots.items import form_items
+from core.ballots.points import report
+from core.ballots.results import load_tally, set_override
+from core.ballots.storing import BallotEntry, store_ballot
+from core.ballots.tokens import issue_tokens
+from core.meeting.store import MeetingStore
+from core.office.document import chinese_date
+from core.office.letters import (
     TemplateError,
     deadline,
     default_template_path,
     load_template,
     parse_template,
 )
-from core.officedoc import chinese_date
-from core.record import Record
-from core.results import load_tally, set_override
-from core.store import MeetingStore
-from core.tally import report
+from core.record.entries import Record
 from tests.conftest import DEMO_TEXT, FakeClock
 from tui.cli import run
 

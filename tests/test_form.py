@@ -8,8 +8,10 @@ import re
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from core.ballots import ballot_problems, form_items, issue_tokens
-from core.store import MeetingStore
+from core.ballots.items import form_items
+from core.ballots.tokens import issue_tokens
+from core.ballots.validity import ballot_problems
+from core.meeting.store import MeetingStore
 from core.web.app import MAX_BODY, create_app
 from core.web.form import (
     COMMENT_LIMIT,
@@ -260,7 +262,7 @@ async def test_a_submitted_ballot_redirects_to_its_thank_you_page(client, store)
 
 
 def test_drafts_are_bounded_in_number_and_age():
-    from core.ballots import BallotEntry
+    from core.ballots.storing import BallotEntry
     from core.web.form import Drafts
 
     now = [0.0]

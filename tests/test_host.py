@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Digits, Static
 
-from core.podium import PodiumLock
-from core.store import MeetingStore
+from core.meeting.podium import PodiumLock
+from core.meeting.store import MeetingStore
 from tests.conftest import settle
 from tui.cli import run
 from tui.host import HostApp

@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from core.podium import ACT, ASK, REASON, REFUSE, Debounce, judge
-from core.store import MeetingStore
+from core.meeting.podium import ACT, ASK, REASON, REFUSE, Debounce, judge
+from core.meeting.store import MeetingStore
 from tui.host import HostApp
 from tui.widgets.confirm import Confirm
 from tui.widgets.reason import AskReason

@@ -15,10 +15,12 @@ NOT_AT_START = (
     "qrcode",
     "aiohttp",
     "urllib.request",
-    "core.ballots",
-    "core.tally",
-    "core.results",
-    "core.officedata",
+    "core.ballots.validity",
+    "core.ballots.storing",
+    "core.ballots.counts",
+    "core.ballots.tally",
+    "core.ballots.results",
+    "core.office",
 )
 
 PROBE = f"""
@@ -39,7 +41,7 @@ def test_the_podium_module_loads_nothing_its_first_frame_does_not_show():
 
 async def test_the_lazy_imports_are_really_there(demo_db, clock, store):
     """Scoring shows the QR code and the results the tally: both still load."""
-    from core.demo_ballots import fill_demo_ballots
+    from core.ballots.demo import fill_demo_ballots
     from tests.conftest import settle
     from tui.host import HostApp
     from tui.widgets.results import ResultsView

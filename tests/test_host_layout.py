@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from core.counts import Counts
+from core.ballots.turnout import Counts
 from core.i18n import t
-from core.record import Record
-from core.store import MeetingStore
+from core.meeting.store import MeetingStore
+from core.record.entries import Record
 from tests.conftest import settle, wait_until
 from tui.host import HostApp
 from tui.widgets.cjk_wrap import NO_LINE_START, wrap_cjk
@@ -159,7 +159,7 @@ def footer_says(app) -> tuple[str, str]:
 
 
 async def test_results_page_at_80x24_and_the_projector_follows(demo_db, clock, store):
-    from core.demo_ballots import fill_demo_ballots
+    from core.ballots.demo import fill_demo_ballots
     from tui.display import DisplayApp
     from tui.widgets.results import ResultsView
 
@@ -209,7 +209,7 @@ async def test_results_page_at_80x24_and_the_projector_follows(demo_db, clock, s
 async def test_the_footer_keeps_its_order_and_t_q_at_60x20(demo_db, clock, store, phase):
     from textual.widgets._footer import FooterKey
 
-    from core.demo_ballots import fill_demo_ballots
+    from core.ballots.demo import fill_demo_ballots
 
     if phase:
         fill_demo_ballots(store)
@@ -242,11 +242,11 @@ async def test_the_footer_keeps_its_order_and_t_q_at_60x20(demo_db, clock, store
 
 
 async def test_no_recount_when_nothing_about_ballots_changed(demo_db, clock, store, monkeypatch):
-    import core.counts
+    import core.ballots.turnout
     import tui.base
 
     calls = []
-    real = core.counts.count
+    real = core.ballots.turnout.count
 
     def counting(*args, **kwargs):
         calls.append(1)
@@ -265,7 +265,9 @@ async def test_no_recount_when_nothing_about_ballots_changed(demo_db, clock, sto
             other.toggle_timer()
             await pilot.pause(0.2)
         assert len(calls) == first
-        from core.ballots import BallotEntry, form_items, issue_tokens, store_ballot
+        from core.ballots.items import form_items
+        from core.ballots.storing import BallotEntry, store_ballot
+        from core.ballots.tokens import issue_tokens
 
         slip = issue_tokens(other, "党员代表", 1)[0]
         grades = dict.fromkeys(form_items(other.meeting), "较好")
@@ -276,7 +278,7 @@ async def test_no_recount_when_nothing_about_ballots_changed(demo_db, clock, sto
 
 
 def MeetingStore_for(path, clock):
-    from core.store import MeetingStore
+    from core.meeting.store import MeetingStore
 
     return MeetingStore(path, actor="clerk", clock=clock)
 

@@ -12,8 +12,8 @@ import sys
 import termios
 import time
 
-from core.podium import PodiumLock
-from core.store import MeetingStore
+from core.meeting.podium import PodiumLock
+from core.meeting.store import MeetingStore
 
 
 def start_console(db, command: str = "host") -> tuple[subprocess.Popen, int]:

@@ -11,7 +11,7 @@ import core
 
 def test_core_modules_never_import_textual_or_rich():
     modules = [m.name for m in pkgutil.walk_packages(core.__path__, "core.")]
-    assert "core.store" in modules and "core.meetingfile" in modules
+    assert "core.store" in modules and "core.meeting.file" in modules
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from openpyxl import Workbook, load_workbook
 
-from core.ballot_import import header
-from core.results import load_ballots, load_tally
+from core.ballots.importing import header
+from core.ballots.results import load_ballots, load_tally
 from tui.cli import run
 
 C1 = "抓基层党建工作"

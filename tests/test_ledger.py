@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from core.errors import ImportProblems, StoreError
-from core.ledger import Ledger, draft_from_commentary, draft_from_question
-from core.ledger_book import SHEET, apply_import, plan_import, write_ledger
-from core.record import Record
+from core.ledger.ledger import Ledger, draft_from_commentary, draft_from_question
+from core.ledger.workbook import SHEET, apply_import, plan_import, write_ledger
+from core.record.entries import Record
 from tui.cli import run
 
 
@@ -78,7 +78,7 @@ def test_overdue_with_a_frozen_clock(ledger, clock):
 
 
 def test_overdue_command_lists_items_past_their_deadline(demo_db, capsys):
-    from core.store import MeetingStore
+    from core.meeting.store import MeetingStore
 
     with MeetingStore(demo_db) as store:
         _seed(Ledger(store))
@@ -177,7 +177,7 @@ def test_a_conflicting_edit_is_refused_with_its_cell_and_nothing_is_stored(ledge
 
 
 def test_import_command_shows_changes_and_refuses_bad_cells(demo_db, tmp_path, capsys):
-    from core.store import MeetingStore
+    from core.meeting.store import MeetingStore
 
     with MeetingStore(demo_db) as store:
         _seed(Ledger(store))
@@ -214,7 +214,7 @@ def test_a_workbook_without_the_originals_is_refused(ledger, tmp_path):
 
 
 def test_the_clerks_key_drafts_an_item_from_an_entry(store):
-    from core.ledger import draft_entry, drafted_message
+    from core.ledger.ledger import draft_entry, drafted_message
 
     record = Record(store)
     comment_id = record.add_commentary("人事室", "李清", "干部培训针对性不强")

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input, Select
 
-from core.ledger import Ledger
-from core.store import MeetingStore
+from core.ledger.ledger import Ledger
+from core.meeting.store import MeetingStore
 from tui.ledger import LedgerApp
 
 
@@ -127,7 +127,7 @@ def test_ledger_screen_snapshot(snap_compare, demo_db, clock, size):
 async def test_the_clerks_l_key_drafts_the_selected_entry_into_the_ledger(demo_db, clock, store):
     from textual.widgets import ListView
 
-    from core.record import Record
+    from core.record.entries import Record
     from tui.clerk import ClerkApp
     from tui.widgets.entry import EntryArea
 

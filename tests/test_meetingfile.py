@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.i18n import set_language
-from core.meetingfile import MeetingFileError, parse_meeting
+from core.meeting.file import MeetingFileError, parse_meeting
 from tests.conftest import DEMO_TEXT
 
 

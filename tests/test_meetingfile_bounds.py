@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.meetingfile import MeetingFileError, load_meeting, parse_meeting
+from core.meeting.file import MeetingFileError, load_meeting, parse_meeting
 from core.text import clean_text, control_chars
 from tests.conftest import DEMO_TEXT
 from tui.cli import run

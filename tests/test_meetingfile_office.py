@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from core.meetingfile import MeetingFileError, parse_meeting
+from core.meeting.file import MeetingFileError, parse_meeting
 from tests.conftest import DEMO_TEXT
 
 

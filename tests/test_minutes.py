@@ -6,10 +6,10 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from core.demo_ballots import fill_demo_ballots
-from core.record import Record
-from core.results import set_override
-from core.store import MeetingStore
+from core.ballots.demo import fill_demo_ballots
+from core.ballots.results import set_override
+from core.meeting.store import MeetingStore
+from core.record.entries import Record
 from tests.conftest import DEMO_TEXT
 from tui.cli import run
 
@@ -116,7 +116,7 @@ def test_minutes_in_word_are_an_office_document(held, tmp_path):
 
 
 def test_recorder_from_the_meeting_file_wins_and_blank_when_unknown(tmp_path, clock):
-    from core.minutes import recorder_name
+    from core.office.minutes import recorder_name
 
     text = DEMO_TEXT.replace('organiser = "', 'recorder = "赵文书"\norganiser = "', 1)
     db = tmp_path / "r.db"

@@ -6,7 +6,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from core import officedoc
+from core.office import document as officedoc
 
 
 def east_asian_font(run) -> str:

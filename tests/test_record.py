@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from core.record import Record
-from core.store import MeetingStore
+from core.meeting.store import MeetingStore
+from core.record.entries import Record
 
 
 def test_host_and_clerk_write_hundreds_of_entries_at_the_same_moment(demo_db):

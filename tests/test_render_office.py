@@ -61,8 +61,8 @@ def recalculated(path: Path, folder: Path):
 def test_the_detail_formulas_give_the_tallys_scores(tmp_path, clock, rules):
     """The spreadsheet's own formulas on 明细 (computed by LibreOffice) agree with the
     tally's criterion and vote scores, to the reported digits."""
-    from core.demo_ballots import fill_demo_ballots
-    from core.store import MeetingStore
+    from core.ballots.demo import fill_demo_ballots
+    from core.meeting.store import MeetingStore
     from tests.conftest import DEMO_TEXT
     from tui.cli import run
 

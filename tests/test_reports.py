@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from sanshu_data import demo_meeting_path, sample_reports_path
 
-from core.meetingfile import MeetingFileError, load_meeting, parse_meeting
-from core.model import ReportRules, ReportSection
-from core.reports import Paragraph, check_folder, check_paragraphs, han_count, heading_level
+from core.meeting.file import MeetingFileError, load_meeting, parse_meeting
+from core.meeting.model import ReportRules, ReportSection
+from core.office.reports import Paragraph, check_folder, check_paragraphs, han_count, heading_level
 from tui.cli import run
 
 MEETING = load_meeting(demo_meeting_path())

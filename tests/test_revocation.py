@@ -8,21 +8,13 @@ import sqlite3
 
 import pytest
 
-from core import store as store_module
-from core.ballots import (
-    BallotEntry,
-    add_ballots,
-    confirm_paper_ballot,
-    enter_paper_ballot,
-    form_items,
-    issue_tokens,
-    receipts,
-    restore_token,
-    revoke_token,
-    store_ballot,
-)
+from core.ballots.items import form_items
+from core.ballots.paper import confirm_paper_ballot, enter_paper_ballot
+from core.ballots.results import load_tally
+from core.ballots.storing import BallotEntry, add_ballots, receipts, store_ballot
+from core.ballots.tokens import issue_tokens, restore_token, revoke_token
 from core.errors import StoreError
-from core.results import load_tally
+from core.store import database as store_module
 from tui.cli import run
 
 
@@ -79,7 +71,7 @@ def test_paper_and_imported_ballots_are_counted_on_their_own_lines(store):
 
 
 def test_more_phone_ballots_than_printed_slips_voids_the_round(store):
-    from core.tally import Ballot, compute_tally
+    from core.ballots.tally import Ballot, compute_tally
 
     ballots = [Ballot("党员代表", _entry(store).grades, "web")] * 3
     paper = [Ballot("党员代表", _entry(store).grades, "paper")] * 5

@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 from sanshu_data import demo_meeting_path
 
 from core.errors import ImportProblems
-from core.meetingfile import load_meeting
-from core.roster import read_roster, write_template
-from core.store import MeetingStore
+from core.meeting.file import load_meeting
+from core.meeting.store import MeetingStore
+from core.office.roster import read_roster, write_template
 from tui.cli import run
 
 

@@ -15,11 +15,13 @@ from collections import defaultdict
 
 import pytest
 
-from core.ballots import digest, form_items, issue_tokens
-from core.slips import slips_html
-from core.store import MeetingStore
-from core.web.app import create_app, service_log_handler
+from core.ballots.items import form_items
+from core.ballots.slips import slips_html
+from core.ballots.tokens import digest, issue_tokens
+from core.meeting.store import MeetingStore
+from core.web.app import create_app
 from core.web.form import form_fields
+from core.web.logs import service_log_handler
 from tests.conftest import DEMO_TEXT
 from tests.served import served
 

@@ -6,7 +6,7 @@ import os
 import signal
 import time
 
-from core.service import ensure_service, service_answers
+from core.web.serve import ensure_service, service_answers
 from tests.conftest import free_port
 
 
@@ -26,7 +26,7 @@ def test_ensure_service_starts_it_once_and_finds_it_again(demo_db, store):
 
 
 def test_a_service_for_another_meeting_is_not_ours(demo_db, store, tmp_path, clock):
-    from core.store import MeetingStore
+    from core.meeting.store import MeetingStore
     from tests.conftest import DEMO_TEXT
 
     other_db = tmp_path / "other.db"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from core.ballots import Slip
-from core.slips import SLIPS_PER_PAGE, slips_html
+from core.ballots.slips import SLIPS_PER_PAGE, slips_html
+from core.ballots.tokens import Slip
 
 
 def test_each_category_starts_a_new_page_named_in_its_header():

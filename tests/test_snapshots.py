@@ -39,7 +39,7 @@ def test_host_console(snap_compare, demo_db, clock, store, phase, size):
 
 
 def test_clerk_console(snap_compare, demo_db, clock, store):
-    from core.record import Record
+    from core.record.entries import Record
     from tui.clerk import ClerkApp
 
     record = Record(store)
@@ -52,7 +52,7 @@ def test_clerk_console(snap_compare, demo_db, clock, store):
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_results_on_the_podium(snap_compare, demo_db, clock, store, size):
-    from core.demo_ballots import fill_demo_ballots
+    from core.ballots.demo import fill_demo_ballots
 
     fill_demo_ballots(store)  # seeded: the same 72 ballots every run; scoring closed
     store.move(12)
@@ -67,7 +67,7 @@ def test_results_on_the_podium(snap_compare, demo_db, clock, store, size):
 
 def twenty_six_questions(store) -> None:
     """A long queue: some answered, long ones that wrap, ▶ on the very last."""
-    from core.record import Record
+    from core.record.entries import Record
 
     record = Record(store)
     ids = []
@@ -93,8 +93,8 @@ def test_question_queue_keeps_the_asked_question_in_view(snap_compare, demo_db, 
 
 
 def projector_phase(store, clock, phase: str) -> None:
-    from core.demo_ballots import fill_demo_ballots
-    from core.record import Record
+    from core.ballots.demo import fill_demo_ballots
+    from core.record.entries import Record
 
     store.set_meta("base_url", "http://192.168.1.20:8700")  # the same QR code on every machine
     if phase == "report":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from core.sqlrows import ROWS_PER_STATEMENT, insert_rows
+from core.store.rows import ROWS_PER_STATEMENT, insert_rows
 
 
 def test_every_row_arrives_across_statements_and_conflicts_add_up():

@@ -6,7 +6,9 @@ import sqlite3
 
 import pytest
 
-from core.store import SCHEMA_VERSION, MeetingStore, StoreError
+from core.meeting.store import MeetingStore
+from core.store import StoreError
+from core.store.migrations import SCHEMA_VERSION
 from tests.conftest import DEMO_TEXT
 
 
@@ -116,14 +118,15 @@ def test_another_apps_sqlite_file_is_left_alone(tmp_path):
 def test_a_version_1_database_is_migrated_in_place(tmp_path, clock):
     import sqlite_utils
 
-    from core import store as store_module
-    from core.meetingfile import parse_meeting
+    from core.meeting.definition import write_definition
+    from core.meeting.file import parse_meeting
+    from core.store import schema
 
     path = tmp_path / "old.db"
     db = sqlite_utils.Database(path)
-    store_module.MIGRATIONS[1](db)
+    schema.MIGRATIONS[1](db)
     db["meta"].insert({"key": "schema_version", "value": "1"})
-    store_module._write_definition(db, parse_meeting(DEMO_TEXT), DEMO_TEXT, "old.toml")
+    write_definition(db, parse_meeting(DEMO_TEXT), DEMO_TEXT, "old.toml")
     db.conn.commit()
     db.conn.close()
     migrated = MeetingStore(path, clock=clock)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 
-from core import store as store_module
-from core.ballots import form_items, issue_tokens, pending_paper, receipts
-from core.results import load_tally
-from core.store import MeetingStore
+from core.ballots.items import form_items
+from core.ballots.results import load_tally
+from core.ballots.storing import receipts
+from core.ballots.tokens import issue_tokens
+from core.ballots.turnout import pending_paper
+from core.meeting.store import MeetingStore
+from core.store import migrations, schema
 from tests.conftest import DEMO_TEXT
 
 
@@ -25,7 +28,7 @@ def _old_ballot(db, ballot_id, token_id, source, receipt, confirmed, items):
 
 def test_a_version_4_database_loses_its_links_and_keeps_its_ballots(tmp_path, clock, monkeypatch):
     path = tmp_path / "old.db"
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 4)
     with MeetingStore.create(path, DEMO_TEXT, "old.toml", clock=clock) as old:
         issue_tokens(old, "党组成员", 5)  # 3 printed slips; 2 made for paper and import
         subjects = old.ids("subjects")
@@ -36,7 +39,7 @@ def test_a_version_4_database_loses_its_links_and_keeps_its_ballots(tmp_path, cl
     _old_ballot(db, 2, 4, "paper", "CCCCC-DDDDD", False, items)
     _old_ballot(db, 3, 5, "import", "EEEEE-FFFFF", True, items)
     db.close()
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", max(store_module.MIGRATIONS))  # all later
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", max(schema.MIGRATIONS))  # all later
 
     with MeetingStore(path, clock=clock) as store:
         columns = {row[1] for row in store.db.execute("PRAGMA table_info(ballots)")}

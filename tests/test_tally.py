@@ -9,9 +9,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.ballots import form_items
-from core.meetingfile import parse_meeting
-from core.tally import Ballot, Override, compute_tally, report
+from core.ballots.items import form_items
+from core.ballots.points import report
+from core.ballots.tally import Ballot, Override, compute_tally
+from core.meeting.file import parse_meeting
 from tests.conftest import DEMO_TEXT
 
 DEMO = parse_meeting(DEMO_TEXT, "demo.toml")
@@ -229,7 +230,8 @@ def test_scores_stay_within_the_grade_point_range(ballots):
 
 
 def test_json_matches_the_contract(demo_db, store):
-    from core.ballots import BallotEntry, issue_tokens, store_ballot
+    from core.ballots.storing import BallotEntry, store_ballot
+    from core.ballots.tokens import issue_tokens
     from tui.cli import run
 
     store.set_poll("open")

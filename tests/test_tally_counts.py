@@ -15,19 +15,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.ballots import (
-    BallotEntry,
-    add_ballots,
-    confirm_paper_ballot,
-    enter_paper_ballot,
-    form_items,
-    issue_tokens,
-    revoke_token,
-    store_ballot,
-)
-from core.results import load_tally, load_tally_reference, set_override
-from core.store import MeetingStore
-from core.tally_counts import recount
+from core.ballots.items import form_items
+from core.ballots.paper import confirm_paper_ballot, enter_paper_ballot
+from core.ballots.recount import recount
+from core.ballots.results import load_tally, load_tally_reference, set_override
+from core.ballots.storing import BallotEntry, add_ballots, store_ballot
+from core.ballots.tokens import issue_tokens, revoke_token
+from core.meeting.store import MeetingStore
 from tests.conftest import DEMO_TEXT
 
 # Each rule the tally knows, as a change to the demo meeting file.
@@ -126,14 +120,14 @@ def test_stored_counts_equal_the_reference_tally(rules, actions, seed, override)
         fast = load_tally(store)
         assert fast == load_tally_reference(store)
         with store.transaction():  # counting everything again changes nothing
-            recount(store.db, meeting)
+            recount(store)
         assert load_tally(store) == fast
         store.close()
 
 
 def store_token_code(store: MeetingStore, slip) -> str:
     """The slip's code if its token can still vote (not revoked), else ''."""
-    from core.ballots import find_token
+    from core.ballots.tokens import find_token
 
     info = find_token(store, slip.token)
     return slip.code if info and not info.revoked else ""

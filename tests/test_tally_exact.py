@@ -14,9 +14,10 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.ballots import form_columns
-from core.meetingfile import parse_meeting
-from core.tally import BallotCounts, SubjectCounts, label_mean, tally_from_counts
+from core.ballots.items import form_columns
+from core.ballots.points import label_mean
+from core.ballots.tally import BallotCounts, SubjectCounts, tally_from_counts
+from core.meeting.file import parse_meeting
 from tests.conftest import DEMO_TEXT
 
 # Points and weights whose denominators differ (80.5 = 161/2, 59.75 = 239/4,

@@ -9,8 +9,10 @@ from openpyxl import Workbook
 from rich.console import Console
 from textual.widgets import DataTable, Static
 
-from core.ballots import BallotEntry, form_items, issue_tokens, store_ballot
-from core.results import load_tally
+from core.ballots.items import form_items
+from core.ballots.results import load_tally
+from core.ballots.storing import BallotEntry, store_ballot
+from core.ballots.tokens import issue_tokens
 from tests.conftest import settle
 from tui.cli import run
 from tui.host import HostApp

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from docx import Document
 
-from core.record import Record
+from core.record.entries import Record
 from tui.cli import run
 
 PASTED = "建议\x1b[31m加强\x00学习\r\n并\u202e落实\x0b"

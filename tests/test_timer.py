@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core import timer as timers
-from core.timer import Timer, format_seconds, level
+from core.meeting import timer as timers
+from core.meeting.timer import Timer, format_seconds, level
 
 
 def test_countdown_pause_resume_adjust_reset():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from core.ballots import ALPHABET, digest, find_token, new_token, normalise
-from core.store import MeetingStore
+from core.ballots.tokens import ALPHABET, digest, find_token, new_token, normalise
+from core.meeting.store import MeetingStore
 from tui.cli import run
 
 CODE = re.compile(r"</small>([0-9A-Z]{5}-[0-9A-Z]{5})</div>")

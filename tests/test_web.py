@@ -8,8 +8,9 @@ import re
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from core.ballots import OVERALL, form_items, issue_tokens
-from core.store import MeetingStore
+from core.ballots.items import OVERALL, form_items
+from core.ballots.tokens import issue_tokens
+from core.meeting.store import MeetingStore
 from core.web.app import create_app
 from core.web.form import form_fields
 from tests.conftest import DEMO_TEXT
@@ -147,7 +148,7 @@ async def test_not_yet_open_and_revoked(client, store):
     response = await client.get(f"/v/{slip.token}")
     assert response.status == 403 and "测评尚未开始" in await response.text()
     store.set_poll("open")
-    from core.ballots import revoke_token
+    from core.ballots.tokens import revoke_token
 
     assert revoke_token(store, slip.code)
     response = await client.get(f"/v/{slip.token}")

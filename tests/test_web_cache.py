@@ -7,9 +7,10 @@ from __future__ import annotations
 import asyncio
 import gzip
 
-from core.ballots import form_items, issue_tokens
-from core.store import MeetingStore
-from core.web import app as web_app
+from core.ballots.items import form_items
+from core.ballots.tokens import issue_tokens
+from core.meeting.store import MeetingStore
+from core.web import rendering as web_app
 from core.web.app import create_app
 from core.web.form import form_fields
 from tests.conftest import DEMO_TEXT
@@ -18,13 +19,13 @@ from tests.served import served
 
 def _count_renders(monkeypatch) -> list[str]:
     rendered: list[str] = []
-    real = web_app._service_html
+    real = web_app.service_html
 
     def counting(service, name, **context):
         rendered.append(name)
         return real(service, name, **context)
 
-    monkeypatch.setattr(web_app, "_service_html", counting)
+    monkeypatch.setattr(web_app, "service_html", counting)
     return rendered
 
 

@@ -8,8 +8,9 @@ import sqlite3
 
 import pytest
 
-from core.ballots import form_items, issue_tokens
-from core.web import app as web_app
+from core.ballots.items import form_items
+from core.ballots.tokens import issue_tokens
+from core.web import pages as web_app
 from core.web.app import create_app
 from core.web.form import comment_names, form_fields
 from core.web.limits import FailureLimit
@@ -152,7 +153,7 @@ async def test_malformed_encodings_are_the_clients_error(client, slip, headers):
 
 
 async def test_a_huge_number_is_refused_by_its_spelling(tmp_path, clock):
-    from core.store import MeetingStore
+    from core.meeting.store import MeetingStore
     from tests.conftest import DEMO_TEXT
 
     path = tmp_path / "numeric.db"
@@ -172,7 +173,7 @@ async def test_a_huge_number_is_refused_by_its_spelling(tmp_path, clock):
 
 
 def test_serve_listens_where_it_says_not_everywhere():
-    from core.net import listen_addresses
+    from core.venue.addresses import listen_addresses
 
     assert listen_addresses(None, "192.168.1.20") == ["192.168.1.20", "127.0.0.1"]
     assert listen_addresses(None, "127.0.0.1") == ["127.0.0.1"]  # no LAN: this laptop only

@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from core.ballots import issue_tokens
-from core.meetingfile import parse_meeting
-from core.store import MeetingStore
+from core.ballots.tokens import issue_tokens
+from core.meeting.file import parse_meeting
+from core.meeting.store import MeetingStore
 from core.web.app import create_app
 from tests.conftest import DEMO_TEXT
 from tests.served import served

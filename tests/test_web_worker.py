@@ -10,16 +10,11 @@ import threading
 
 import pytest
 
-from core.ballots import (
-    BallotEntry,
-    BallotRefused,
-    form_items,
-    issue_tokens,
-    revoke_token,
-    store_ballot,
-)
-from core.results import load_tally, load_tally_reference
-from core.store import MeetingStore
+from core.ballots.items import form_items
+from core.ballots.results import load_tally, load_tally_reference
+from core.ballots.storing import BallotEntry, store_ballot
+from core.ballots.tokens import BallotRefused, issue_tokens, revoke_token
+from core.meeting.store import MeetingStore
 from core.web.worker import Database, ServiceBusy
 
 

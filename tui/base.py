@@ -10,10 +10,12 @@ from pathlib import Path
 from rich.console import Console
 from textual.app import App
 
-from core.counts import Counts, ballot_signature, count
+from core.ballots.turnout import Counts, ballot_signature, count
 from core.i18n import t
-from core.record import Record
-from core.store import Clock, MeetingState, MeetingStore
+from core.meeting.agenda import MeetingState
+from core.meeting.store import MeetingStore
+from core.record.entries import Record
+from core.store import Clock
 from tui.paths import crash_log
 
 # How often a console looks for other processes' writes. PRAGMA data_version costs

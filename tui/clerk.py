@@ -23,7 +23,8 @@ from textual.widgets import (
 )
 
 from core.i18n import t
-from core.record import Commentary, Question, draft_subjects, load_draft, save_draft
+from core.record.drafts import draft_subjects, load_draft, save_draft
+from core.record.entries import Commentary, Question
 from core.store import Clock
 from tui.base import SanshuApp
 from tui.host import step_title
@@ -392,7 +393,7 @@ class ClerkApp(SanshuApp):
 
     def action_to_ledger(self) -> None:
         """The selected commentary or question becomes a draft rectification item (#13)."""
-        from core.ledger import draft_entry, drafted_message
+        from core.ledger.ledger import draft_entry, drafted_message
 
         focused = self.focused
         entry_id = (

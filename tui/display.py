@@ -15,9 +15,9 @@ from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.widgets import Static
 
-from core.counts import Counts
+from core.ballots.slips import ballot_address
+from core.ballots.turnout import Counts
 from core.i18n import t
-from core.slips import ballot_address
 from tui.base import SanshuApp
 from tui.host import TICK_S
 from tui.widgets.phase_timer import PhaseTimer

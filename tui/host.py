@@ -11,14 +11,16 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from core.carryover import carried_status, status_line
-from core.counts import Counts
+from core.ballots.slips import ballot_address
+from core.ballots.turnout import Counts
 from core.i18n import t
-from core.podium import ASK, REASON, REFUSE, Debounce, judge
-from core.record import Question
-from core.service import ensure_service
-from core.slips import ballot_address
-from core.store import AgendaStep, Clock, MeetingState, MeetingStore
+from core.ledger.carryover import carried_status, status_line
+from core.meeting.agenda import AgendaStep, MeetingState
+from core.meeting.podium import ASK, REASON, REFUSE, Debounce, judge
+from core.meeting.store import MeetingStore
+from core.record.entries import Question
+from core.store import Clock
+from core.web.serve import ensure_service
 from tui.base import SanshuApp
 from tui.keys import HOST_KEYS, PAGE_ACTIONS, TIMER_ACTIONS, bindings
 from tui.widgets.agenda import Agenda

@@ -23,15 +23,8 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from core.errors import StoreError
 from core.i18n import t
-from core.ledger import (
-    COMPLETIONS,
-    EDITABLE,
-    SOURCES,
-    Ledger,
-    LedgerItem,
-    parse_date,
-    today_of,
-)
+from core.ledger.items import COMPLETIONS, EDITABLE, SOURCES, LedgerItem, parse_date
+from core.ledger.ledger import Ledger, today_of
 from core.store import Clock
 from tui.base import SanshuApp
 

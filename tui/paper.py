@@ -9,20 +9,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, ListItem, ListView, Select, Static
 
-from core.ballots import (
-    BallotEntry,
-    BallotRefused,
-    Item,
-    ballot_grades,
-    ballot_problems,
-    choice_labels,
-    confirm_paper_ballot,
-    enter_paper_ballot,
-    form_columns,
-    pending_paper_ballots,
-)
+from core.ballots.items import Item, choice_labels, form_columns
+from core.ballots.paper import confirm_paper_ballot, enter_paper_ballot, pending_paper_ballots
+from core.ballots.storing import BallotEntry, ballot_grades
+from core.ballots.tokens import BallotRefused
+from core.ballots.validity import ballot_problems
 from core.i18n import t
-from core.store import MeetingStore, StoreError
+from core.meeting.store import MeetingStore
+from core.store import StoreError
 from tui.widgets.confirm import Confirm
 
 

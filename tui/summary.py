@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.table import Table
 
 from core.i18n import t
-from core.model import Meeting
+from core.meeting.model import Meeting
 
 
 def fraction_text(value: Fraction, digits: int = 2) -> str:

@@ -11,9 +11,9 @@ from rich.text import Text
 from core.i18n import t
 
 if TYPE_CHECKING:
-    from core.tally import SubjectResult, Tally
+    from core.ballots.tally import SubjectResult, Tally
 
-# core.tally and the office helpers load when a table is first drawn, not when a
+# core.ballots.tally and the office helpers load when a table is first drawn, not when a
 # console starts (the podium's first frame, #14 §2).
 
 GRADE_STYLES = ["bold green", "cyan", "yellow", "bold red"]  # best … worst
@@ -48,7 +48,7 @@ def distribution_bar(tally: Tally, subject: SubjectResult, width: int = 20) -> T
 
 
 def number(value, digits: int) -> str:
-    from core.tally import report
+    from core.ballots.points import report
 
     reported = report(value, digits)
     return "—" if reported is None else str(reported)
@@ -67,7 +67,7 @@ def tally_table(
     `bars=False` for a file (colour bars mean nothing in plain text); `title` replaces
     the default (e.g. marked provisional); `notes` are warnings shown under the table.
     """
-    from core.officedata import ballots_caption
+    from core.office.data import ballots_caption
 
     show_share = width >= 150
     show_bar = bars and width >= 110

@@ -17,16 +17,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from core.ballots import (
-    BallotEntry,
-    BallotProblem,
-    Item,
-    choice_labels,
-    form_columns,
-    top_grade_limit,
-)
+from core.ballots.items import Item, choice_labels, form_columns
+from core.ballots.storing import BallotEntry
+from core.ballots.validity import BallotProblem, top_grade_limit
 from core.i18n import t
-from core.model import Meeting, Subject, derived
+from core.meeting.model import Meeting, Subject, derived
 
 COMMENT_LIMIT = 500  # characters per subject, enforced by the textarea and the parser
 # A Chinese character is 3 bytes of UTF-8, 9 when percent-encoded in a form post.

@@ -26,8 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from core.ballots import counts
 from core.errors import StoreBusy
-from core.store import Clock, MeetingStore
+from core.meeting.store import MeetingStore
+from core.store import Clock
 
 T = TypeVar("T")
 
@@ -68,9 +70,11 @@ class Database:
         self.busy_wait_ms = busy_wait_ms
         self.deadline_s = deadline_s
         self.max_queued = max_queued
-        self._local = threading.local()
-        self._stores: list[MeetingStore] = []
-        self._lock = threading.Lock()
+        # One store; each lane thread gets its own connection from it (and closes it).
+        self.store = MeetingStore(
+            self.path, actor="voter", clock=clock, busy_timeout_ms=busy_wait_ms
+        )
+        self.store.close()  # this thread's connection: the lanes open their own
         self._queued = 0
         # Each lane is a queue and its threads; a thread takes every job waiting in
         # its queue at once and hands all their outcomes back in one wake-up of the
@@ -85,16 +89,6 @@ class Database:
         ]
         for thread in self._threads:
             thread.start()
-
-    def _store(self) -> MeetingStore:
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = MeetingStore(self.path, actor="voter", clock=self.clock)
-            store.db.execute(f"PRAGMA busy_timeout = {self.busy_wait_ms}")
-            self._local.store = store
-            with self._lock:
-                self._stores.append(store)
-        return store
 
     async def read(self, job: Callable[..., T], *args: Any) -> T:
         return await self._submit(self._reads, job, args)
@@ -117,6 +111,12 @@ class Database:
             self._queued -= 1
 
     def _lane(self, jobs: queue.SimpleQueue, work: Callable[[list[_Job]], list[Outcome]]) -> None:
+        try:
+            self._serve(jobs, work)
+        finally:
+            self.store.close()  # this lane's connection
+
+    def _serve(self, jobs: queue.SimpleQueue, work: Callable[[list[_Job]], list[Outcome]]) -> None:
         while (first := jobs.get()) is not None:
             batch = [first]
             while len(batch) < MAX_BATCH:
@@ -146,7 +146,7 @@ class Database:
         for job in batch:
             try:
                 with _busy_is_service_busy():
-                    outcomes.append((job.future, True, job.job(self._store(), *job.args)))
+                    outcomes.append((job.future, True, job.job(self.store, *job.args)))
             except Exception as exc:
                 outcomes.append((job.future, False, exc))
         return outcomes
@@ -155,11 +155,11 @@ class Database:
         outcomes: list[Outcome] = []
         try:
             with _busy_is_service_busy():
-                store = self._store()
-                with store.batch():
+                store = self.store
+                with counts.batch(store):
                     for job in batch:
                         try:
-                            with store.transaction():  # a savepoint: undoes this job alone
+                            with counts.part(store):  # a savepoint: undoes this job alone
                                 outcomes.append((job.future, True, job.job(store, *job.args)))
                         except Exception as exc:
                             outcomes.append((job.future, False, exc))
@@ -181,10 +181,6 @@ class Database:
                     break
                 if job is not None:
                     self._answer([(job.future, False, ServiceBusy())])
-        with self._lock:
-            for store in self._stores:
-                store.close()
-            self._stores.clear()
 
 
 def _settle(outcomes: list[Outcome]) -> None:

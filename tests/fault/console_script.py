@@ -12,8 +12,8 @@ import random
 import sys
 import time
 
-from core.record import Record
-from core.store import MeetingStore
+from core.meeting.store import MeetingStore
+from core.record.entries import Record
 
 ACTOR = "fault-console"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import aiohttp
 
 from core.i18n import t
-from core.model import Meeting
+from core.meeting.model import Meeting
 from core.web.form import field_names
 from tests.conftest import free_port
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.ballots import form_items
-from core.meetingfile import parse_meeting
+from core.ballots.items import form_items
+from core.meeting.file import parse_meeting
 from tests.conftest import DEMO_TEXT
 from tests.fault.conftest import scale
 from tests.fault.helpers import CRASH, run_command
@@ -215,12 +215,12 @@ def test_bad_daily_scores_are_a_clear_message(demo_db, rows, suffix):
 
 def test_the_crash_code_is_what_these_tests_would_catch(demo_db, monkeypatch):
     """The harness itself: an unexpected exception inside a command is exit 70."""
-    import core.ballot_import
+    import core.ballots.importing
 
     def explode(*_args, **_kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(core.ballot_import, "parse_ballot_file", explode)
+    monkeypatch.setattr(core.ballots.importing, "parse_ballot_file", explode)
     monkeypatch.setattr("tui.paths.data_dir", lambda: demo_db.parent)
     path = demo_db.parent / "x.csv"
     path.write_text("类别\n", encoding="utf-8")

@@ -19,8 +19,8 @@ from dataclasses import asdict
 
 import pytest
 
-from core.ballots import issue_tokens
-from core.store import MeetingStore
+from core.ballots.tokens import issue_tokens
+from core.meeting.store import MeetingStore
 from core.web.form import field_names
 from tests.conftest import DEMO_TEXT
 from tests.fault.conftest import scale

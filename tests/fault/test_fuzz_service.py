@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.ballots import issue_tokens
-from core.store import MeetingStore
+from core.ballots.tokens import issue_tokens
+from core.meeting.store import MeetingStore
 from tests.conftest import DEMO_TEXT
 from tests.fault.conftest import scale
 from tests.fault.harness import ServeProcess, random_ballot

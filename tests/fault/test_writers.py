@@ -12,11 +12,13 @@ import threading
 import time
 from collections.abc import Callable
 
-from core.ballots import BallotEntry, confirm_paper_ballot, enter_paper_ballot, issue_tokens
+from core.ballots.paper import confirm_paper_ballot, enter_paper_ballot
+from core.ballots.storing import BallotEntry
+from core.ballots.tokens import issue_tokens
 from core.errors import StoreBusy
 from core.i18n import t
-from core.record import Record
-from core.store import MeetingStore
+from core.meeting.store import MeetingStore
+from core.record.entries import Record
 from tests.conftest import DEMO_TEXT
 from tests.fault.conftest import scale
 from tests.fault.harness import ServeProcess, Voter, random_ballot, vote_all
@@ -166,6 +168,6 @@ def test_writers_at_once_and_a_lock_held_for_15_seconds(tmp_path):
 
 
 def _items(meeting):
-    from core.ballots import form_items
+    from core.ballots.items import form_items
 
     return form_items(meeting)

@@ -53,7 +53,7 @@ _accept_lang_everywhere(cli)
 
 def run(argv: list[str] | None = None) -> int:
     """Run the command; user errors become one clear message, never a traceback."""
-    from core.meetingfile import MeetingFileError
+    from core.meeting.file import MeetingFileError
 
     try:
         code = cli.main(args=argv, prog_name="sanshu", standalone_mode=False)

@@ -14,7 +14,7 @@ from tui.cli.common import err
 def create_with_carry_over(create: Callable[[], Any], last_db: Path, db_path: Path) -> Any:
     """Check last year's database first, create the new one, bring the items over; if the
     carry-over fails the new database is removed: nothing half-created."""
-    from core.carryover import carry_over, open_last
+    from core.ledger.carryover import carry_over, open_last
 
     if last_db.resolve() == db_path.resolve():
         from core.errors import StoreError

@@ -39,10 +39,11 @@ def feedback(
         raise click.UsageError("--out")
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from core.feedback import load_template, needs_warning, write_letters, write_summary_book
-    from core.officedata import load_office_results
-    from core.record import Record
-    from core.store import MeetingStore
+    from core.meeting.store import MeetingStore
+    from core.office.data import load_office_results
+    from core.office.letters import load_template, needs_warning, write_letters
+    from core.office.summary_book import write_summary_book
+    from core.record.entries import Record
 
     template = load_template(template_path)  # a bad template stops before anything is written
     with MeetingStore(db_path, actor="organiser") as store:
@@ -77,7 +78,7 @@ def feedback(
 def feedback_template(out: Path) -> None:
     """写出反馈模板（纯文本），机关党办可改写措辞后用 --template 指定。
     · Write the letter template (plain text) to edit; use it with --template."""
-    from core.feedback import default_template_path
+    from core.office.letters import default_template_path
 
     shutil.copyfile(default_template_path(), out)
     done_line(t("feedback.template_written", path=out))

@@ -37,8 +37,8 @@ def ballots_template(db_path: Path, out: Path | None, file: Path | None) -> None
     target = out or file
     if target is None:
         raise click.UsageError(t("template.need_out"))
-    from core.ballot_import import write_template
-    from core.store import MeetingStore
+    from core.ballots.template import write_template
+    from core.meeting.store import MeetingStore
 
     with MeetingStore(db_path, actor="organiser") as store:
         write_template(store, target)
@@ -52,8 +52,8 @@ def ballots_template(db_path: Path, out: Path | None, file: Path | None) -> None
 def ballots_import(db_path: Path, file: Path, again: bool) -> None:
     """导入测评票（.xlsx / .csv）；文件有任何问题则全部不导入。
     · Import ballots; nothing is imported unless the whole file is clean."""
-    from core.ballot_import import import_ballots
-    from core.store import MeetingStore
+    from core.ballots.importing import import_ballots
+    from core.meeting.store import MeetingStore
 
     with MeetingStore(db_path, actor="organiser") as store:
         count, invalid = import_ballots(store, file, again=again)
@@ -72,8 +72,8 @@ def daily() -> None:
 def daily_import(db_path: Path, file: Path, again: bool) -> None:
     """导入日常考核得分（.xlsx / .csv）：述职对象、日常考核得分两列；有任何问题则全部不导入。
     · Import daily scores: subject name, then score; nothing is imported unless clean."""
-    from core.ballot_import import import_daily
-    from core.store import MeetingStore
+    from core.ballots.daily import import_daily
+    from core.meeting.store import MeetingStore
 
     with MeetingStore(db_path, actor="organiser") as store:
         count = import_daily(store, file, again=again)

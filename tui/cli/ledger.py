@@ -21,7 +21,7 @@ def ledger(ctx: click.Context, db_path: Path | None) -> None:
         return
     if db_path is None:
         raise click.UsageError("--db")
-    from core.store import MeetingStore
+    from core.meeting.store import MeetingStore
     from tui.ledger import LedgerApp
 
     MeetingStore(db_path).close()  # a clear error before the screen takes over
@@ -36,9 +36,9 @@ def ledger_export(db_path: Path, out: Path, subject: str | None) -> None:
     """写出整改台账工作簿，供述职对象填写进展和佐证材料。
     · Write the ledger workbook for subjects to fill in progress and evidence."""
     from core.errors import StoreError
-    from core.ledger import Ledger
-    from core.ledger_book import write_ledger
-    from core.store import MeetingStore
+    from core.ledger.ledger import Ledger
+    from core.ledger.workbook import write_ledger
+    from core.meeting.store import MeetingStore
 
     with MeetingStore(db_path, actor="organiser") as store:
         book = Ledger(store)
@@ -57,9 +57,10 @@ def ledger_import(db_path: Path, file: Path, dry_run: bool) -> None:
     并指出单元格。 · Import a filled-in ledger: every change is listed; a conflicting
     edit stops the whole import and names the cell."""
     from core.errors import ImportProblems
-    from core.ledger import HEADINGS, Ledger
-    from core.ledger_book import apply_import, plan_import
-    from core.store import MeetingStore
+    from core.ledger.items import HEADINGS
+    from core.ledger.ledger import Ledger
+    from core.ledger.workbook import apply_import, plan_import
+    from core.meeting.store import MeetingStore
 
     with MeetingStore(db_path, actor="organiser") as store:
         book = Ledger(store)
@@ -102,8 +103,8 @@ def ledger_overdue(db_path: Path) -> None:
     """列出过了时限仍未销号的整改事项 · List items past their deadline and not closed."""
     from rich.table import Table
 
-    from core.ledger import Ledger, today_of
-    from core.store import MeetingStore
+    from core.ledger.ledger import Ledger, today_of
+    from core.meeting.store import MeetingStore
 
     with MeetingStore(db_path, actor="organiser") as store:
         today = today_of(store)

@@ -16,7 +16,7 @@ from tui.cli.root import cli
 @click.argument("meeting_file", type=click.Path(dir_okay=False, path_type=Path))
 def check(meeting_file: Path) -> None:
     """校验会议文件，逐条列出问题 · Validate a meeting file and list every problem."""
-    from core.meetingfile import load_meeting
+    from core.meeting.file import load_meeting
 
     meeting = load_meeting(meeting_file)
     screen.print(
@@ -69,8 +69,8 @@ def init(
 
 
 def create_store(meeting_file: Path, db_path: Path, force: bool, roster: Path | None = None):
-    from core.meetingfile import load_meeting, parse_meeting
-    from core.store import MeetingStore
+    from core.meeting.file import load_meeting, parse_meeting
+    from core.meeting.store import MeetingStore
 
     load_meeting(meeting_file)  # reports problems with the file's own name
     source = meeting_file.read_text(encoding="utf-8")
@@ -102,8 +102,8 @@ def demo(fresh: bool, with_ballots: bool, db_path: Path | None) -> None:
     host console."""
     from sanshu_data import demo_meeting_path
 
-    from core.demo_ballots import fill_demo_ballots
-    from core.store import MeetingStore
+    from core.ballots.demo import fill_demo_ballots
+    from core.meeting.store import MeetingStore
     from tui.paths import data_dir
 
     db_path = db_path or data_dir() / "demo.db"
@@ -130,8 +130,8 @@ def host(db_path: Path) -> None:
 
 def run_host(db_path: Path) -> None:
     from core.errors import StoreError
-    from core.podium import PodiumBusy, PodiumLock
-    from core.store import MeetingStore
+    from core.meeting.podium import PodiumBusy, PodiumLock
+    from core.meeting.store import MeetingStore
     from tui.host import HostApp
 
     MeetingStore(db_path).close()  # a clear error before the screen takes over
@@ -147,7 +147,7 @@ def run_host(db_path: Path) -> None:
 @click.option("--name", default="记录员", help="记录员姓名（纸质票录入人） · the clerk's name")
 def clerk(db_path: Path, name: str) -> None:
     """记录点评、询问，录入纸质测评票 · Log commentary and questions, enter paper ballots."""
-    from core.store import MeetingStore
+    from core.meeting.store import MeetingStore
     from tui.clerk import ClerkApp
 
     MeetingStore(db_path).close()
@@ -158,7 +158,7 @@ def clerk(db_path: Path, name: str) -> None:
 @DB_OPTION
 def display(db_path: Path) -> None:
     """投影用的只读画面，跟随主持台 · The read-only projector view that follows the podium."""
-    from core.store import MeetingStore
+    from core.meeting.store import MeetingStore
     from tui.display import DisplayApp
 
     MeetingStore(db_path).close()
@@ -171,9 +171,9 @@ def display(db_path: Path) -> None:
 def status(db_path: Path, as_json: bool) -> None:
     """显示当前述职对象、环节、剩余时间、测评状态 · Show the subject, phase, time left and
     scoring state."""
-    from core.status import meeting_status
-    from core.store import MeetingStore
-    from core.timer import format_seconds
+    from core.ballots.status import meeting_status
+    from core.meeting.store import MeetingStore
+    from core.meeting.timer import format_seconds
 
     store = MeetingStore(db_path, actor="status")
     now = meeting_status(store)

@@ -33,8 +33,8 @@ def reports_check(folder: Path, db_path: Path, out: Path | None) -> None:
     """按会议文件 [reports] 规则审核 FOLDER 中的报告（.docx / .txt，文件名含述职对象名称）。
     · Check the .docx/.txt reports in FOLDER (file names contain the subject's name)."""
     from core.errors import StoreError
-    from core.reports import check_folder, write_check_book
-    from core.store import MeetingStore
+    from core.meeting.store import MeetingStore
+    from core.office.reports import check_folder, write_check_book
 
     if not folder.is_dir():
         raise StoreError(t("reports.no_folder", path=folder))
@@ -82,7 +82,7 @@ def _check_table(check, rules):
     """One subject's check: each rule with what was found, what is required, the result."""
     from rich.table import Table
 
-    from core.reports import check_items
+    from core.office.reports import check_items
 
     table = Table(show_edge=False, pad_edge=False)
     table.add_column(t("reports.col.item"))

@@ -47,9 +47,10 @@ def tally(
         raise click.UsageError(t("tally.need_out"))
     from rich.console import Console
 
-    from core.exports import to_csv, to_json_text, to_xlsx
-    from core.officedata import load_office_results
-    from core.store import MeetingStore
+    from core.meeting.store import MeetingStore
+    from core.office.data import load_office_results
+    from core.office.export import to_csv, to_json_text
+    from core.office.results_book import to_xlsx
     from tui.tally_view import tally_table
 
     with MeetingStore(db_path, actor="organiser") as store:
@@ -92,8 +93,8 @@ def tally(
 def tally_override(subject: str, grade: str, reason: str, db_path: Path) -> None:
     """党组（委员会）调整某述职对象的最终等次，须说明理由；计算等次同时保留。
     · The committee sets a final grade with a reason; the computed grade is kept."""
-    from core.results import load_tally, set_override
-    from core.store import MeetingStore
+    from core.ballots.results import load_tally, set_override
+    from core.meeting.store import MeetingStore
 
     with MeetingStore(db_path, actor="committee") as store:
         set_override(store, subject, grade, reason)
@@ -122,8 +123,8 @@ def minutes(db_path: Path, out: Path) -> None:
     """由会议过程写出会议记录 · Write the meeting record from what happened."""
     if out.suffix.lower() not in (".docx", ".md"):
         raise click.UsageError(t("minutes.bad_suffix"))
-    from core.minutes import write_minutes
-    from core.store import MeetingStore
+    from core.meeting.store import MeetingStore
+    from core.office.minutes import write_minutes
 
     store = MeetingStore(db_path, actor="organiser")
     write_minutes(store, out)

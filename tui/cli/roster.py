@@ -28,8 +28,8 @@ def roster() -> None:
 def roster_template(out: Path, meeting_file: Path | None) -> None:
     """写出名单工作簿（述职对象、测评人类别、说明），带下拉选项。
     · Write the roster workbook with dropdowns and a sheet of instructions."""
-    from core.meetingfile import load_meeting
-    from core.roster import write_template
+    from core.meeting.file import load_meeting
+    from core.office.roster import write_template
 
     meeting = load_meeting(meeting_file) if meeting_file else None
     write_template(out, meeting)
@@ -38,7 +38,7 @@ def roster_template(out: Path, meeting_file: Path | None) -> None:
 
 def with_roster(source: str, roster_path: Path) -> str:
     """The meeting file's text with the roster's subjects and categories."""
-    from core.roster import meeting_text_with_roster, read_roster
+    from core.office.roster import meeting_text_with_roster, read_roster
     from tui.cli.common import err
 
     people = read_roster(roster_path)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from core import net
 from core.i18n import t
+from core.venue import addresses as net
 from tui.cli.common import DB_OPTION, GROUP_DB_OPTION, done_line, err, screen
 from tui.cli.root import cli
 
@@ -46,9 +46,9 @@ def tokens(
         raise click.UsageError(t("cli.tokens.need_out"))
     from rich.progress import Progress
 
-    from core.ballots import issue_tokens
-    from core.slips import ballot_url, slips_html
-    from core.store import MeetingStore
+    from core.ballots.slips import ballot_url, slips_html
+    from core.ballots.tokens import issue_tokens
+    from core.meeting.store import MeetingStore
 
     store = MeetingStore(db_path, actor="organiser")
     plan = _token_plan(store, category, count)
@@ -76,7 +76,7 @@ def tokens(
 
 
 def _token_plan(store, category: str | None, count: int | None) -> dict[str, int]:
-    from core.ballots import issued_counts
+    from core.ballots.tokens import issued_counts
     from core.errors import StoreError
 
     expected = {c.name: c.expected for c in store.meeting.categories}
@@ -97,8 +97,8 @@ def _token_plan(store, category: str | None, count: int | None) -> dict[str, int
 def tokens_revoke(code: str, db_path: Path) -> None:
     """作废一个未使用的测评码（如纸条遗失）；已投票的、测评结束后的不能作废。
     · Revoke an unused token, e.g. a lost slip (not one that voted, not after closing)."""
-    from core.ballots import revoke_token
-    from core.store import MeetingStore
+    from core.ballots.tokens import revoke_token
+    from core.meeting.store import MeetingStore
 
     with MeetingStore(db_path, actor="organiser") as store:
         revoke_token(store, code)
@@ -110,8 +110,8 @@ def tokens_revoke(code: str, db_path: Path) -> None:
 @DB_OPTION
 def tokens_restore(code: str, db_path: Path) -> None:
     """恢复被误作废的测评码（测评结束前） · Undo a revocation made by mistake."""
-    from core.ballots import restore_token
-    from core.store import MeetingStore
+    from core.ballots.tokens import restore_token
+    from core.meeting.store import MeetingStore
 
     with MeetingStore(db_path, actor="organiser") as store:
         restore_token(store, code)
@@ -129,9 +129,9 @@ def tokens_restore(code: str, db_path: Path) -> None:
 def receipts(db_path: Path, out: Path) -> None:
     """输出已计入的手机测评票回执号清单（排序，不含内容），供测评人核对。
     · Write the sorted list of receipts of counted phone ballots, with no content."""
-    from core.ballots import receipts as stored_receipts
-    from core.receipts import receipts_html
-    from core.store import MeetingStore
+    from core.ballots.receipts import receipts_html
+    from core.ballots.storing import receipts as stored_receipts
+    from core.meeting.store import MeetingStore
 
     with MeetingStore(db_path, actor="organiser") as store:
         found = stored_receipts(store)
@@ -155,22 +155,11 @@ def receipts(db_path: Path, out: Path) -> None:
 )
 def serve(db_path: Path, host: str | None, port: int) -> None:
     """运行测评网页服务，手机扫码后在此提交测评票 · Serve the ballot form phones open."""
-    from core.store import MeetingStore
-    from core.web.app import check_port_free
-    from core.web.app import run as run_web
+    from core.web.serve import serve as serve_ballots
 
-    MeetingStore(db_path).close()
-    address = host or net.lan_address()
-    hosts = net.listen_addresses(host, address)
-    for one in hosts:
-        check_port_free(one, port)
-    url = net.base_url(port) if host in (None, "0.0.0.0") else f"http://{address}:{port}"
-    if "127.0.0.1" in url:
-        err.print(t("cli.serve.local"), style="yellow", highlight=False)
-    err.print(t("cli.serve.start", url=url), style="green", highlight=False)
-    if len(hosts) > 1:
-        err.print(t("cli.serve.loopback"), highlight=False)
-    run_web(db_path, hosts, port, print_fn=lambda *_: None)
+    serve_ballots(
+        db_path, host, port, say=lambda line, style: err.print(line, style=style, highlight=False)
+    )
 
 
 @cli.command(short_help="开始/结束测评 · Open or close scoring")
@@ -180,8 +169,8 @@ def serve(db_path: Path, host: str | None, port: int) -> None:
 def poll(action: str, db_path: Path, reason: str) -> None:
     """开始、结束测评或查看状态；结束后重新开放须说明理由。
     · Open, close or show scoring; reopening a closed poll needs --reason."""
-    from core.status import meeting_status
-    from core.store import MeetingStore
+    from core.ballots.status import meeting_status
+    from core.meeting.store import MeetingStore
 
     store = MeetingStore(db_path, actor="organiser")
     if action != "status":

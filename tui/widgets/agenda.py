@@ -8,8 +8,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from core.i18n import t
-from core.model import Meeting
-from core.store import MeetingState
+from core.meeting.agenda import MeetingState
+from core.meeting.model import Meeting
 
 
 def agenda_text(meeting: Meeting, state: MeetingState) -> Text:

@@ -7,8 +7,8 @@ from textual.containers import Center, Vertical
 from textual.widgets import Digits, Static
 
 from core.i18n import t
-from core.model import PhaseTiming
-from core.timer import Timer, format_seconds, level
+from core.meeting.model import PhaseTiming
+from core.meeting.timer import Timer, format_seconds, level
 from tui.widgets.big_time import big_size, big_text
 
 LEVELS = ("idle", "normal", "warning", "danger", "overtime")

@@ -12,8 +12,8 @@ from functools import lru_cache
 from rich.style import Style
 from rich.text import Text
 
+from core.ballots.slips import qr_matrix
 from core.i18n import t
-from core.slips import qr_matrix
 
 _INK = Style(color="black", bgcolor="white")
 

@@ -23,7 +23,7 @@ from core.i18n import t
 from tui.tally_view import BAR_STYLES, distribution_bar, grade_style, number
 
 if TYPE_CHECKING:
-    from core.tally import Tally
+    from core.ballots.tally import Tally
 
 BAR_MIN_WIDTH = 100  # the bar column and its legend need this many columns
 BREAKDOWN_MIN_WIDTH = 110  # the breakdown pane beside the ranking

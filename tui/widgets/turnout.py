@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 
-from core.counts import Counts
+from core.ballots.turnout import Counts
 from core.i18n import t
 
 BAR = 12

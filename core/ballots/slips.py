@@ -1,0 +1,82 @@
+"""Printable A4 sheets of QR slips, one slip per voter token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from core.i18n import t
+from core.meeting.store import MeetingStore
+from core.venue.addresses import base_url, service_port
+
+if TYPE_CHECKING:
+    from core.ballots.tokens import Slip
+
+# qrcode, jinja2 and core.ballots are imported where they are used: the podium's
+# first frame needs only `ballot_address` from here (#14 §2).
+
+SLIPS_PER_PAGE = 10  # 2 columns x 5 rows on A4
+
+
+def ballot_url(base: str, token: str) -> str:
+    return f"{base.rstrip('/')}/v/{token}"
+
+
+def ballot_address(store: MeetingStore) -> str:
+    """Where voters go: the base URL the slips were printed with, or this laptop's."""
+    return store.meta("base_url") or base_url(service_port(store))
+
+
+def qr_svg(data: str) -> str:
+    import qrcode.image.svg
+
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, border=1)
+    return image.to_string(encoding="unicode")
+
+
+def qr_matrix(data: str) -> list[list[bool]]:
+    import qrcode
+
+    code = qrcode.QRCode(border=1, error_correction=qrcode.constants.ERROR_CORRECT_L)
+    code.add_data(data)
+    code.make(fit=True)
+    return code.get_matrix()
+
+
+def slips_html(
+    title: str,
+    base: str,
+    slips: Sequence[Slip],
+    progress: Callable[[int], None] | None = None,
+) -> tuple[str, int]:
+    """The HTML sheet and its number of pages.
+
+    Each voter category starts on a new page with its name in the page header,
+    so the office hands out a category's stack without sorting slips.
+    """
+    import jinja2
+
+    from core.ballots.tokens import pretty_code
+
+    by_category: dict[str, list[dict[str, str]]] = {}
+    for slip in slips:
+        url = ballot_url(base, slip.token)
+        by_category.setdefault(slip.category, []).append(
+            {
+                "qr": qr_svg(url),
+                "url": url,
+                "code": pretty_code(slip.code),
+                "category": slip.category,
+            }
+        )
+        if progress:
+            progress(1)
+    pages = []
+    for category, rendered in by_category.items():
+        chunks = [rendered[i : i + SLIPS_PER_PAGE] for i in range(0, len(rendered), SLIPS_PER_PAGE)]
+        for number, chunk in enumerate(chunks, 1):
+            header = t("slips.page", category=category, page=number, pages=len(chunks))
+            pages.append({"header": header, "slips": chunk})
+    env = jinja2.Environment(loader=jinja2.PackageLoader("core.web", "templates"), autoescape=True)
+    html = env.get_template("slips.html").render(t=t, title=title, base=base, pages=pages)
+    return html, len(pages)

@@ -1,0 +1,347 @@
+"""The ledger as a workbook that travels: exported by the office, filled in by the
+subjects (进展, 佐证材料, ...), imported again.
+
+The export keeps a hidden sheet with every value as it was exported. On import a
+cell that differs from that original is the subject's edit; if the database has
+changed the same field since the export too, the edit conflicts and the import
+refuses it, naming the cell. Nothing is ever overwritten silently, and nothing
+is stored unless the whole workbook is clean.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from core.errors import ImportProblems
+from core.i18n import t
+from core.ledger.items import (
+    COMPLETIONS,
+    EDITABLE,
+    HEADINGS,
+    SOURCES,
+    LedgerItem,
+    check_values,
+    parse_date,
+)
+from core.ledger.ledger import Ledger, today_of
+from core.text import cell_text
+
+SHEET = "整改台账"
+BASE_SHEET = "原值"  # hidden: the values as exported
+ID_HEADING = "编号"
+COLUMNS = ("id", "seq", "subject", *EDITABLE)
+WIDTHS = {
+    "id": 6,
+    "seq": 6,
+    "subject": 14,
+    "source": 9,
+    "problem": 36,
+    "measure": 36,
+    "owner": 10,
+    "deadline": 12,
+    "progress": 30,
+    "completion": 10,
+    "evidence": 22,
+    "closed_on": 12,
+}
+DATE_FIELDS = ("deadline", "closed_on")
+HEADER_ROW = 3  # row 1 the title, row 2 the date line
+MAX_ROWS = 5000
+
+
+def _heading(name: str) -> str:
+    return ID_HEADING if name == "id" else HEADINGS[name]
+
+
+def _cell_value(item: LedgerItem, name: str) -> Any:
+    value = getattr(item, name)
+    return value if value is not None else None
+
+
+def write_ledger(ledger: Ledger, path: Path, subject: str | None = None) -> int:
+    """Write the ledger (or one subject's part); returns the number of items."""
+    store = ledger.store
+    today = today_of(store)
+    items = ledger.items(subject=subject)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    last = get_column_letter(len(COLUMNS))
+
+    sheet.merge_cells(f"A1:{last}1")
+    sheet["A1"] = f"{store.meeting.title} 整改台账" + (f"（{subject}）" if subject else "")
+    sheet["A1"].font = Font(name="黑体", size=16, bold=True)
+    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    sheet.row_dimensions[1].height = 30
+    sheet.merge_cells(f"A2:{last}2")
+    sheet["A2"] = t("ledgerbook.dateline", date=today.isoformat())
+    sheet["A2"].font = Font(size=10, color="606060")
+
+    for column, name in enumerate(COLUMNS, 1):
+        cell = sheet.cell(row=HEADER_ROW, column=column, value=_heading(name))
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="D9E1F2")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = border
+        sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[name]
+    sheet.column_dimensions["A"].hidden = True  # the id: how the import finds the item
+
+    overdue_fill = PatternFill("solid", fgColor="F8CBAD")
+    for row, item in enumerate(items, HEADER_ROW + 1):
+        late = item.overdue(today)
+        for column, name in enumerate(COLUMNS, 1):
+            cell = sheet.cell(row=row, column=column, value=_cell_value(item, name))
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.border = border
+            if item.closed:
+                cell.font = Font(color="808080")  # done: steps back
+            if name in DATE_FIELDS:
+                cell.number_format = "yyyy-mm-dd"
+            if late and name == "deadline":
+                cell.fill = overdue_fill
+                cell.font = Font(bold=True, color="C00000")
+        sheet.row_dimensions[row].height = _row_height(item)
+
+    end = max(HEADER_ROW + len(items) + 200, HEADER_ROW + 1)
+    for name, choices in (("source", SOURCES), ("completion", COMPLETIONS)):
+        letter = get_column_letter(COLUMNS.index(name) + 1)
+        rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"')
+        rule.error = t("ledgerbook.choose", choices=" / ".join(choices))
+        rule.showErrorMessage = True
+        sheet.add_data_validation(rule)
+        rule.add(f"{letter}{HEADER_ROW + 1}:{letter}{end}")
+    for name in DATE_FIELDS:
+        letter = get_column_letter(COLUMNS.index(name) + 1)
+        for row in range(HEADER_ROW + 1 + len(items), end + 1):
+            sheet[f"{letter}{row}"].number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=4)
+    sheet.auto_filter.ref = f"B{HEADER_ROW}:{last}{HEADER_ROW + max(len(items), 1)}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.print_area = f"A1:{last}{HEADER_ROW + max(len(items), 1)}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+    base = book.create_sheet(BASE_SHEET)
+    base.append(list(COLUMNS))
+    for item in items:
+        base.append([item.value(name) if name != "id" else item.id for name in COLUMNS])
+    base.sheet_state = "hidden"
+
+    notes = book.create_sheet("说明")
+    for line in t("ledgerbook.notes").split("\n"):
+        notes.append([line])
+    notes.column_dimensions["A"].width = 100
+    book.save(str(path))
+    return len(items)
+
+
+def _row_height(item: LedgerItem) -> float:
+    """Spreadsheets do not grow a row for wrapped text by themselves: estimate the lines
+    (a Chinese character is two width units) and give the row their height."""
+    lines = 1
+    for name in COLUMNS[3:]:
+        text = item.value(name)
+        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+        lines = max(lines, -(-units // max(WIDTHS[name] - 1, 1)))
+    return 15.0 * lines + 3
+
+
+# ---------------------------------------------------------------------------
+# Import
+
+
+@dataclass(frozen=True)
+class Change:
+    item_id: int
+    subject: str
+    seq: int
+    field: str
+    old: str
+    new: str
+    cell: str
+
+
+@dataclass(frozen=True)
+class NewItem:
+    subject: str
+    values: dict[str, Any]
+    row: int
+
+
+@dataclass
+class ImportPlan:
+    changes: list[Change] = field(default_factory=list)
+    new_items: list[NewItem] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes and not self.new_items
+
+
+def _normal(name: str, value: Any, cell: str, problems: list[str]) -> str:
+    """A cell's value as the ledger stores it (dates ISO); a bad date is a problem."""
+    if name in DATE_FIELDS:
+        try:
+            day = parse_date(value)
+        except ValueError:
+            problems.append(t("ledgerbook.bad_date", cell=cell, got=cell_text(value)))
+            return ""
+        return day.isoformat() if day else ""
+    return cell_text(value)
+
+
+def plan_import(ledger: Ledger, path: Path) -> ImportPlan:
+    """Compare the workbook with the export's originals and the database now."""
+    try:
+        book = load_workbook(str(path), data_only=True)
+    except (OSError, ValueError, KeyError) as exc:
+        raise ImportProblems([t("import.bad_file", file=path.name, detail=exc)]) from None
+    except Exception as exc:  # a file that is not a workbook at all (zipfile.BadZipFile)
+        raise ImportProblems([t("import.bad_file", file=path.name, detail=exc)]) from None
+    if SHEET not in book.sheetnames:
+        raise ImportProblems([t("ledgerbook.no_sheet", file=path.name, sheet=SHEET)])
+    if BASE_SHEET not in book.sheetnames:
+        raise ImportProblems([t("ledgerbook.no_base", file=path.name)])
+    sheet = book[SHEET]
+    plan = ImportPlan()
+    columns = _columns(sheet, plan.problems)
+    if plan.problems:
+        raise ImportProblems([t("ledgerbook.not_clean", file=path.name, count=1), *plan.problems])
+    base = _base_values(book[BASE_SHEET])
+    current = {item.id: item for item in ledger.items()}
+    subjects = {s.name for s in ledger.store.meeting.subjects}
+
+    for row in range(HEADER_ROW + 1, min(sheet.max_row, HEADER_ROW + MAX_ROWS) + 1):
+        cells = {name: sheet.cell(row=row, column=col).value for name, col in columns.items()}
+        if all(cell_text(v) == "" for v in cells.values()):
+            continue
+        ref = {name: f"{get_column_letter(col)}{row}" for name, col in columns.items()}
+        item_id = cell_text(cells.get("id"))
+        values = {
+            name: _normal(name, cells.get(name), ref.get(name, ""), plan.problems)
+            for name in EDITABLE
+            if name in columns
+        }
+        if not item_id:
+            _plan_new(plan, cells, values, ref, row, subjects)
+            continue
+        if not item_id.isdigit() or int(item_id) not in current or int(item_id) not in base:
+            plan.problems.append(t("ledgerbook.unknown_id", cell=ref["id"], got=item_id))
+            continue
+        now, was = current[int(item_id)], base[int(item_id)]
+        if cell_text(cells.get("subject")) not in ("", now.subject):
+            plan.problems.append(
+                t(
+                    "ledgerbook.subject_changed",
+                    cell=ref["subject"],
+                    got=cell_text(cells["subject"]),
+                )
+            )
+        for name, new in values.items():
+            old = was.get(name, "")
+            if new == old:
+                continue  # the subject left it alone; the database keeps its value
+            mine = now.value(name)
+            if mine == new:
+                continue  # the office made the same change already
+            if mine != old:
+                plan.problems.append(
+                    t(
+                        "ledgerbook.conflict",
+                        cell=ref[name],
+                        heading=HEADINGS[name],
+                        subject=now.subject,
+                        seq=now.seq,
+                        old=old or "—",
+                        mine=mine or "—",
+                        new=new or "—",
+                    )
+                )
+                continue
+            for message in (m for n, m in check_values({name: new}) if n == name):
+                plan.problems.append(f"{ref[name]}：{HEADINGS[name]}：{message}")
+            plan.changes.append(Change(now.id, now.subject, now.seq, name, old, new, ref[name]))
+    return plan
+
+
+def _columns(sheet: Any, problems: list[str]) -> dict[str, int]:
+    by_heading = {_heading(name): name for name in COLUMNS}
+    columns: dict[str, int] = {}
+    for col in range(1, min(sheet.max_column, 60) + 1):
+        heading = cell_text(sheet.cell(row=HEADER_ROW, column=col).value)
+        if heading in by_heading:
+            columns[by_heading[heading]] = col
+    for name in ("id", "subject", "problem"):
+        if name not in columns:
+            problems.append(t("ledgerbook.missing_column", heading=_heading(name), row=HEADER_ROW))
+    return columns
+
+
+def _base_values(sheet: Any) -> dict[int, dict[str, str]]:
+    rows = list(sheet.iter_rows(values_only=True))
+    if not rows:
+        return {}
+    names = [cell_text(v) for v in rows[0]]
+    out: dict[int, dict[str, str]] = {}
+    for row in rows[1 : MAX_ROWS + 1]:
+        values = dict(zip(names, (cell_text(v) for v in row), strict=False))
+        if values.get("id", "").isdigit():
+            out[int(values["id"])] = values
+    return out
+
+
+def _plan_new(
+    plan: ImportPlan,
+    cells: dict[str, Any],
+    values: dict[str, str],
+    ref: dict[str, str],
+    row: int,
+    subjects: set[str],
+) -> None:
+    """A row the subject added (自查 items): needs a subject and a problem."""
+    subject = cell_text(cells.get("subject"))
+    if subject not in subjects:
+        plan.problems.append(t("ledgerbook.bad_subject", cell=ref["subject"], got=subject or "—"))
+        return
+    values = {name: value for name, value in values.items() if value}
+    values.setdefault("source", "自查")
+    values.setdefault("completion", COMPLETIONS[0])
+    for name, message in check_values({"problem": values.get("problem", ""), **values}):
+        plan.problems.append(f"{ref.get(name, f'#{row}')}：{HEADINGS[name]}：{message}")
+    plan.new_items.append(NewItem(subject, values, row))
+
+
+def apply_import(ledger: Ledger, plan: ImportPlan) -> None:
+    """Store a clean plan: every change and new item in one transaction."""
+    if plan.problems:
+        raise ImportProblems(plan.problems)
+    by_item: dict[int, dict[str, Any]] = {}
+    for change in plan.changes:
+        value: Any = change.new
+        if change.field in DATE_FIELDS:
+            value = dt.date.fromisoformat(change.new) if change.new else None
+        by_item.setdefault(change.item_id, {})[change.field] = value
+    store = ledger.store
+    with store.transaction():
+        for item_id, changes in by_item.items():
+            ledger.apply_edit(item_id, changes, via="import")
+        for new in plan.new_items:
+            ledger.insert(new.subject, dict(new.values))
+        store.record(
+            "ledger.imported", {"changes": len(plan.changes), "new_items": len(plan.new_items)}
+        )

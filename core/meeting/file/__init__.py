@@ -1,0 +1,147 @@
+"""Load and validate a meeting file (TOML) into a `Meeting`.
+
+Validation collects every problem instead of stopping at the first, so an
+organiser fixes a file in one pass. Each problem names the field by a path such
+as `subjects[3].mode` (array positions count from 1, as a person counts the
+`[[subjects]]` blocks in the file).
+
+One module per part of the file: `fields` (the readers of single values),
+`people` (categories, subjects), `agenda` (phase timings), `scoring` (criteria,
+grades, rules, poll). `MeetingReader` puts them together.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from core.i18n import t
+from core.meeting.file.agenda import AgendaReader
+from core.meeting.file.fields import MeetingFileError, Problem
+from core.meeting.file.people import PeopleReader
+from core.meeting.file.reports import ReportsReader
+from core.meeting.file.scoring import ScoringReader
+from core.meeting.model import Meeting
+
+__all__ = ["MeetingFileError", "Problem", "load_meeting", "parse_meeting"]
+
+
+def load_meeting(path: str | Path) -> Meeting:
+    path = Path(path)
+    try:
+        text = _read_text_file(path)
+    except FileNotFoundError:
+        raise MeetingFileError(path.name, [Problem("", t("err.not_found", path=path))]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MeetingFileError(path.name, [Problem("", t("err.read", detail=exc))]) from None
+    return parse_meeting(text, path.name)
+
+
+MAX_MEETING_FILE = 1024 * 1024  # a real meeting file is a few KiB
+
+
+def _read_text_file(path: Path) -> str:
+    """The file's text; a huge or binary file is refused before it is read whole."""
+    size = path.stat().st_size
+    if size > MAX_MEETING_FILE:
+        problem = t("err.file_too_large", size=f"{size / 1024 / 1024:.1f} MB", limit="1 MB")
+        raise MeetingFileError(path.name, [Problem("", problem)])
+    data = path.read_bytes()
+    if b"\0" in data:
+        raise MeetingFileError(path.name, [Problem("", t("err.binary"))])
+    return data.decode("utf-8")
+
+
+def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line_match = re.search(r"at line (\d+)", str(exc))
+        line = int(line_match.group(1)) if line_match else None
+        detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise MeetingFileError(
+            source, [Problem("", t("err.syntax", detail=detail), line)]
+        ) from None
+    except ValueError:  # an integer of thousands of digits: Python refuses to convert it
+        raise MeetingFileError(source, [Problem("", t("err.number_too_long"))]) from None
+    reader = MeetingReader()
+    meeting = reader.meeting(data)
+    if reader.problems:
+        raise MeetingFileError(source, reader.problems)
+    assert meeting is not None
+    return meeting
+
+
+class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader):
+    """The whole file: the [meeting] head and every section."""
+
+    def meeting(self, data: dict[str, Any]) -> Meeting | None:
+        top = self.table(
+            data,
+            "",
+            (
+                "meeting",
+                "criteria",
+                "grades",
+                "categories",
+                "subjects",
+                "phases",
+                "scoring",
+                "poll",
+                "people",
+                "reports",
+                "feedback",
+            ),
+        )
+        head = self.section(
+            top,
+            "meeting",
+            ("title", "date", "venue", "organiser", "host", "recorder", "quorum"),
+        )
+        title = self.field(head, "meeting", "title", str)
+        date = self.date(head, "meeting", "date")
+        venue = self.field(head, "meeting", "venue", str, "")
+        organiser = self.field(head, "meeting", "organiser", str, "")
+        host = self.field(head, "meeting", "host", str, "")
+        recorder = self.field(head, "meeting", "recorder", str, "")
+        quorum = self.share(head, "meeting", "quorum")  # share of expected voters, e.g. "2/3"
+
+        criteria = self.criteria(top)
+        grades, abstain = self.grades(top)
+        labels = [g.label for g in grades]
+        categories = self.categories(top)
+        timings = self.phases(top.get("phases", {}), "phases", None)
+        subjects = self.subjects(top, categories, timings)
+        rules = self.rules(top.get("scoring", {}), labels, categories)
+        poll = self.poll(top.get("poll", {}))
+        people = self.table(top.get("people", {}), "people", ("commenters", "askers"))
+        commenters = self.strings(people, "people", "commenters", required=False)
+        askers = self.strings(people, "people", "askers", required=False)
+        reports = self.report_rules(top.get("reports", {}))
+        feedback = self.feedback_rules(top.get("feedback", {}))
+
+        if self.problems:
+            return None
+        return Meeting(
+            title=title,
+            date=date,
+            venue=venue or "",
+            organiser=organiser or "",
+            criteria=tuple(criteria),
+            grades=tuple(grades),
+            abstain=abstain,
+            categories=tuple(categories),
+            subjects=tuple(subjects),
+            timings=timings,
+            rules=rules,
+            poll=poll,
+            commenters=tuple(commenters),
+            askers=tuple(askers),
+            reports=reports,
+            feedback=feedback,
+            host=(host or "").strip(),
+            recorder=(recorder or "").strip(),
+            quorum=quorum,
+        )

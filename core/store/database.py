@@ -1,0 +1,219 @@
+"""One meeting = one SQLite file (WAL), shared by every sanshu process.
+
+Every state change and its audit event are written in one short
+`BEGIN IMMEDIATE` transaction; other processes notice the change by polling
+`PRAGMA data_version`. A `Store` gives each thread its own connection (a
+connection is never handed from one thread to another): a console's worker
+thread or the ballot service's writer simply uses the store, and gets its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core.errors import StoreError
+from core.i18n import t
+from core.store.migrations import migrate, schema_version
+from core.store.transactions import immediate, savepoint
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+APP_ID = "sanshu"
+BUSY_TIMEOUT_MS = 10_000
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    at: float
+    actor: str
+    kind: str
+    payload: dict[str, Any]
+
+
+def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+    """A connection for the calling thread only (sqlite3 refuses use from another)."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")  # erased revision links leave no bytes behind
+    return conn
+
+
+def prepare_new_file(path: Path, *, force: bool) -> None:
+    """Make room for a new database at `path` (refused when one is there, unless forced)."""
+    if path.exists():
+        if not force:
+            raise StoreError(t("db.exists", path=path))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
+class Store:
+    """A process's handle on a meeting database: connections, transactions, the audit
+    trail and the key/value `meta` table. What the tables mean is for the concepts
+    (core/meeting, core/record, core/ballots, core/ledger) to say."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        actor: str = "host",
+        clock: Clock = time.time,
+        busy_timeout_ms: int | None = None,
+        new: bool = False,
+    ):
+        self.path = Path(path)
+        self.actor = actor
+        self.clock = clock
+        self.busy_timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
+        self._local = threading.local()
+        if not new and not self.path.exists():
+            raise StoreError(t("db.missing", path=self.path))
+        try:
+            # Never migrate someone else's database: only a new one starts at version 0.
+            if not new and schema_version(self.conn) == 0:
+                raise StoreError(t("db.not_sanshu", path=self.path))
+            migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            if "locked" in str(exc):
+                raise StoreError(t("db.locked", path=self.path)) from None
+            raise StoreError(t("db.not_sanshu", path=self.path)) from None
+        except StoreError:
+            self.close()
+            raise
+
+    # -- connections: one per thread ------------------------------------------------
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection (opened on first use, closed by `close()` in this
+        thread or when the thread ends)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = connect(self.path, self.busy_timeout_ms)
+        return conn
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This thread's connection with sqlite-utils' table API (imported on first use:
+        `sanshu status` reads the meeting without paying for it)."""
+        utils: sqlite_utils.Database | None = getattr(self._local, "utils", None)
+        if utils is None:
+            import sqlite_utils
+
+            utils = self._local.utils = sqlite_utils.Database(self.conn)
+        return utils
+
+    def close(self) -> None:
+        """Close this thread's connection (other threads close their own)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        self._local.__dict__.clear()
+        if conn is not None:
+            conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading -------------------------------------------------------------------
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (cheap; poll it)."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def events(self, kind_prefix: str = "") -> list[Event]:
+        rows = self.conn.execute(
+            "SELECT id, at, actor, kind, payload FROM events "
+            "WHERE substr(kind, 1, ?) = ? ORDER BY id",
+            [len(kind_prefix), kind_prefix],
+        )
+        return [Event(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
+
+    def latest_event_id(self, *, except_prefixes: Sequence[str] = ()) -> int:
+        """The newest audit event whose kind starts with none of `except_prefixes` (0: none)."""
+        skip = " AND ".join("substr(kind, 1, ?) != ?" for _ in except_prefixes) or "1"
+        args = [value for prefix in except_prefixes for value in (len(prefix), prefix)]
+        row = self.conn.execute(
+            f"SELECT id FROM events WHERE {skip} ORDER BY id DESC LIMIT 1", args
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def meta_keys(self, prefix: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT key FROM meta WHERE substr(key, 1, ?) = ?", [len(prefix), prefix]
+        )
+        return [row[0] for row in rows]
+
+    # -- writing -------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing. Inside another transaction (the ballot service stores a
+        batch of ballots in one), a savepoint: this part alone is undone if it fails."""
+        conn = self.conn
+        context = savepoint(conn) if conn.in_transaction else immediate(conn)
+        with context:
+            yield
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads that see one state of the database even while others write."""
+        conn = self.conn
+        if conn.in_transaction:  # already inside the caller's transaction
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            conn.execute("COMMIT")
+
+    def record(self, kind: str, payload: dict[str, Any]) -> None:
+        """Append an audit event; call inside `transaction()` with the change it records."""
+        self.conn.execute(
+            "INSERT INTO events (at, actor, kind, payload) VALUES (?, ?, ?, ?)",
+            [self.clock(), self.actor, kind, json.dumps(payload, ensure_ascii=False)],
+        )
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Set a key of the meta table (None: remove it)."""
+        with self.transaction():
+            if value is None:
+                self.conn.execute("DELETE FROM meta WHERE key = ?", [key])
+            else:
+                self.conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [key, value],
+                )
+
+    def forget_history(self) -> None:
+        """Rewrite the file in key order and empty the write-ahead log, so neither the
+        byte order of rows in a page nor the log's frames tell the order in which
+        rows were written. Best effort: a reader holding the file open only delays
+        it until the next close."""
+        with contextlib.suppress(sqlite3.DatabaseError):
+            self.conn.execute("VACUUM")
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

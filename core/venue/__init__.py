@@ -1,0 +1,1 @@
+"""The venue: where phones reach the ballot service (addresses, port)."""
