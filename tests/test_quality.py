@@ -53,5 +53,6 @@ def test_ci_runs_exactly_the_readme_test_command():
     commands = [line for line in readme.splitlines() if line.startswith("python3 -m venv")]
     assert len(commands) == 2, "the README starts with exactly two set-up commands"
     demo, tests = commands
-    assert demo.endswith("sanshu demo") and "pip install -q ." in demo
+    assert demo.endswith("sanshu demo") and "pip install -q -c requirements.lock ." in demo
+    assert "-c requirements.lock" in tests  # both install the locked versions
     assert tests in (ROOT / ".ci" / "run").read_text("utf-8").splitlines()
