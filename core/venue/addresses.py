@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from typing import TYPE_CHECKING
 
-from core.store import Store
+if TYPE_CHECKING:
+    from core.store import Store
 
 DEFAULT_PORT = 8700
 
