@@ -35,6 +35,13 @@ def t(key: str, **fields: object) -> str:
 
 MESSAGES: dict[str, dict[str, str]] = {
     "zh": {
+        # reading a file a user names (core/files.py)
+        "file.not_found": "找不到文件：{file}",
+        "file.unreadable": "无法读取文件 {file}：{detail}",
+        "file.not_regular": "{file} 不是普通文件（可能是文件夹、管道或设备），未读取",
+        "file.too_large": "文件 {file} 超过 {limit}，未读取",
+        "file.not_zip": "文件 {file} 已损坏，或不是 Excel / Word 文件",
+        "file.zip_too_large": "文件 {file} 解压后超过 {limit}（或压缩比异常），未读取",
         # meeting-file validation
         "err.syntax": "TOML 语法错误：{detail}",
         "err.read": "无法读取文件：{detail}",
@@ -90,6 +97,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "poll.reopen_needs_reason": "测评已结束；重新开放必须说明理由（--reason）。",
     },
     "en": {
+        "file.not_found": "File not found: {file}",
+        "file.unreadable": "Cannot read {file}: {detail}",
+        "file.not_regular": "{file} is not a regular file (a folder, a pipe or a device); not read",
+        "file.too_large": "{file} is larger than {limit}; not read",
+        "file.not_zip": "{file} is damaged, or not an Excel / Word file",
+        "file.zip_too_large": "{file} would unpack to more than {limit} (or is compressed implausibly); not read",
         "err.syntax": "TOML syntax error: {detail}",
         "err.read": "cannot read the file: {detail}",
         "err.not_found": "no such file: {path}",
