@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from fractions import Fraction
-from typing import TypeVar
+from typing import TypeVar, cast
 
 T = TypeVar("T")
 
@@ -223,11 +223,11 @@ class Meeting:
 
     @functools.cached_property  # a meeting never changes once read
     def onsite(self) -> tuple[Subject, ...]:
-        return tuple(sorted((s for s in self.subjects if s.mode == "onsite"), key=_order))
+        return tuple(sorted((s for s in self.subjects if s.mode == Mode.ONSITE), key=_order))
 
     @functools.cached_property
     def written(self) -> tuple[Subject, ...]:
-        return tuple(sorted((s for s in self.subjects if s.mode == "written"), key=_order))
+        return tuple(sorted((s for s in self.subjects if s.mode == Mode.WRITTEN), key=_order))
 
     @property
     def expected_voters(self) -> int:
@@ -263,7 +263,7 @@ def derived(fn: Callable[[Meeting], T]) -> Callable[[Meeting], T]:
     def cached(meeting: Meeting) -> T:
         memo = meeting.__dict__  # frozen dataclass: fields are fixed, the dict is not
         try:
-            return memo[slot]
+            return cast(T, memo[slot])  # only `cached` writes this slot, with fn's value
         except KeyError:
             value = memo[slot] = fn(meeting)
             return value

@@ -6,17 +6,12 @@ from fractions import Fraction
 from typing import Any
 
 from core.i18n import t
-from core.meeting.file.fields import (
-    MAX_VOTERS_PER_CATEGORY,
-    FieldReader,
-    _decimal_text,
-    _join,
-    _shown,
-)
+from core.meeting.file.agenda import AgendaReader
+from core.meeting.file.fields import MAX_VOTERS_PER_CATEGORY, _decimal_text, _join, _shown
 from core.meeting.model import MODES, Category, Mode, PhaseTiming, Subject
 
 
-class PeopleReader(FieldReader):
+class PeopleReader(AgendaReader):  # a subject may set its own phase timings
     def categories(self, top: dict[str, Any]) -> list[Category]:
         out: list[Category] = []
         for i, item in enumerate(self.items(top, "categories"), 1):
@@ -37,11 +32,6 @@ class PeopleReader(FieldReader):
         self.unique([c.name for c in out], "categories", ".name")
         self.weights_sum({c.name: c.weight for c in out}, "categories", "err.weights_sum")
         return out
-
-    def weights_sum(self, weights: dict[str, Fraction], path: str, key: str) -> None:
-        total = sum(weights.values(), Fraction(0))
-        if weights and total != 1:
-            self.fail(path, t(key, got=_decimal_text(total)))
 
     def subjects(
         self,
@@ -80,7 +70,7 @@ class PeopleReader(FieldReader):
                         name=name.strip(),
                         unit=(unit or name).strip(),
                         person=(person or "").strip(),
-                        mode=mode,  # type: ignore[arg-type]
+                        mode=mode,
                         order=order if order is not None else i,
                         scores=scores,
                         timings=timings,
@@ -88,9 +78,9 @@ class PeopleReader(FieldReader):
                     )
                 )
         self.unique([s.name for s in out], "subjects", ".name")
-        onsite_orders = [str(s.order) for s in out if s.mode == "onsite"]
+        onsite_orders = [str(s.order) for s in out if s.mode == Mode.ONSITE]
         self.unique(onsite_orders, "subjects(onsite)", ".order")
-        if out and not any(s.mode == "onsite" for s in out):
+        if out and not any(s.mode == Mode.ONSITE for s in out):
             self.fail("subjects", t("err.no_onsite"))
         return out
 
