@@ -100,7 +100,7 @@ class Subject:
     # External score components by name, e.g. {"daily": Fraction(91)}.
     scores: dict[str, Fraction] = field(default_factory=dict)
     # Per-subject overrides of phase timings and category weights.
-    timings: dict[str, PhaseTiming] = field(default_factory=dict)
+    timings: dict[Phase, PhaseTiming] = field(default_factory=dict)
     weights: dict[str, Fraction] | None = None
 
     @property
@@ -210,7 +210,7 @@ class Meeting:
     abstain: str | None
     categories: tuple[Category, ...]
     subjects: tuple[Subject, ...]
-    timings: dict[str, PhaseTiming]
+    timings: dict[Phase, PhaseTiming]
     rules: Rules
     poll: PollRules
     commenters: tuple[str, ...] = ()
@@ -239,7 +239,7 @@ class Meeting:
                 return s
         raise KeyError(name)
 
-    def timing(self, phase: str, subject: Subject | None = None) -> PhaseTiming:
+    def timing(self, phase: Phase, subject: Subject | None = None) -> PhaseTiming:
         if subject is not None and phase in subject.timings:
             return subject.timings[phase]
         return self.timings[phase]

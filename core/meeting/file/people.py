@@ -8,7 +8,7 @@ from typing import Any
 from core.i18n import t
 from core.meeting.file.agenda import AgendaReader
 from core.meeting.file.fields import MAX_VOTERS_PER_CATEGORY, _decimal_text, _join, _shown
-from core.meeting.model import MODES, Category, Mode, PhaseTiming, Subject
+from core.meeting.model import MODES, Category, Mode, Phase, PhaseTiming, Subject
 
 
 class PeopleReader(AgendaReader):  # a subject may set its own phase timings
@@ -37,7 +37,7 @@ class PeopleReader(AgendaReader):  # a subject may set its own phase timings
         self,
         top: dict[str, Any],
         categories: list[Category],
-        defaults: dict[str, PhaseTiming],
+        defaults: dict[Phase, PhaseTiming],
     ) -> list[Subject]:
         out: list[Subject] = []
         category_names = [c.name for c in categories]
@@ -56,7 +56,7 @@ class PeopleReader(AgendaReader):  # a subject may set its own phase timings
                 self.fail(_join(path, "mode"), t("err.missing"))
             order = self.field(entry, path, "order", int, i)
             scores = self.scores(entry, path)
-            timings = {}
+            timings: dict[Phase, PhaseTiming] = {}
             if "phases" in entry:
                 timings = self.phases(entry["phases"], _join(path, "phases"), defaults)
             weights = None
