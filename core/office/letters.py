@@ -25,7 +25,7 @@ from core.errors import StoreError
 from core.i18n import language, t
 from core.meeting.model import Meeting
 from core.office.data import OfficeResults
-from core.record.entries import Record
+from core.record.entries import QuestionState, Record
 
 SECTIONS = (
     "标题",
@@ -278,7 +278,10 @@ def build_letter(
 
     meeting = results.tally.meeting
     fields = letter_fields(results, result)
-    say = lambda section: template.text(section, fields)  # noqa: E731
+
+    def say(section: str) -> str:
+        return template.text(section, fields)
+
     doc = od.new_document()
     od.title(doc, say("标题"))
     od.paragraph(doc, say("称呼"), indent=False)
@@ -316,7 +319,7 @@ def build_letter(
     number += 1
     od.heading(doc, say("标题-点评询问"), level=1, number=number)
     remarks = record.commentary(result.name)
-    questions = [q for q in record.questions(result.name) if q.state != "withdrawn"]
+    questions = [q for q in record.questions(result.name) if q.state != QuestionState.WITHDRAWN]
     if remarks or questions:
         od.paragraph(doc, say("点评询问"))
         if remarks:
