@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from core.ballots.points import report
 from core.ballots.tally import SubjectResult
@@ -26,6 +26,9 @@ from core.i18n import language, t
 from core.meeting.model import Meeting
 from core.office.data import OfficeResults
 from core.record.entries import QuestionState, Record
+
+if TYPE_CHECKING:
+    from docx.document import Document
 
 SECTIONS = (
     "标题",
@@ -273,7 +276,7 @@ def build_letter(
     record: Record,
     template: LetterTemplate,
     comments: list[str],
-) -> Any:
+) -> Document:
     from core.office import document as od
 
     meeting = results.tally.meeting

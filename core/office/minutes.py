@@ -293,8 +293,8 @@ def to_docx(store: MeetingStore, path: Path) -> None:
     data = gather(store)
     document = doc.new_document()
     doc.title(document, t("minutes.doc_title"))  # the meeting is named just below
-    for label, value in _header_lines(data):
-        doc.paragraph(document, f"{label}：{value}", indent=False)
+    for name, value in _header_lines(data):
+        doc.paragraph(document, f"{name}：{value}", indent=False)
     section = 0
 
     def heading(text: str) -> None:
