@@ -24,7 +24,7 @@ from textual.widgets import (
 
 from core.i18n import t
 from core.record.drafts import draft_subjects, load_draft, save_draft
-from core.record.entries import Commentary, Question
+from core.record.entries import Commentary, Question, QuestionState
 from core.store import Clock
 from tui.base import SanshuApp
 from tui.host import step_title
@@ -301,7 +301,7 @@ class ClerkApp(SanshuApp):
 
     def withdraw(self, question_id: int) -> None:
         before = next(q.state for q in self.record.questions(self.subject) if q.id == question_id)
-        if before == "withdrawn":
+        if before == QuestionState.WITHDRAWN:
             return
         self.record.withdraw(question_id)
         self._undo = ("question", question_id, before)

@@ -18,6 +18,8 @@ from textual.widgets import Static
 from core.ballots.slips import ballot_address
 from core.ballots.turnout import Counts
 from core.i18n import t
+from core.meeting.model import Phase
+from core.record.entries import QuestionState
 from tui.base import SanshuApp
 from tui.host import TICK_S
 from tui.widgets.phase_timer import PhaseTimer
@@ -78,7 +80,7 @@ class DisplayApp(SanshuApp):
         self.show_state()
 
     def on_resize(self) -> None:
-        if self.state.step.phase == "scoring":
+        if self.state.step.phase == Phase.SCORING:
             self.show_qr()
 
     def show_state(self) -> None:
@@ -89,20 +91,20 @@ class DisplayApp(SanshuApp):
         if step.subject:
             subject = self.meeting.subject(step.subject)
             unit = subject.unit if subject.unit != subject.name else ""
-        elif step.phase in ("scoring", "results"):
+        elif step.phase in (Phase.SCORING, Phase.RESULTS):
             unit = t("stage.all_subjects", count=len(self.meeting.subjects))
         self.query_one("#unit", Static).update(unit)
         asking = self.show_asking(step.subject)
         timer = self.timer_widget
         # The question or the turnout needs its lines: the clock takes what is left.
-        timer.reserve = (0, 12 if asking or step.phase == "scoring" else 6)
+        timer.reserve = (0, 12 if asking or step.phase == Phase.SCORING else 6)
         timer.show(step.timer, step.timing, self.clock())
-        scoring = step.phase == "scoring"
+        scoring = step.phase == Phase.SCORING
         self.screen.set_class(scoring, "-scoring")
         if scoring:
             self.show_qr()
         showing = state.results_visible(self.meeting)
-        hidden = step.phase == "results" and not showing
+        hidden = step.phase == Phase.RESULTS and not showing
         self.query_one("#stage-note", Static).update(t("results.hidden") if hidden else "")
         self.screen.set_class(showing, "-results")
         row = self.store.meta("results_row")
@@ -113,7 +115,7 @@ class DisplayApp(SanshuApp):
             self.counts_changed(self.counts)
 
     def counts_changed(self, counts: Counts) -> None:
-        scoring = self.state.step.phase == "scoring"
+        scoring = self.state.step.phase == Phase.SCORING
         self.query_one("#turnout", Static).update(
             turnout_text(
                 counts,
@@ -138,7 +140,9 @@ class DisplayApp(SanshuApp):
 
     def show_asking(self, subject: str | None) -> bool:
         asking = (
-            [q for q in self.record.questions(subject) if q.state == "asking"] if subject else []
+            [q for q in self.record.questions(subject) if q.state == QuestionState.ASKING]
+            if subject
+            else []
         )
         widget = self.query_one("#asking", Static)
         widget.display = bool(asking)

@@ -16,9 +16,10 @@ from core.ballots.turnout import Counts
 from core.i18n import t
 from core.ledger.carryover import carried_status, status_line
 from core.meeting.agenda import AgendaStep, MeetingState
+from core.meeting.model import Phase, Poll
 from core.meeting.podium import ASK, REASON, REFUSE, Debounce, judge
 from core.meeting.store import MeetingStore
-from core.record.entries import Question
+from core.record.entries import Question, QuestionState
 from core.store import Clock
 from core.web.serve import ensure_service
 from tui.base import SanshuApp
@@ -50,7 +51,7 @@ def question_entry(number: int, question: Question, digits: int) -> tuple[Text, 
 
 def queue_focus(questions: list[Question]) -> int | None:
     """The entry the host must see: the one being asked, else the next to ask."""
-    for wanted in ("asking", "queued"):
+    for wanted in (QuestionState.ASKING, QuestionState.QUEUED):
         for index, question in enumerate(questions):
             if question.state == wanted:
                 return index
@@ -114,7 +115,7 @@ class HostApp(SanshuApp):
         self.show_state()
         self.show_blank(self.store.projector_blank())
         self.set_interval(TICK_S, self.tick)
-        if self.state.poll == "open":
+        if self.state.poll == Poll.OPEN:
             self.keep_service_running()  # after a restart: find it again, or start it
 
     # -- data down ------------------------------------------------------------
@@ -132,16 +133,16 @@ class HostApp(SanshuApp):
             self.show_text("#subject", subject.name)
             self.show_text("#unit", subject.unit if subject.unit != subject.name else "")
             note = t("stage.onsite_n", n=onsite.index(subject.name) + 1, total=len(onsite))
-            if step.phase == "report":  # last year's rectification items carried in (#13)
+            if step.phase == Phase.REPORT:  # last year's rectification items carried in (#13)
                 note = "\n".join(
                     filter(None, [note, status_line(carried_status(self.store, subject.name))])
                 )
         else:
             self.show_text("#subject", t("stage.all_subjects", count=len(self.meeting.subjects)))
             self.show_text("#unit", "")
-            hidden = step.phase == "results" and not state.results_visible(self.meeting)
+            hidden = step.phase == Phase.RESULTS and not state.results_visible(self.meeting)
             note = t("results.hidden") if hidden else ""
-        if step.phase != "scoring" or self.counts is None:  # in scoring: the turnout
+        if step.phase != Phase.SCORING or self.counts is None:  # in scoring: the turnout
             self.show_text("#stage-note", note)
         following = state.next_step
         self.show_text(
@@ -195,7 +196,7 @@ class HostApp(SanshuApp):
     def counts_changed(self, counts: Counts) -> None:
         """Turnout and tally, counted in a worker: shown when they arrive."""
         state = self.state
-        if state.step.phase == "scoring":
+        if state.step.phase == Phase.SCORING:
             self.show_text(
                 "#stage-note", turnout_text(counts, state.poll, self.meeting.expected_voters)
             )
@@ -219,7 +220,7 @@ class HostApp(SanshuApp):
             self.screen.set_class(phase == name, f"-{name}")
         if record_changed or self._record_shown_for != self.state.step.subject:
             self.show_record()
-        if phase == "scoring":
+        if phase == Phase.SCORING:
             self.show_text("#turnout-panel", qr_with_caption(ballot_address(self.store)))
 
     def on_results_view_selected(self, message: ResultsView.Selected) -> None:
@@ -245,7 +246,7 @@ class HostApp(SanshuApp):
             queue_focus(questions),
             t("panel.questions.empty"),
         )
-        answered = sum(q.state == "answered" for q in questions)
+        answered = sum(q.state == QuestionState.ANSWERED for q in questions)
         questions_panel.border_subtitle = (
             t("host.questions_count", answered=answered, total=len(questions)) if questions else ""
         )
@@ -369,12 +370,12 @@ class HostApp(SanshuApp):
 
     def action_toggle_poll(self) -> None:
         def toggle() -> None:
-            if self.state.poll == "not_open":
-                self.apply(self.store.set_poll("open"))
+            if self.state.poll == Poll.NOT_OPEN:
+                self.apply(self.store.set_poll(Poll.OPEN))
                 self.keep_service_running()
                 self.notify(t("poll.opened"))
-            elif self.state.poll == "open":
-                self.apply(self.store.set_poll("closed", forget_now=False))
+            elif self.state.poll == Poll.OPEN:
+                self.apply(self.store.set_poll(Poll.CLOSED, forget_now=False))
                 self.notify(t("poll.closed_now"))
                 self.run_worker(
                     self._forget_history, thread=True, group="forget", exit_on_error=False
@@ -383,7 +384,7 @@ class HostApp(SanshuApp):
         self.guarded("toggle_poll", toggle)
 
     def reopen_poll(self, reason: str) -> None:
-        self.apply(self.store.set_poll("open", reason))
+        self.apply(self.store.set_poll(Poll.OPEN, reason))
         self.keep_service_running()
         self.notify(t("poll.reopened"))
 

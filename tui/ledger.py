@@ -23,7 +23,15 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from core.errors import StoreError
 from core.i18n import t
-from core.ledger.items import COMPLETIONS, EDITABLE, SOURCES, LedgerItem, parse_date
+from core.ledger.items import (
+    COMPLETIONS,
+    EDITABLE,
+    SOURCES,
+    ItemStatus,
+    LedgerItem,
+    ProblemSource,
+    parse_date,
+)
 from core.ledger.ledger import Ledger, today_of
 from core.store import Clock
 from tui.base import SanshuApp
@@ -112,7 +120,7 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
             yield Label(t("ledger.head.source"))
             yield Select(
                 [(s, s) for s in SOURCES],
-                value=item.source if item else "自查",
+                value=item.source if item else ProblemSource.SELF_CHECK,
                 allow_blank=False,
                 id="f-source",
             )
@@ -233,7 +241,7 @@ class LedgerApp(SanshuApp):
         """Show the items that match the filters, keeping the highlighted one."""
         table = self.query_one("#items", DataTable)
         keep = self.current.id if self.current else None
-        status = None if self.status in (ALL, "all") else self.status
+        status = None if self.status in (ALL, "all") else ItemStatus(self.status)
         subject = None if self.subject == ALL else self.subject
         today = self.today
         self.shown = self.ledger.items(subject=subject, status=status, today=today)

@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.table import Table
 
 from core.i18n import t
-from core.meeting.model import Meeting
+from core.meeting.model import Meeting, Mode
 
 
 def fraction_text(value: Fraction, digits: int = 2) -> str:
@@ -33,7 +33,7 @@ def meeting_summary(meeting: Meeting) -> Group:
     subjects.add_column(t("col.mode"))
     subjects.add_column(t("col.daily"), justify="right")
     for index, subject in enumerate((*meeting.onsite, *meeting.written), 1):
-        mode_style = "green" if subject.mode == "onsite" else "dim"
+        mode_style = "green" if subject.mode == Mode.ONSITE else "dim"
         subjects.add_row(
             str(index),
             subject.name,

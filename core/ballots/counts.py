@@ -27,8 +27,9 @@ from itertools import compress, groupby
 from operator import itemgetter
 
 from core.ballots.items import OVERALL, Item, criterion_ids_of, form_columns
-from core.ballots.tally import BallotCounts, SubjectCounts, choice_scores
-from core.ballots.validity import ballot_problems
+from core.ballots.points import choice_scores
+from core.ballots.tally import BallotCounts, BallotSource, SubjectCounts
+from core.ballots.validity import ProblemKind, ballot_problems
 from core.meeting.model import Meeting, derived
 from core.meeting.store import MeetingStore
 from core.store import insert_rows
@@ -56,7 +57,7 @@ class CountDelta:
         # (subject_id, criterion_id, category), choice → ballots
         self.counts: Counter[tuple[tuple[int, int, str], str]] = Counter()
         self.graded: Counter[tuple[int, str]] = Counter()
-        self.ballots: Counter[tuple[str, str]] = Counter()
+        self.ballots: Counter[tuple[BallotSource, str]] = Counter()  # (source, kinds) → n
         # Worked out once per voter category, not per ballot (and shared with the
         # deltas made by `empty`): each counted item's count key and graded key.
         self._keys: dict[str, tuple[list[tuple[int, int, str]], list[tuple[int, str]]]] = {}
@@ -76,7 +77,11 @@ class CountDelta:
         return cls(store.meeting, store.ids("subjects"), criterion_ids_of(store))
 
     def add(
-        self, category: str, source: str, grades: Mapping[Item, str | None], sign: int = 1
+        self,
+        category: str,
+        source: BallotSource,
+        grades: Mapping[Item, str | None],
+        sign: int = 1,
     ) -> None:
         """Count one ballot (sign -1: take it back out, before it is revised)."""
         meeting = self.meeting
@@ -115,14 +120,15 @@ class CountDelta:
             return
         subjects = {i: name for name, i in self.subject_ids.items()}
         criteria = {i: name for name, i in self.criterion_ids.items()}
-        grades = {
-            (subjects.get(s), criteria.get(c)): g
+        grades: dict[Item, str | None] = {
+            (subjects[s], criteria[c]): g
             for s, c, g in conn.execute(
                 "SELECT subject_id, criterion_id, grade FROM scores WHERE ballot_id = ?",
                 [ballot_id],
             )
+            if s in subjects and c in criteria  # no other item is ever looked up
         }
-        self.add(row[0], row[1], grades, sign)
+        self.add(row[0], BallotSource(row[1]), grades, sign)
 
     def apply(self, conn: sqlite3.Connection) -> None:
         """Write the changes; inside the transaction that stores the ballots."""
@@ -228,14 +234,14 @@ def read_counts(store: MeetingStore, issued: int) -> tuple[BallotCounts, dict[st
         "SELECT subject_id, category, n FROM tally_graded WHERE n != 0"
     ):
         graded[subjects[subject_id]][category] = n
-    by_source: Counter[str] = Counter()
-    reasons: Counter[str] = Counter()
+    by_source: Counter[BallotSource] = Counter()
+    reasons: Counter[ProblemKind] = Counter()
     valid = 0
     for source, problems, n in conn.execute("SELECT source, problems, n FROM tally_ballots"):
-        by_source[source] += n
+        by_source[BallotSource(source)] += n
         if problems:
             for kind in problems.split(","):
-                reasons[kind] += n
+                reasons[ProblemKind(kind)] += n
         else:
             valid += n
     returned = sum(by_source.values())
@@ -244,8 +250,8 @@ def read_counts(store: MeetingStore, issued: int) -> tuple[BallotCounts, dict[st
         returned=returned,
         valid=valid,
         invalid=returned - valid,
-        paper=by_source["paper"],
-        imported=by_source["import"],
+        paper=by_source[BallotSource.PAPER],
+        imported=by_source[BallotSource.IMPORT],
         invalid_reasons={kind: n for kind, n in reasons.items() if n},
     )
     counted = {
@@ -255,7 +261,7 @@ def read_counts(store: MeetingStore, issued: int) -> tuple[BallotCounts, dict[st
     return ballots, counted
 
 
-def invalid_count(store: MeetingStore, source: str) -> int:
+def invalid_count(store: MeetingStore, source: BallotSource) -> int:
     """Counted ballots from `source` that broke a rule (kept, never in a score)."""
     query = "SELECT total(n) FROM tally_ballots WHERE source = ? AND problems != ''"
     return int(store.conn.execute(query, [source]).fetchone()[0])

@@ -8,11 +8,13 @@ ballots give everyone the same grade, which the demo rules make invalid.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
-from core.ballots.items import form_items
+from core.ballots.items import Item, form_items
 from core.ballots.paper import confirm_paper_ballot, enter_paper_ballot
 from core.ballots.storing import BallotEntry, store_ballot
 from core.ballots.tokens import issue_tokens
+from core.meeting.model import Poll
 from core.meeting.store import MeetingStore
 
 PAPER = 4
@@ -26,7 +28,7 @@ def fill_demo_ballots(store: MeetingStore, seed: int = 2024) -> int:
     labels = [g.label for g in meeting.grades]
     # Each subject has a reputation: how likely its grades are good.
     leaning = {s.name: rng.uniform(0.55, 0.9) for s in meeting.subjects}
-    store.set_poll("open")
+    store.set_poll(Poll.OPEN)
     count = 0
     for category in meeting.categories:
         web = category.expected - (PAPER + INVALID if category.name == "党员代表" else 0)
@@ -45,12 +47,18 @@ def fill_demo_ballots(store: MeetingStore, seed: int = 2024) -> int:
         stored = enter_paper_ballot(store, "党员代表", BallotEntry(grades), "王记录")
         confirm_paper_ballot(store, stored.ballot_id, "李核对")
         count += 1
-    store.set_poll("closed")
+    store.set_poll(Poll.CLOSED)
     return count
 
 
-def _grades(rng, items, labels, leaning, abstain):
-    grades = {}
+def _grades(
+    rng: random.Random,
+    items: Sequence[Item],
+    labels: list[str],
+    leaning: dict[str, float],
+    abstain: str | None,
+) -> dict[Item, str | None]:
+    grades: dict[Item, str | None] = {}
     for subject, criterion in items:
         if abstain and rng.random() < 0.04:
             grades[(subject, criterion)] = abstain

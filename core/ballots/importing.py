@@ -17,7 +17,7 @@ from pathlib import Path
 
 from core.ballots.counts import invalid_count
 from core.ballots.items import Item, choice_labels, form_items
-from core.ballots.storing import BallotEntry, BallotSource, add_ballots
+from core.ballots.storing import BallotEntry, add_ballots
 from core.ballots.table import (
     Table,
     cell_at,
@@ -27,6 +27,7 @@ from core.ballots.table import (
     read_table,
     refuse,
 )
+from core.ballots.tally import BallotSource
 from core.errors import ImportProblems
 from core.i18n import t
 from core.meeting.model import Layout
@@ -97,15 +98,15 @@ def parse_ballot_file(store: MeetingStore, path: Path) -> tuple[list[Parsed], Ta
         grades: dict[Item, str | None] = {}
         for column, item in item_columns.items():
             cell = cell_at(cells, column)
-            where = f"{table.where(number, column)}（{item[0]}/{item[1]}）"
+            place = f"{table.where(number, column)}（{item[0]}/{item[1]}）"
             if cell.formula:
-                problems.append(f"{where}：{t('import.formula')}")
+                problems.append(f"{place}：{t('import.formula')}")
                 continue
             ok = not cell.text or (is_number(cell.text) if numeric else cell.text in labels)
             if not ok:
                 expected = t("import.number") if numeric else "、".join(labels)
                 problems.append(
-                    f"{where}：{t('import.unknown_grade', got=cell.text, choices=expected)}"
+                    f"{place}：{t('import.unknown_grade', got=cell.text, choices=expected)}"
                 )
             grades[item] = cell.text or None
         for column in range(1, len(cells) + 1):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.ballots.counts import count_stored_ballot
-from core.ballots.storing import BallotEntry, BallotSource, Stored, add_ballots
+from core.ballots.storing import BallotEntry, Stored, add_ballots
+from core.ballots.tally import BallotSource
 from core.errors import StoreError
 from core.i18n import t
 from core.meeting.store import MeetingStore

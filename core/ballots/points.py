@@ -10,11 +10,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from typing import overload
 
 from core.ballots.items import choice_labels
 from core.meeting.model import Layout, Meeting, Subject, derived
 
 
+@overload
+def report(value: Fraction, digits: int) -> Decimal: ...
+@overload
+def report(value: Fraction | None, digits: int) -> Decimal | None: ...
 def report(value: Fraction | None, digits: int) -> Decimal | None:
     """A reported figure: exact value rounded half up (80.005 → 80.01 at 2 digits)."""
     if value is None:
@@ -50,7 +55,8 @@ def _points(meeting: Meeting, label: str | None) -> Fraction | None:
 @dataclass(frozen=True)
 class _Scale:
     denominator: int  # the common denominator of every grade's points (1 for numeric)
-    points: Mapping[str, int] | None  # scored label → points × denominator; None: numeric
+    # Scored label → points × denominator (a blank, None, is never a key); None: numeric.
+    points: Mapping[str | None, int] | None
 
 
 @derived
@@ -58,7 +64,7 @@ def _point_scale(meeting: Meeting) -> _Scale:
     if meeting.rules.layout == Layout.NUMERIC:
         return _Scale(1, None)
     denominator = math.lcm(*(p.denominator for p in _grade_points(meeting).values()))
-    scaled = {
+    scaled: dict[str | None, int] = {
         label: p.numerator * (denominator // p.denominator)
         for label, p in _grade_points(meeting).items()
         if _points(meeting, label) is not None
@@ -83,8 +89,10 @@ def label_sum(meeting: Meeting, labels: Mapping[str | None, int]) -> Sum | None:
     """Total points and number of the scored choices (label → how many), the highest and
     lowest left out when the rules trim; None when nothing was scored."""
     table = _point_scale(meeting).points
-    total = n = 0
-    high = low = None
+    total: int | Fraction = 0
+    n = 0
+    high: int | Fraction | None = None
+    low: int | Fraction | None = None
     for label, count in labels.items():
         if not count:
             continue
@@ -101,6 +109,7 @@ def label_sum(meeting: Meeting, labels: Mapping[str | None, int]) -> Sum | None:
         return None
     trim = meeting.rules.trim
     if trim.enabled and n > trim.more_than:  # more_than >= 2: two ballots remain at least
+        assert high is not None and low is not None  # set by any choice counted
         # One highest and one lowest drop out.
         total -= high + low
         n -= 2
@@ -124,7 +133,8 @@ def label_mean(meeting: Meeting, labels: Mapping[str | None, int]) -> Fraction |
 def weighted_mean(meeting: Meeting, parts: Iterable[tuple[int, Sum]]) -> Fraction | None:
     """Σ weight × mean / Σ weight over (integer weight, label sum) parts, with one
     Fraction at the end (each mean is total / (n × scale))."""
-    numerator, denominator, weights = 0, 1, 0
+    numerator: int | Fraction = 0  # a Fraction only for a numeric layout's points
+    denominator, weights = 1, 0
     for weight, (total, n) in parts:
         # numerator / denominator += weight × total / n
         numerator = numerator * n + weight * total * denominator
@@ -144,7 +154,7 @@ def category_weights(meeting: Meeting, subject: Subject) -> dict[str, Fraction]:
 def _scaled_weights(meeting: Meeting) -> Mapping[str, Mapping[str, int]]:
     """Subject → category → weight × the common denominator of that subject's weights
     (Σ w·m / Σ w is unchanged when every w is multiplied by the same number)."""
-    out = {}
+    out: dict[str, dict[str, int]] = {}
     for subject in meeting.subjects:
         weights = category_weights(meeting, subject)
         common = math.lcm(*(w.denominator for w in weights.values())) if weights else 1

@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 from core.ballots.counts import read_counts
+from core.ballots.points import report
 from core.ballots.recount import ensure_counted
 from core.ballots.storing import counted_grades
 from core.ballots.tally import (
@@ -15,7 +16,6 @@ from core.ballots.tally import (
     SubjectCounts,
     Tally,
     compute_tally,
-    report,
     tally_from_counts,
 )
 from core.ballots.tokens import issued_total

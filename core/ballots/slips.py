@@ -31,7 +31,8 @@ def qr_svg(data: str) -> str:
     import qrcode.image.svg
 
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, border=1)
-    return image.to_string(encoding="unicode")
+    svg: str = image.to_string(encoding="unicode")  # qrcode has no types
+    return svg
 
 
 def qr_matrix(data: str) -> list[list[bool]]:
@@ -40,7 +41,8 @@ def qr_matrix(data: str) -> list[list[bool]]:
     code = qrcode.QRCode(border=1, error_correction=qrcode.constants.ERROR_CORRECT_L)
     code.add_data(data)
     code.make(fit=True)
-    return code.get_matrix()
+    matrix: list[list[bool]] = code.get_matrix()  # qrcode has no types
+    return matrix
 
 
 def slips_html(

@@ -5,16 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.ballots.turnout import turnout
+from core.meeting.model import Phase, Poll
 from core.meeting.store import MeetingStore
 
 
 @dataclass(frozen=True)
 class Status:
     subject: str | None
-    phase: str
+    phase: Phase
     remaining_s: float | None
     running: bool
-    poll: str
+    poll: Poll
     submitted: int
     expected: int
 

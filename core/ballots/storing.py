@@ -14,22 +14,16 @@ import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from core.ballots.counts import count_stored_ballot, counting
 from core.ballots.items import Item, criterion_ids_of, criterion_names_of
+from core.ballots.tally import BallotSource
 from core.ballots.tokens import BallotRefused, Refusal, check_token, new_code, pretty_code
 from core.meeting.model import Poll
 from core.meeting.store import MeetingStore
 from core.store import insert_rows, random_keys
 from core.store.schema import BALLOT_IDS
 from core.text import clean_text
-
-
-class BallotSource(StrEnum):
-    WEB = "web"  # a phone, through its slip
-    PAPER = "paper"  # typed in by staff; counts once a second person confirms it
-    IMPORT = "import"  # collected elsewhere, imported from a workbook
 
 
 @dataclass(frozen=True)
@@ -207,7 +201,9 @@ def ballot_grades(store: MeetingStore, ballot_id: int) -> BallotEntry:
     return BallotEntry(grades, comments)
 
 
-def counted_grades(store: MeetingStore) -> list[tuple[int, str, str, dict[Item, str | None]]]:
+def counted_grades(
+    store: MeetingStore,
+) -> list[tuple[int, str, BallotSource, dict[Item, str | None]]]:
     """Every counted ballot as (id, category, source, grades): the one reading of the
     ballots with their grades (the reference tally, and counting them again)."""
     subjects = store.names("subjects")
@@ -219,7 +215,7 @@ def counted_grades(store: MeetingStore) -> list[tuple[int, str, str, dict[Item, 
     ):
         grades.setdefault(ballot_id, {})[(subjects[subject_id], criteria[criterion_id])] = grade
     return [
-        (ballot_id, category, source, grades.get(ballot_id, {}))
+        (ballot_id, category, BallotSource(source), grades.get(ballot_id, {}))
         for ballot_id, category, source in store.conn.execute(
             "SELECT id, category, source FROM ballots WHERE counted = 1"
         )

@@ -90,7 +90,8 @@ def _xlsx_rows(path: Path, data: bytes) -> tuple[str, list[tuple[int, list[Cell]
     except Exception:  # a renamed or damaged file: openpyxl raises many kinds
         raise ImportProblems([t("import.not_xlsx", file=path.name)]) from None
     try:
-        name = BALLOT_SHEET if BALLOT_SHEET in values.sheetnames else values.active.title
+        active = values.active  # None: a workbook of no sheet, which fails below like any other
+        name = BALLOT_SHEET if BALLOT_SHEET in values.sheetnames or not active else active.title
         sheet, formula_sheet = values[name], formulas[name]
         # The size a file states for a sheet may be wrong: read every row it holds.
         sheet.reset_dimensions()

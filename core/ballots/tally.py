@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from enum import StrEnum
 from fractions import Fraction
 
 from core.ballots.items import OVERALL, Item, form_columns
@@ -23,15 +25,21 @@ from core.ballots.points import (
     report,
     weighted_mean,
 )
-from core.ballots.validity import ballot_problems
-from core.meeting.model import Combination, Meeting, Subject
+from core.ballots.validity import ProblemKind, ballot_problems
+from core.meeting.model import Combination, Meeting, Mode, Subject
+
+
+class BallotSource(StrEnum):
+    WEB = "web"  # a phone, through its slip
+    PAPER = "paper"  # typed in by staff; counts once a second person confirms it
+    IMPORT = "import"  # collected elsewhere, imported from a workbook
 
 
 @dataclass(frozen=True)
 class Ballot:
     category: str
     grades: Mapping[Item, str | None]
-    source: str = "web"  # web | paper | import
+    source: BallotSource = BallotSource.WEB
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ class CategoryResult:
 @dataclass(frozen=True)
 class SubjectResult:
     name: str
-    mode: str
+    mode: Mode
     criteria: dict[str, CriterionResult]
     categories: dict[str, CategoryResult]
     meeting_score: Fraction | None
@@ -81,7 +89,7 @@ class BallotCounts:
     invalid: int
     paper: int
     imported: int
-    invalid_reasons: dict[str, int] = field(default_factory=dict)
+    invalid_reasons: dict[ProblemKind, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -141,7 +149,7 @@ def _subject(
                 into[label] = into.get(label, 0) + n
     everything: dict[str | None, int] = {}
     sums: dict[str, dict[str, Sum | None]] = {}  # column → category → label sum
-    criteria = {}
+    criteria: dict[str, CriterionResult] = {}
     for column in columns:
         sums[column] = {
             category: label_sum(meeting, counted.labels.get((column, category), {}))
@@ -163,24 +171,26 @@ def _subject(
     else:
         meeting_score = mean_of([c.score for c in criteria.values() if c.score is not None])
 
-    by_category = {}
+    by_category: dict[str, CategoryResult] = {}
     for category in categories:
         # The category's mean over the columns it scored, each column's mean counting once.
-        scored = [(1, summed) for c in columns if (summed := sums[c][category]) is not None]
+        parts = [(1, summed) for c in columns if (summed := sums[c][category]) is not None]
         by_category[category] = CategoryResult(
-            counted.graded.get(category, 0), weighted_mean(meeting, scored)
+            counted.graded.get(category, 0), weighted_mean(meeting, parts)
         )
 
     external = {name: components.get(name) for name in rules.combination if name != "meeting"}
+    known = {name: value for name, value in external.items() if value is not None}
+    final: Fraction | None
     if rules.combination_method == Combination.COMMITTEE:
         final = meeting_score
     elif meeting_score is None:
         final = None
-    elif any(v is None for v in external.values()):
+    elif len(known) < len(external):
         final = meeting_score  # a missing component is reported, not guessed
     else:
         final = rules.combination["meeting"] * meeting_score + sum(
-            (rules.combination[name] * value for name, value in external.items()), Fraction(0)
+            (rules.combination[name] * value for name, value in known.items()), Fraction(0)
         )
 
     counts = choice_counts(meeting, everything)
@@ -232,18 +242,21 @@ def _subject(
 def _ranked(results: list[SubjectResult], digits: int) -> tuple[SubjectResult, ...]:
     """Highest final score first; equal reported scores share a rank (1, 2, 2, 4)."""
     scored = sorted(
-        (r for r in results if r.final_score is not None),
-        key=lambda r: report(r.final_score, digits),
+        ((report(r.final_score, digits), r) for r in results if r.final_score is not None),
+        key=_first,
         reverse=True,
     )
-    ranked = []
-    for index, result in enumerate(scored):
-        same = index and report(result.final_score, digits) == report(
-            scored[index - 1].final_score, digits
-        )
-        rank = ranked[-1].rank if same else index + 1
+    ranked: list[SubjectResult] = []
+    rank = 0
+    for index, (reported, result) in enumerate(scored):
+        if not index or reported != scored[index - 1][0]:
+            rank = index + 1  # else the same reported score: the same rank
         ranked.append(_with_rank(result, rank))
     return (*ranked, *(r for r in results if r.final_score is None))
+
+
+def _first(pair: tuple[Decimal, SubjectResult]) -> Decimal:
+    return pair[0]
 
 
 def _with_rank(result: SubjectResult, rank: int) -> SubjectResult:
@@ -262,7 +275,7 @@ def compute_tally(
     against. `daily` replaces a subject's score components from the meeting file (e.g.
     imported daily-assessment scores)."""
     valid: list[Ballot] = []
-    reasons: dict[str, int] = {}
+    reasons: dict[ProblemKind, int] = {}
     for ballot in ballots:
         problems = ballot_problems(meeting, ballot.grades, on_screen=False)
         if problems:
@@ -275,8 +288,8 @@ def compute_tally(
         returned=len(ballots),
         valid=len(valid),
         invalid=len(ballots) - len(valid),
-        paper=sum(b.source == "paper" for b in ballots),
-        imported=sum(b.source == "import" for b in ballots),
+        paper=sum(b.source == BallotSource.PAPER for b in ballots),
+        imported=sum(b.source == BallotSource.IMPORT for b in ballots),
         invalid_reasons=reasons,
     )
     return tally_from_counts(

@@ -20,10 +20,12 @@ def write_template(store: MeetingStore, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     meeting = store.meeting
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = BALLOT_SHEET
     names = header(store)
     for column, text in enumerate(names, 1):

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from core.errors import StoreError
 from core.i18n import t
-from core.ledger.items import EDITABLE, LedgerItem
+from core.ledger.items import EDITABLE, ItemStatus, LedgerItem
 from core.ledger.ledger import Ledger
+from core.meeting.model import Poll
 from core.meeting.store import MeetingStore
 
 
@@ -52,7 +54,7 @@ def carry_over(last: MeetingStore, store: MeetingStore) -> CarryReport:
     uid = last.meta("meeting_uid") or str(last.path)
     title = last.meeting.title
     names = set(store.ids("subjects"))
-    items = [i for i in Ledger(last).items(status="open") if i.subject in names]
+    items = [i for i in Ledger(last).items(status=ItemStatus.OPEN) if i.subject in names]
     left_out = sorted({s.name for s in last.meeting.subjects} - names)
     results = _final_results(last)
     ledger = Ledger(store)
@@ -68,7 +70,7 @@ def carry_over(last: MeetingStore, store: MeetingStore) -> CarryReport:
         for name, result in (results or {}).items():
             if name not in ids:
                 continue
-            store.db["carried_results"].upsert(
+            store.db.table("carried_results").upsert(
                 {
                     "subject_id": ids[name],
                     "meeting": title,
@@ -96,7 +98,7 @@ def carry_over(last: MeetingStore, store: MeetingStore) -> CarryReport:
     )
 
 
-def _values(item: LedgerItem, origin: str, title: str) -> dict:
+def _values(item: LedgerItem, origin: str, title: str) -> dict[str, Any]:
     values = {name: getattr(item, name) for name in EDITABLE if name != "closed_on"}
     values.update(origin=origin, carried_from=title)
     return values
@@ -104,7 +106,7 @@ def _values(item: LedgerItem, origin: str, title: str) -> dict:
 
 def _final_results(last: MeetingStore) -> dict[str, CarriedResult] | None:
     """Last year's final results by subject; None while its scoring was not closed."""
-    if last.state().poll != "closed":
+    if last.state().poll != Poll.CLOSED:
         return None
     from core.ballots.points import report
     from core.ballots.results import load_tally

@@ -6,15 +6,42 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from core.i18n import t
 
-SOURCES = ("点评", "询问", "测评", "自查")
 
-COMPLETIONS = ("整改中", "已完成", "长期坚持")
+class ProblemSource(StrEnum):
+    """Where a problem came from (问题来源)."""
 
-STATUSES = ("open", "closed", "overdue")
+    COMMENTARY = "点评"
+    QUESTION = "询问"
+    SCORING = "测评"
+    SELF_CHECK = "自查"  # found by the subject itself
+
+
+class Completion(StrEnum):
+    """How far the rectification is (完成情况)."""
+
+    IN_PROGRESS = "整改中"
+    DONE = "已完成"
+    ONGOING = "长期坚持"
+
+
+class ItemStatus(StrEnum):
+    """Which items a list shows: not closed, closed (销号), or past the deadline."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+    OVERDUE = "overdue"
+
+
+SOURCES: tuple[ProblemSource, ...] = tuple(ProblemSource)
+
+COMPLETIONS: tuple[Completion, ...] = tuple(Completion)
+
+STATUSES: tuple[ItemStatus, ...] = tuple(ItemStatus)
 
 MAX_TEXT = 2000  # characters in one cell: a paragraph, not a report
 
@@ -52,13 +79,13 @@ class LedgerItem:
     id: int
     subject: str
     seq: int
-    source: str
+    source: ProblemSource
     problem: str
     measure: str = ""
     owner: str = ""
     deadline: dt.date | None = None
     progress: str = ""
-    completion: str = "整改中"
+    completion: Completion = Completion.IN_PROGRESS
     evidence: str = ""
     closed_on: dt.date | None = None
     origin: str = ""  # "commentary:3" / "question:5" when drafted from the record
@@ -88,7 +115,7 @@ class Draft:
     """A ledger item not yet stored: what the clerk's record suggests."""
 
     subject: str
-    source: str
+    source: ProblemSource
     problem: str
     origin: str = ""
     measure: str = ""

@@ -15,11 +15,13 @@ from typing import Any
 from core.errors import StoreError
 from core.i18n import t
 from core.ledger.items import (
-    COMPLETIONS,
     EDITABLE,
     HEADINGS,
+    Completion,
     Draft,
+    ItemStatus,
     LedgerItem,
+    ProblemSource,
     check_values,
     parse_date,
     shown_value,
@@ -46,7 +48,7 @@ class Ledger:
     def items(
         self,
         subject: str | None = None,
-        status: str | None = None,
+        status: ItemStatus | None = None,
         today: dt.date | None = None,
     ) -> list[LedgerItem]:
         """Items in the subjects' order, then 序号; `status` open / closed / overdue."""
@@ -58,11 +60,11 @@ class Ledger:
         rows = self.store.db.query(query + " ORDER BY s.position, l.seq", args)
         items = [self._item(row) for row in rows]
         today = today or today_of(self.store)
-        if status == "open":
+        if status == ItemStatus.OPEN:
             items = [i for i in items if not i.closed]
-        elif status == "closed":
+        elif status == ItemStatus.CLOSED:
             items = [i for i in items if i.closed]
-        elif status == "overdue":
+        elif status == ItemStatus.OVERDUE:
             items = [i for i in items if i.overdue(today)]
         return items
 
@@ -73,20 +75,20 @@ class Ledger:
         return self._item(rows[0])
 
     def overdue(self, today: dt.date | None = None) -> list[LedgerItem]:
-        return self.items(status="overdue", today=today)
+        return self.items(status=ItemStatus.OVERDUE, today=today)
 
     def _item(self, row: dict[str, Any]) -> LedgerItem:
         return LedgerItem(
             id=row["id"],
             subject=self._names[row["subject_id"]],
             seq=row["seq"],
-            source=row["source"],
+            source=ProblemSource(row["source"]),
             problem=row["problem"],
             measure=row["measure"] or "",
             owner=row["owner"] or "",
             deadline=parse_date(row["deadline"]),
             progress=row["progress"] or "",
-            completion=row["completion"] or COMPLETIONS[0],
+            completion=Completion(row["completion"] or Completion.IN_PROGRESS),
             evidence=row["evidence"] or "",
             closed_on=parse_date(row["closed_on"]),
             origin=row["origin"] or "",
@@ -106,8 +108,8 @@ class Ledger:
         for subject, values in entries:
             if subject not in self._ids:
                 raise StoreError(t("ledger.unknown_subject", got=subject))
-            values.setdefault("source", "自查")
-            values.setdefault("completion", COMPLETIONS[0])
+            values.setdefault("source", ProblemSource.SELF_CHECK)
+            values.setdefault("completion", Completion.IN_PROGRESS)
             self._refuse(values)
         with self.store.transaction():
             return [self._insert(subject, values) for subject, values in entries]
@@ -120,7 +122,8 @@ class Ledger:
         now = self.store.clock()
         row = {name: stored_value(name, value) for name, value in values.items()}
         row.update(subject_id=subject_id, seq=(last or 0) + 1, created_at=now, updated_at=now)
-        item_id = self.store.db["ledger"].insert(row).last_pk
+        item_id = self.store.db.table("ledger").insert(row).last_pk
+        assert isinstance(item_id, int)  # the rowid the insert gave
         self.store.record(
             "ledger.added",
             {
@@ -132,7 +135,9 @@ class Ledger:
         )
         return item_id
 
-    def edit(self, item_id: int, changes: dict[str, Any], *, kind: str = "ledger.edited") -> dict:
+    def edit(
+        self, item_id: int, changes: dict[str, Any], *, kind: str = "ledger.edited"
+    ) -> dict[str, tuple[str, Any]]:
         """Change some fields; returns {field: (old, new)} of what really changed."""
         unknown = set(changes) - set(EDITABLE)
         if unknown:
@@ -143,7 +148,7 @@ class Ledger:
 
     def apply_edit(
         self, item_id: int, changes: dict[str, Any], *, kind: str = "ledger.edited", via: str = ""
-    ) -> dict:
+    ) -> dict[str, tuple[str, Any]]:
         """`edit` inside a transaction the caller holds (an import edits many items)."""
         before = self.item(item_id)
         diff = {
@@ -153,7 +158,7 @@ class Ledger:
         }
         if not diff:
             return {}
-        self.store.db["ledger"].update(
+        self.store.db.table("ledger").update(
             item_id,
             {
                 **{name: stored_value(name, changes[name]) or None for name in diff},
@@ -178,16 +183,20 @@ class Ledger:
     def close(self, item_id: int, on: dt.date | None = None) -> None:
         """销号: the item is done; the date defaults to today."""
         on = on or today_of(self.store)
-        self.edit(item_id, {"closed_on": on, "completion": "已完成"}, kind="ledger.closed")
+        self.edit(item_id, {"closed_on": on, "completion": Completion.DONE}, kind="ledger.closed")
 
     def reopen(self, item_id: int) -> None:
-        self.edit(item_id, {"closed_on": None, "completion": "整改中"}, kind="ledger.reopened")
+        self.edit(
+            item_id,
+            {"closed_on": None, "completion": Completion.IN_PROGRESS},
+            kind="ledger.reopened",
+        )
 
     def mark_answered(self, item_id: int, answered: bool = True) -> None:
         """This year's meeting heard the subject answer a carried item (or not after all)."""
         with self.store.transaction():
             item = self.item(item_id)
-            self.store.db["ledger"].update(
+            self.store.db.table("ledger").update(
                 item_id,
                 {
                     "answered_at": self.store.clock() if answered else None,
@@ -228,7 +237,7 @@ def draft_from_commentary(entry: Commentary) -> Draft:
     """A leader's remark becomes a problem to rectify (the measure is the subject's)."""
     return Draft(
         subject=entry.subject,
-        source="点评",
+        source=ProblemSource.COMMENTARY,
         problem=f"{entry.text}（{entry.commenter}点评）" if entry.commenter else entry.text,
         origin=f"commentary:{entry.id}",
     )
@@ -239,7 +248,7 @@ def draft_from_question(question: Question) -> Draft:
     problem = f"{question.text}（{question.asker}询问）" if question.asker else question.text
     draft = Draft(
         subject=question.subject,
-        source="询问",
+        source=ProblemSource.QUESTION,
         problem=problem,
         origin=f"question:{question.id}",
     )

@@ -19,6 +19,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.errors import ImportProblems
 from core.i18n import t
@@ -27,7 +29,9 @@ from core.ledger.items import (
     EDITABLE,
     HEADINGS,
     SOURCES,
+    Completion,
     LedgerItem,
+    ProblemSource,
     check_values,
     parse_date,
 )
@@ -73,6 +77,7 @@ def write_ledger(ledger: Ledger, path: Path, subject: str | None = None) -> int:
     items = ledger.items(subject=subject)
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = SHEET
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -124,7 +129,7 @@ def write_ledger(ledger: Ledger, path: Path, subject: str | None = None) -> int:
         letter = get_column_letter(COLUMNS.index(name) + 1)
         for row in range(HEADER_ROW + 1 + len(items), end + 1):
             sheet[f"{letter}{row}"].number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=4)
+    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=4).coordinate
     sheet.auto_filter.ref = f"B{HEADER_ROW}:{last}{HEADER_ROW + max(len(items), 1)}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.print_area = f"A1:{last}{HEADER_ROW + max(len(items), 1)}"
@@ -132,8 +137,10 @@ def write_ledger(ledger: Ledger, path: Path, subject: str | None = None) -> int:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    footer = sheet.oddFooter
+    assert footer is not None  # a new sheet has every header and footer
+    footer.center.text = "第 &P 页，共 &N 页"
 
     base = book.create_sheet(BASE_SHEET)
     base.append(list(COLUMNS))
@@ -319,8 +326,8 @@ def _plan_new(
         plan.problems.append(t("ledgerbook.bad_subject", cell=ref["subject"], got=subject or "—"))
         return
     values = {name: value for name, value in values.items() if value}
-    values.setdefault("source", "自查")
-    values.setdefault("completion", COMPLETIONS[0])
+    values.setdefault("source", ProblemSource.SELF_CHECK)
+    values.setdefault("completion", Completion.IN_PROGRESS)
     for name, message in check_values({"problem": values.get("problem", ""), **values}):
         plan.problems.append(f"{ref.get(name, f'#{row}')}：{HEADINGS[name]}：{message}")
     plan.new_items.append(NewItem(subject, values, row))

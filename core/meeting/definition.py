@@ -16,10 +16,10 @@ if TYPE_CHECKING:
 
 
 def write_definition(db: sqlite_utils.Database, meeting: Meeting, source: str, name: str) -> None:
-    db["meta"].upsert({"key": "app", "value": APP_ID}, pk="key")
-    db["meta"].upsert({"key": "created_at", "value": repr(time.time())}, pk="key")
-    db["meta"].upsert({"key": "meeting_uid", "value": uuid.uuid4().hex}, pk="key")
-    db["meeting"].insert(
+    db.table("meta").upsert({"key": "app", "value": APP_ID}, pk="key")
+    db.table("meta").upsert({"key": "created_at", "value": repr(time.time())}, pk="key")
+    db.table("meta").upsert({"key": "meeting_uid", "value": uuid.uuid4().hex}, pk="key")
+    db.table("meeting").insert(
         {
             "id": 1,
             "title": meeting.title,
@@ -32,7 +32,7 @@ def write_definition(db: sqlite_utils.Database, meeting: Meeting, source: str, n
     subject_ids: dict[str, int] = {}
     for index, subject in enumerate((*meeting.onsite, *meeting.written), 1):
         subject_ids[subject.name] = index
-        db["subjects"].insert(
+        db.table("subjects").insert(
             {
                 "id": index,
                 "name": subject.name,
@@ -43,21 +43,23 @@ def write_definition(db: sqlite_utils.Database, meeting: Meeting, source: str, n
                 "daily": None if subject.daily is None else str(subject.daily),
             }
         )
-    db["categories"].insert_all(
+    db.table("categories").insert_all(
         {"id": i, "name": c.name, "weight": str(c.weight), "expected": c.expected, "position": i}
         for i, c in enumerate(meeting.categories, 1)
     )
-    db["criteria"].insert_all(
+    db.table("criteria").insert_all(
         {"id": i, "name": name, "position": i} for i, name in enumerate(meeting.criteria, 1)
     )
-    grades = [(g.label, str(g.points), 0) for g in meeting.grades]
+    grades: list[tuple[str, str | None, int]] = [
+        (g.label, str(g.points), 0) for g in meeting.grades
+    ]
     if meeting.abstain:
         grades.append((meeting.abstain, None, 1))
-    db["grades"].insert_all(
+    db.table("grades").insert_all(
         {"id": i, "label": label, "points": points, "position": i, "abstain": abstain}
         for i, (label, points, abstain) in enumerate(grades, 1)
     )
-    db["agenda"].insert_all(
+    db.table("agenda").insert_all(
         {
             "position": position,
             "subject_id": subject_ids.get(step.subject) if step.subject else None,
@@ -71,4 +73,4 @@ def write_definition(db: sqlite_utils.Database, meeting: Meeting, source: str, n
         }
         for position, step in enumerate(build_agenda(meeting))
     )
-    db["state"].insert({"id": 1, "position": 0, "poll": Poll.NOT_OPEN})
+    db.table("state").insert({"id": 1, "position": 0, "poll": Poll.NOT_OPEN})

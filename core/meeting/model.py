@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from fractions import Fraction
-from typing import TypeVar
+from typing import TypeVar, cast
 
 T = TypeVar("T")
 
@@ -100,7 +100,7 @@ class Subject:
     # External score components by name, e.g. {"daily": Fraction(91)}.
     scores: dict[str, Fraction] = field(default_factory=dict)
     # Per-subject overrides of phase timings and category weights.
-    timings: dict[str, PhaseTiming] = field(default_factory=dict)
+    timings: dict[Phase, PhaseTiming] = field(default_factory=dict)
     weights: dict[str, Fraction] | None = None
 
     @property
@@ -210,7 +210,7 @@ class Meeting:
     abstain: str | None
     categories: tuple[Category, ...]
     subjects: tuple[Subject, ...]
-    timings: dict[str, PhaseTiming]
+    timings: dict[Phase, PhaseTiming]
     rules: Rules
     poll: PollRules
     commenters: tuple[str, ...] = ()
@@ -223,11 +223,11 @@ class Meeting:
 
     @functools.cached_property  # a meeting never changes once read
     def onsite(self) -> tuple[Subject, ...]:
-        return tuple(sorted((s for s in self.subjects if s.mode == "onsite"), key=_order))
+        return tuple(sorted((s for s in self.subjects if s.mode == Mode.ONSITE), key=_order))
 
     @functools.cached_property
     def written(self) -> tuple[Subject, ...]:
-        return tuple(sorted((s for s in self.subjects if s.mode == "written"), key=_order))
+        return tuple(sorted((s for s in self.subjects if s.mode == Mode.WRITTEN), key=_order))
 
     @property
     def expected_voters(self) -> int:
@@ -239,7 +239,7 @@ class Meeting:
                 return s
         raise KeyError(name)
 
-    def timing(self, phase: str, subject: Subject | None = None) -> PhaseTiming:
+    def timing(self, phase: Phase, subject: Subject | None = None) -> PhaseTiming:
         if subject is not None and phase in subject.timings:
             return subject.timings[phase]
         return self.timings[phase]
@@ -263,7 +263,7 @@ def derived(fn: Callable[[Meeting], T]) -> Callable[[Meeting], T]:
     def cached(meeting: Meeting) -> T:
         memo = meeting.__dict__  # frozen dataclass: fields are fixed, the dict is not
         try:
-            return memo[slot]
+            return cast(T, memo[slot])  # only `cached` writes this slot, with fn's value
         except KeyError:
             value = memo[slot] = fn(meeting)
             return value

@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from core.meeting.agenda import MeetingState
+from core.meeting.model import Phase, Poll
 
 try:
     import fcntl
@@ -59,7 +61,16 @@ class PodiumLock:
 # ---------------------------------------------------------------------------
 # Which podium key may act now: a key in front of 70 people never surprises.
 
-ACT, ASK, REASON, REFUSE = "act", "ask", "reason", "refuse"
+
+class Decision(StrEnum):
+    ACT = "act"  # do it now
+    ASK = "ask"  # confirm first
+    REASON = "reason"  # ask for a written reason first
+    REFUSE = "refuse"  # do nothing, say where the key works
+
+
+# The short names the podium console imports.
+ACT, ASK, REASON, REFUSE = Decision.ACT, Decision.ASK, Decision.REASON, Decision.REFUSE
 
 
 @dataclass(frozen=True)
@@ -71,7 +82,7 @@ class Verdict:
     `message` (a one-line note saying where the key works).
     """
 
-    do: str
+    do: Decision
     message: str = ""
     yes: str = ""  # the confirm button's label key, when asking
 
@@ -79,23 +90,23 @@ class Verdict:
 def judge(action: str, state: MeetingState) -> Verdict:
     """The podium's guard for one action (pure: the state decides)."""
     step = state.step
-    scoring = step.phase == "scoring"
+    scoring = step.phase == Phase.SCORING
     if action == "toggle_poll":
         if not scoring:
             return Verdict(REFUSE, "guard.poll_only_in_scoring")
-        if state.poll == "not_open":
+        if state.poll == Poll.NOT_OPEN:
             return Verdict(ACT)
-        if state.poll == "open":
+        if state.poll == Poll.OPEN:
             return Verdict(ASK, "poll.close_confirm", "poll.confirm_yes")
         return Verdict(REASON, "poll.reopen_prompt")
     if action == "show_results":
-        if state.poll != "closed":
+        if state.poll != Poll.CLOSED:
             return Verdict(REFUSE, "guard.results_after_close")
-        if step.phase not in ("scoring", "results"):
+        if step.phase not in (Phase.SCORING, Phase.RESULTS):
             return Verdict(REFUSE, "guard.results_from_scoring")
         return Verdict(ACT)
     if action in ("next_phase", "previous_phase"):
-        if scoring and state.poll == "open":
+        if scoring and state.poll == Poll.OPEN:
             return Verdict(ASK, "guard.leave_open_scoring", "guard.leave_yes")
         return Verdict(ACT)
     if action == "reset_timer":

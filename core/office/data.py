@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 from core.ballots.items import form_columns
@@ -21,9 +22,14 @@ from core.ballots.storing import comments_by_subject
 from core.ballots.tally import SubjectCounts, Tally
 from core.ballots.turnout import turnout
 from core.i18n import t
+from core.meeting.model import Poll
 from core.meeting.store import MeetingStore
 from core.office.document import chinese_date
 from core.store import StoreError
+
+# What a cell of the office's tables holds: text, a count, a vote share (Fraction), a
+# reported score (Decimal), or nothing.
+CellValue = str | int | float | Fraction | Decimal | None
 
 
 class ResultsHidden(StoreError):
@@ -67,7 +73,7 @@ def load_office_results(
     says so in its title)."""
     meeting = store.meeting
     state = store.state()
-    still_open = state.poll != "closed"
+    still_open = state.poll != Poll.CLOSED
     hidden = still_open and meeting.poll.hide_results_until_close
     if hidden and not provisional:
         raise ResultsHidden(t("tally.hidden", poll=t(f"poll.{state.poll}")))
@@ -116,9 +122,9 @@ def detail_rows(tally: Tally, counted: Mapping[str, SubjectCounts]) -> list[Deta
 def recompute_criterion(rows: list[DetailRow]) -> Fraction | None:
     """A criterion's score from its detail rows, as the spreadsheet formula does:
     Σ weight × mean / Σ weight, over the categories that scored."""
-    scored = [r for r in rows if r.mean is not None and r.weight]
-    weight = sum((r.weight for r in scored), Fraction(0))
-    return sum((r.weight * r.mean for r in scored), Fraction(0)) / weight if weight else None
+    scored = [(r.weight, r.mean) for r in rows if r.mean is not None and r.weight]
+    weight = sum((w for w, _ in scored), Fraction(0))
+    return sum((w * mean for w, mean in scored), Fraction(0)) / weight if weight else None
 
 
 def warnings(tally: Tally, per_category: dict[str, tuple[int, int]]) -> list[str]:

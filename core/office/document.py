@@ -35,7 +35,14 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # python-docx is imported when a document is made, not before
+    from docx.document import Document
+    from docx.styles.style import BaseStyle, CharacterStyle
+    from docx.table import Table, _Row
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
 
 # Font sizes by their Chinese names (points).
 SIZES = {
@@ -90,12 +97,13 @@ def chinese_number(n: int) -> str:
     return prefix + "十" + (_CHINESE_DIGITS[ones] if ones else "")
 
 
-def new_document() -> Any:
+def new_document() -> Document:
     """An empty A4 document with the official page, fonts, line pitch and page numbers."""
-    from docx import Document
+    import docx
     from docx.shared import Mm, Pt
+    from docx.styles.style import ParagraphStyle
 
-    document = Document()
+    document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
     section.top_margin = Mm(MARGINS_MM["top"])
@@ -105,6 +113,7 @@ def new_document() -> Any:
     section.footer_distance = Mm(28)  # the page number sits 7 mm below the text block
 
     normal = document.styles["Normal"]
+    assert isinstance(normal, ParagraphStyle)
     _set_font(normal, BODY_FONT, SIZES["三号"])
     normal.paragraph_format.line_spacing = Pt(LINE_PITCH_PT)
     normal.paragraph_format.space_before = Pt(0)
@@ -116,7 +125,7 @@ def new_document() -> Any:
     return document
 
 
-def title(document: Any, text: str) -> Any:
+def title(document: Document, text: str) -> Paragraph:
     """The document title: 二号 小标宋, centred, followed by one empty line. A "\n" in
     `text` breaks the line there (long titles read better broken by meaning)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -131,11 +140,15 @@ def title(document: Any, text: str) -> Any:
     for index, line in enumerate(text.split("\n")):
         run = _run(paragraph, line, TITLE_FONT, SIZES["二号"])
         if index:
-            run._r.insert(run._r.index(run._r.find(qn("w:t"))), OxmlElement("w:br"))
+            words = run._r.find(qn("w:t"))
+            if words is None:  # an empty line: its run holds the break alone
+                run._r.append(OxmlElement("w:br"))
+            else:
+                run._r.insert(run._r.index(words), OxmlElement("w:br"))
     return paragraph
 
 
-def heading(document: Any, text: str, level: int = 1, number: int | None = None) -> Any:
+def heading(document: Document, text: str, level: int = 1, number: int | None = None) -> Paragraph:
     """A heading indented two characters like the body.
 
     level 1 → 三号 黑体 ("一、"), level 2 → 三号 楷体 ("（一）"), level 3 → 三号 仿宋 ("1.").
@@ -158,14 +171,14 @@ def heading(document: Any, text: str, level: int = 1, number: int | None = None)
 
 
 def paragraph(
-    document: Any,
+    document: Document,
     text: str = "",
     *,
     indent: bool = True,
     align: str = "justify",
     bold: bool = False,
     size: str = "三号",
-) -> Any:
+) -> Paragraph:
     """Body text in 仿宋: first line indented two characters unless indent=False.
 
     align is "justify", "left", "center" or "right".
@@ -190,14 +203,14 @@ def paragraph(
 
 
 def table(
-    document: Any,
+    document: Document,
     columns: Sequence[str],
     rows: Sequence[Sequence[object]],
     widths_mm: Sequence[float],
     *,
     size: str = "小四",
     align: Sequence[str] | None = None,
-) -> Any:
+) -> Table:
     """A bordered table with the given column widths (mm; they should add up to at most
     TEXT_WIDTH_MM = 156). The header row is bold 黑体 and repeats on every page.
     `align` gives each column's alignment ("left", "center", "right"); default left.
@@ -217,14 +230,14 @@ def table(
         "right": WD_ALIGN_PARAGRAPH.RIGHT,
     }
     column_align = [alignments[a] for a in (align or ["left"] * len(columns))]
-    grid = document.add_table(rows=1, cols=len(columns))
+    grid: Table = document.add_table(rows=1, cols=len(columns))  # python-docx: untyped
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
     for gridcol, width in zip(grid._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):
         gridcol.set(qn("w:w"), str(int(Mm(width).twips)))
 
-    def fill(row: Any, values: Sequence[object], font: str, bold: bool) -> None:
+    def fill(row: _Row, values: Sequence[object], font: str, bold: bool) -> None:
         keep_together = OxmlElement("w:cantSplit")  # a row never breaks across pages
         row._tr.get_or_add_trPr().append(keep_together)
         for index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
@@ -247,7 +260,7 @@ def table(
     return grid
 
 
-def signature(document: Any, unit: str, date_text: str) -> None:
+def signature(document: Document, unit: str, date_text: str) -> None:
     """The issuing unit and the date at the end of a letter, right-aligned, four characters
     in from the right edge as the standard places 成文日期; one empty line above."""
     from docx.shared import Pt
@@ -258,7 +271,7 @@ def signature(document: Any, unit: str, date_text: str) -> None:
         line.paragraph_format.right_indent = Pt(4 * SIZES["三号"])
 
 
-def signature_lines(document: Any, labels: Sequence[str], blank: int = 10) -> Any:
+def signature_lines(document: Document, labels: Sequence[str], blank: int = 10) -> Paragraph:
     """Lines to sign by hand, e.g. 记录人：__________　　审核人：__________ ."""
     paragraph(document)
     filled = "　　　".join(f"{label}：{'_' * blank}" for label in labels)
@@ -268,13 +281,13 @@ def signature_lines(document: Any, labels: Sequence[str], blank: int = 10) -> An
 # --- the XML that python-docx has no property for -------------------------------------
 
 
-def _run(paragraph: Any, text: str, font: str, size: float) -> Any:
+def _run(paragraph: Paragraph, text: str, font: str, size: float) -> Run:
     run = paragraph.add_run(text)
     _set_font(run, font, size)
     return run
 
 
-def _set_font(target: Any, east_asian: str, size: float) -> None:
+def _set_font(target: Run | CharacterStyle, east_asian: str, size: float) -> None:
     """Name the font for every script: Chinese in `east_asian`, Latin in Times New Roman."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -295,7 +308,7 @@ def _set_font(target: Any, east_asian: str, size: float) -> None:
     size_cs.set(qn("w:val"), str(int(size * 2)))
 
 
-def _set_language(style: Any) -> None:
+def _set_language(style: BaseStyle) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -308,7 +321,7 @@ def _set_language(style: Any) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
-def _plain_defaults(document: Any) -> None:
+def _plain_defaults(document: Document) -> None:
     """The template's document defaults name theme fonts (w:eastAsiaTheme, a Japanese
     font in python-docx's theme) and an English East Asian language; a theme attribute
     can win over an explicit font in Word, so the defaults name our fonts instead."""
@@ -330,7 +343,7 @@ def _plain_defaults(document: Any) -> None:
         lang.set(qn("w:eastAsia"), "zh-CN")
 
 
-def _outline_level(paragraph: Any, level: int) -> None:
+def _outline_level(paragraph: Paragraph, level: int) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -339,7 +352,7 @@ def _outline_level(paragraph: Any, level: int) -> None:
     paragraph._p.get_or_add_pPr().append(outline)
 
 
-def _add_font_fallbacks(document: Any) -> None:
+def _add_font_fallbacks(document: Document) -> None:
     """Declare each Chinese font in the font table with its fallback (w:altName) and the
     GB2312 character set, so a PC without the font picks the same family."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -366,7 +379,7 @@ def _add_font_fallbacks(document: Any) -> None:
     font_table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _add_page_numbers(document: Any) -> None:
+def _add_page_numbers(document: Document) -> None:
     """ "— 1 —" in 四号 宋体: odd pages at the right, even pages at the left, one character
     in from the edge of the text block (GB/T 9704 7.5)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -393,7 +406,7 @@ def _add_page_numbers(document: Any) -> None:
         _run(line, " —", PAGE_NUMBER_FONT, SIZES["四号"])
 
 
-def _page_field(run: Any) -> None:
+def _page_field(run: Run) -> None:
     """Turn an empty run into a PAGE field (Word fills in the current page number)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -418,4 +431,6 @@ def _page_field(run: Any) -> None:
         pieces.append(r)
     for piece in pieces:
         template.addprevious(piece)
-    template.getparent().remove(template)
+    parent = template.getparent()
+    assert parent is not None  # the run sits in its paragraph
+    parent.remove(template)

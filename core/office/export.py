@@ -8,12 +8,15 @@ import io
 import json
 from decimal import Decimal
 from fractions import Fraction
+from typing import overload
 
 from core.ballots.items import choice_labels
+from core.ballots.points import report
 from core.ballots.results import tally_json
-from core.ballots.tally import SubjectResult, Tally, report
+from core.ballots.tally import SubjectResult, Tally
 from core.i18n import t
 from core.office.data import (
+    CellValue,
     OfficeResults,
     ballots_caption,
     invalid_reason_text,
@@ -22,6 +25,10 @@ from core.office.data import (
 )
 
 
+@overload
+def number_cell(value: Fraction, digits: int) -> Decimal: ...
+@overload
+def number_cell(value: Fraction | None, digits: int) -> Decimal | None: ...
 def number_cell(value: Fraction | None, digits: int) -> Decimal | None:
     return report(value, digits)
 
@@ -46,16 +53,16 @@ def summary_header(tally: Tally) -> list[str]:
     ]
 
 
-def summary_row(tally: Tally, subject: SubjectResult) -> list[object]:
+def summary_row(tally: Tally, subject: SubjectResult) -> list[CellValue]:
     """Counts are integers; shares (count ÷ all answers, 不了解 included, so they add up to
     100%) are Fractions: a vote share, never a score."""
     digits = tally.meeting.rules.digits
     answers = sum(subject.counts.values())
-    row: list[object] = [subject.rank, subject.name, t(f"mode.{subject.mode}")]
+    row: list[CellValue] = [subject.rank, subject.name, t(f"mode.{subject.mode}")]
     for label in choice_labels(tally.meeting):
         count = subject.counts.get(label, 0)
         row += [count, share_of(count, answers)]
-    daily: object = number_cell(subject.daily_score, digits)
+    daily: CellValue = number_cell(subject.daily_score, digits)
     if daily is None and "daily" in tally.meeting.rules.combination:
         daily = t("missing")  # the final score is then the vote score alone: say so
     return [

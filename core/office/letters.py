@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from core.ballots.points import report
 from core.ballots.tally import SubjectResult
@@ -25,7 +25,10 @@ from core.errors import StoreError
 from core.i18n import language, t
 from core.meeting.model import Meeting
 from core.office.data import OfficeResults
-from core.record.entries import Record
+from core.record.entries import QuestionState, Record
+
+if TYPE_CHECKING:
+    from docx.document import Document
 
 SECTIONS = (
     "标题",
@@ -273,12 +276,15 @@ def build_letter(
     record: Record,
     template: LetterTemplate,
     comments: list[str],
-) -> Any:
+) -> Document:
     from core.office import document as od
 
     meeting = results.tally.meeting
     fields = letter_fields(results, result)
-    say = lambda section: template.text(section, fields)  # noqa: E731
+
+    def say(section: str) -> str:
+        return template.text(section, fields)
+
     doc = od.new_document()
     od.title(doc, say("标题"))
     od.paragraph(doc, say("称呼"), indent=False)
@@ -316,7 +322,7 @@ def build_letter(
     number += 1
     od.heading(doc, say("标题-点评询问"), level=1, number=number)
     remarks = record.commentary(result.name)
-    questions = [q for q in record.questions(result.name) if q.state != "withdrawn"]
+    questions = [q for q in record.questions(result.name) if q.state != QuestionState.WITHDRAWN]
     if remarks or questions:
         od.paragraph(doc, say("点评询问"))
         if remarks:

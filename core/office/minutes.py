@@ -21,17 +21,17 @@ from core.ballots.paper import paper_entrant
 from core.ballots.results import load_tally, overrides
 from core.ballots.turnout import turnout
 from core.i18n import t
-from core.meeting.model import ONSITE_PHASES
+from core.meeting.model import ONSITE_PHASES, Phase, Poll
 from core.meeting.store import MeetingStore
 from core.meeting.timer import format_seconds
 from core.office.data import ballots_caption
 from core.office.document import chinese_date
-from core.record.entries import Commentary, Question, Record
+from core.record.entries import Commentary, Question, QuestionState, Record
 
 
 @dataclass(frozen=True)
 class PhaseTime:
-    phase: str
+    phase: Phase
     planned: float | None  # seconds, host's adjustments included
     used: float | None  # None: never started
     over: float  # seconds over the plan (0 when within)
@@ -182,12 +182,12 @@ def _overrides(store: MeetingStore) -> list[OverrideLine]:
 
 def _scoring(store: MeetingStore) -> list[str]:
     state = store.state()
-    if state.poll == "not_open" and not store.events("poll.open"):
+    if state.poll == Poll.NOT_OPEN and not store.events("poll.open"):
         return [t("minutes.scoring_not_held")]
     lines = ballots_caption(load_tally(store))
     parts = "；".join(f"{name} {r}/{e}" for name, (r, e) in turnout(store).items())
     lines.append(t("minutes.turnout", parts=parts))
-    if state.poll != "closed":
+    if state.poll != Poll.CLOSED:
         lines.append(t("minutes.scoring_open"))
     return lines
 
@@ -239,7 +239,7 @@ def _answer(q: Question) -> str:
     queued and never put to the subject."""
     if q.answer:
         return q.answer
-    return t("minutes.not_asked") if q.state == "queued" else t("minutes.unanswered")
+    return t("minutes.not_asked") if q.state == QuestionState.QUEUED else t("minutes.unanswered")
 
 
 def to_markdown(store: MeetingStore) -> str:
@@ -293,8 +293,8 @@ def to_docx(store: MeetingStore, path: Path) -> None:
     data = gather(store)
     document = doc.new_document()
     doc.title(document, t("minutes.doc_title"))  # the meeting is named just below
-    for label, value in _header_lines(data):
-        doc.paragraph(document, f"{label}：{value}", indent=False)
+    for name, value in _header_lines(data):
+        doc.paragraph(document, f"{name}：{value}", indent=False)
     section = 0
 
     def heading(text: str) -> None:

@@ -279,10 +279,13 @@ def write_check_book(meeting: Meeting, run: CheckRun, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
 
     head, rows = check_rows(meeting, run)
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = "报告审核"
     sheet.append([f"{meeting.title} 述职报告审核"])
     sheet["A1"].font = Font(bold=True, size=14)
@@ -305,7 +308,7 @@ def write_check_book(meeting: Meeting, run: CheckRun, path: Path) -> None:
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     if run.unmatched:
         sheet.append([])
         sheet.append([t("reports.unmatched_head", names="、".join(run.unmatched))])

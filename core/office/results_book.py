@@ -17,8 +17,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from core.ballots.items import OVERALL, form_columns
 from core.i18n import t
-from core.meeting.model import Meeting
+from core.meeting.model import Combination, Meeting
 from core.office.data import (
+    CellValue,
+    DetailRow,
     OfficeResults,
     ballots_caption,
     invalid_reason_text,
@@ -40,7 +42,9 @@ from core.office.xlsx import (
 
 def to_xlsx(results: OfficeResults, path: Path) -> None:
     book = Workbook()
-    _summary_sheet(book.active, results)
+    first = book.active
+    assert isinstance(first, Worksheet)  # a new workbook's one sheet
+    _summary_sheet(first, results)
     _detail_sheet(book.create_sheet(t("sheet.detail")), results)
     _ballots_sheet(book.create_sheet(t("sheet.ballots")), results)
     _comments_sheet(book.create_sheet(t("sheet.comments")), results)
@@ -88,7 +92,7 @@ def _summary_sheet(sheet: Worksheet, results: OfficeResults) -> None:
             sheet.cell(row=r, column=column).alignment = Alignment(
                 horizontal="center", vertical="center"
             )
-    sheet.freeze_panes = sheet.cell(row=top + 1, column=3)
+    sheet.freeze_panes = sheet.cell(row=top + 1, column=3).coordinate
     write_lines(sheet, top + len(rows) + 2, len(header), [(made_by_line(results), Font(name=FONT))])
 
 
@@ -130,10 +134,12 @@ def _detail_sheet(sheet: Worksheet, results: OfficeResults) -> None:
     if combination:
         notes.append((combination, Font(name=FONT, size=11)))
     top = write_lines(sheet, 1, len(header), notes) + 1
-    by_subject: dict[str, dict[str, list]] = {}
-    for row in results.details:
-        by_subject.setdefault(row.subject, {}).setdefault(row.criterion, []).append(row)
-    rows: list[list[object]] = []
+    by_subject: dict[str, dict[str, list[DetailRow]]] = {}
+    for detail_row in results.details:
+        by_subject.setdefault(detail_row.subject, {}).setdefault(detail_row.criterion, []).append(
+            detail_row
+        )
+    rows: list[list[CellValue | _Exact]] = []
     formulas: list[tuple[int, int, str]] = []  # (row, column, formula)
     r = top + 1
     pooled = not meeting.rules.average_within_category
@@ -180,20 +186,20 @@ def _detail_sheet(sheet: Worksheet, results: OfficeResults) -> None:
     write_table(sheet, top, header, [[_plain(v) for v in row] for row in rows], max_width=24)
     for index, row in enumerate(rows, top + 1):
         for column, value in ((6, row[5]), (7, row[6])):
-            if value is not None:
+            if isinstance(value, _Exact):  # else None: nobody scored
                 sheet.cell(row=index, column=column).number_format = value.number_format
-    for row, column, formula in formulas:
-        cell = sheet.cell(row=row, column=column, value=formula)
+    for at, column, formula in formulas:
+        cell = sheet.cell(row=at, column=column, value=formula)
         cell.number_format = "0." + "0" * digits if digits else "0"
     for column in (8, 10):
         sheet.column_dimensions[get_column_letter(column)].width = 14
-    sheet.freeze_panes = sheet.cell(row=top + 1, column=4)
+    sheet.freeze_panes = sheet.cell(row=top + 1, column=4).coordinate
 
 
 def combination_text(meeting: Meeting) -> str:
     """How the final score is made, e.g. 综合得分 = 测评得分 × 40% + 日常考核 × 60%."""
     rules = meeting.rules
-    if rules.combination_method == "committee":
+    if rules.combination_method == Combination.COMMITTEE:
         return t("detail.committee")
     names = {"meeting": t("col.meeting_score"), "daily": t("col.daily_score")}
     parts = [
@@ -218,7 +224,7 @@ class _Weight(_Exact):
     number_format = "0.####"
 
 
-def _plain(value: object) -> object:
+def _plain(value: CellValue | _Exact) -> CellValue:
     return float(value.value) if isinstance(value, _Exact) else value
 
 
@@ -232,7 +238,7 @@ def _ballots_sheet(sheet: Worksheet, results: OfficeResults) -> None:
         5,
         [(f"{results.title}　{t('sheet.ballots')}", Font(name=FONT, size=16, bold=True))],
     )
-    rows: list[list[object]] = [
+    rows: list[list[CellValue]] = [
         [t("ballots.issued"), b.issued],
         [t("ballots.returned"), b.returned],
         [t("ballots.of_which_paper"), b.paper],
@@ -285,7 +291,7 @@ def _comments_sheet(sheet: Worksheet, results: OfficeResults) -> None:
         [(f"{results.title}　{t('sheet.comments')}", Font(name=FONT, size=16, bold=True))],
     )
     top = write_lines(sheet, top, 3, [(t("comments.note"), Font(name=FONT, size=10))]) + 1
-    rows: list[list[object]] = []
+    rows: list[list[CellValue]] = []
     for subject, texts in results.comments.items():
         if not texts:
             rows.append([subject, None, t("comments.none")])
@@ -294,7 +300,7 @@ def _comments_sheet(sheet: Worksheet, results: OfficeResults) -> None:
     sheet.column_dimensions["C"].width = 70
     for r in range(top + 1, top + 1 + len(rows)):
         sheet.cell(row=r, column=3).alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = sheet.cell(row=top + 1, column=1)
+    sheet.freeze_panes = sheet.cell(row=top + 1, column=1).coordinate
 
 
 def _chart_sheet(sheet: Worksheet, results: OfficeResults) -> None:
@@ -303,17 +309,17 @@ def _chart_sheet(sheet: Worksheet, results: OfficeResults) -> None:
     tally = results.tally
     page_setup(sheet, landscape=False)
     sheet.cell(row=1, column=1, value=results.title).font = Font(name=FONT, size=14, bold=True)
-    scored = [s for s in tally.subjects if s.final_score is not None]
+    scored = [(s.name, s.final_score) for s in tally.subjects if s.final_score is not None]
     # Chart data on this sheet, in rank order (the chart itself reverses the axis).
     sheet.cell(row=3, column=1, value=t("col.subject")).font = Font(name=FONT, bold=True)
     sheet.cell(row=3, column=2, value=t("col.final_score")).font = Font(name=FONT, bold=True)
     digits = tally.meeting.rules.digits
-    for index, subject in enumerate(scored, 4):
-        sheet.cell(row=index, column=1, value=subject.name).font = Font(name=FONT)
-        value = number_cell(subject.final_score, digits)
+    for index, (name, score) in enumerate(scored, 4):
+        sheet.cell(row=index, column=1, value=name).font = Font(name=FONT)
+        value = number_cell(score, digits)
         cell = sheet.cell(row=index, column=2, value=float(value))
         cell.number_format = "0." + "0" * digits if digits else "0"
-    sheet.column_dimensions["A"].width = max([text_width(s.name) for s in scored] + [10]) + 2
+    sheet.column_dimensions["A"].width = max([text_width(name) for name, _ in scored] + [10]) + 2
     if not scored:
         return
     chart = BarChart()
@@ -325,7 +331,7 @@ def _chart_sheet(sheet: Worksheet, results: OfficeResults) -> None:
         Reference(sheet, min_col=2, min_row=3, max_row=3 + len(scored)), titles_from_data=True
     )
     chart.set_categories(Reference(sheet, min_col=1, min_row=4, max_row=3 + len(scored)))
-    lowest = min(float(number_cell(s.final_score, digits)) for s in scored)
+    lowest = min(float(number_cell(score, digits)) for _, score in scored)
     chart.y_axis.scaling.min = (int(lowest) // 10) * 10  # the data's range: differences show
     chart.y_axis.scaling.max = 100
     chart.y_axis.majorUnit = 10

@@ -21,10 +21,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.errors import ImportProblems
 from core.i18n import t
-from core.meeting.model import Meeting
+from core.meeting.model import Meeting, Mode
 from core.text import cell_text
 
 SUBJECT_SHEET = "述职对象"
@@ -32,7 +33,12 @@ CATEGORY_SHEET = "测评人类别"
 NOTES_SHEET = "说明"
 SUBJECT_COLUMNS = ("序号", "述职对象", "单位", "方式", "日常考核")
 CATEGORY_COLUMNS = ("类别", "权重", "应到人数")
-MODES = {"现场": "onsite", "现场述职": "onsite", "书面": "written", "书面述职": "written"}
+MODES = {
+    "现场": Mode.ONSITE,
+    "现场述职": Mode.ONSITE,
+    "书面": Mode.WRITTEN,
+    "书面述职": Mode.WRITTEN,
+}
 MAX_ROWS = 1000
 MAX_NAME = 40
 MAX_EXPECTED = 100_000
@@ -43,7 +49,7 @@ class RosterSubject:
     order: int
     name: str
     unit: str
-    mode: str  # onsite | written
+    mode: Mode
     daily: Decimal | None
 
 
@@ -68,6 +74,7 @@ def write_template(path: Path, meeting: Meeting | None = None) -> None:
     """The workbook an office keeps; filled with `meeting`'s people when given."""
     book = Workbook()
     subjects = book.active
+    assert isinstance(subjects, Worksheet)  # a new workbook's one sheet
     subjects.title = SUBJECT_SHEET
     _header(subjects, SUBJECT_COLUMNS, (6, 18, 34, 8, 10))
     if meeting is not None:
@@ -76,7 +83,7 @@ def write_template(path: Path, meeting: Meeting | None = None) -> None:
                 None if s.daily is None else float(Decimal(s.daily.numerator) / s.daily.denominator)
             )
             subjects.append(
-                [number, s.name, s.unit, "现场" if s.mode == "onsite" else "书面", daily]
+                [number, s.name, s.unit, "现场" if s.mode == Mode.ONSITE else "书面", daily]
             )
     mode_rule = DataValidation(type="list", formula1='"现场,书面"', allow_blank=False)
     mode_rule.error = t("roster.mode_choices")
@@ -151,7 +158,9 @@ class _Reader:
     def fail(self, sheet: str, cell: str, message: str) -> None:
         self.problems.append(f"{sheet}!{cell}：{message}")
 
-    def rows(self, book: Any, name: str, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
+    def rows(
+        self, book: Any, name: str, columns: tuple[str, ...]
+    ) -> list[tuple[int, dict[str, tuple[str, Any]]]]:
         """(row number, {column heading: (cell ref, value)}) for each non-empty row."""
         if name not in book.sheetnames:
             self.problems.append(t("roster.no_sheet", sheet=name))
@@ -256,10 +265,10 @@ def _subjects(reader: _Reader, book: Any) -> list[RosterSubject]:
         if name and mode:
             out.append(RosterSubject(order, name, unit, mode, daily))
     reader.unique(sheet, names, "述职对象")
-    orders = [(str(s.order), "") for s in out if s.mode == "onsite"]
+    orders = [(str(s.order), "") for s in out if s.mode == Mode.ONSITE]
     if len({o for o, _ in orders}) < len(orders):
         reader.problems.append(t("roster.duplicate_order", sheet=sheet))
-    if names and not any(s.mode == "onsite" for s in out) and not reader.problems:
+    if names and not any(s.mode == Mode.ONSITE for s in out) and not reader.problems:
         reader.problems.append(t("roster.no_onsite", sheet=sheet))
     if not names and f"{sheet}" in book.sheetnames:
         reader.problems.append(t("roster.no_rows", sheet=sheet))

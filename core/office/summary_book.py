@@ -15,6 +15,7 @@ def write_summary_book(results: OfficeResults, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     tally = results.tally
     meeting = tally.meeting
@@ -25,7 +26,9 @@ def write_summary_book(results: OfficeResults, path: Path) -> None:
     head_fill = PatternFill("solid", fgColor="D9E1F2")
     wrap = Alignment(wrap_text=True, vertical="center")
     book = Workbook()
-    book.remove(book.active)
+    first = book.active
+    assert isinstance(first, Worksheet)  # a new workbook's one sheet, replaced below
+    book.remove(first)
     by_name = {r.name: r for r in tally.subjects}
     expected = meeting.expected_voters
     width = 2 + 2 * len(labels)

@@ -6,12 +6,18 @@ from __future__ import annotations
 import math
 import unicodedata
 import weakref
+from collections.abc import Container, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+
+if TYPE_CHECKING:
+    from core.office.data import CellValue
 
 THIN = Side(style="thin", color="808080")
 
@@ -37,12 +43,14 @@ def page_setup(sheet: Worksheet, landscape: bool = True) -> None:
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0  # as many pages down as it needs
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
     sheet.page_margins.footer = 0.25
-    sheet.oddFooter.center.text = "第 &P 页"
+    footer = sheet.oddFooter
+    assert footer is not None  # a new sheet has every header and footer
+    footer.center.text = "第 &P 页"
 
 
 def write_lines(sheet: Worksheet, top: int, width: int, lines: list[tuple[str, Font]]) -> int:
@@ -62,12 +70,13 @@ def write_lines(sheet: Worksheet, top: int, width: int, lines: list[tuple[str, F
     return top + len(lines)
 
 
-def cell_value(value: object) -> tuple[object, str | None]:
+def cell_value(value: CellValue) -> tuple[str | int | float | None, str | None]:
     """What to store in a cell and its number format."""
     if isinstance(value, Fraction):  # a vote share
         return float(value), PERCENT
     if isinstance(value, Decimal):  # a reported score: keep its digits on screen
-        digits = -value.as_tuple().exponent
+        exponent = value.as_tuple().exponent  # a letter only for NaN and infinities
+        digits = -exponent if isinstance(exponent, int) else 0
         return float(value), "0." + "0" * digits if digits > 0 else "0"
     if isinstance(value, int) and not isinstance(value, bool):
         return value, "0"
@@ -78,10 +87,10 @@ def write_table(
     sheet: Worksheet,
     top: int,
     header: list[str],
-    rows: list[list[object]],
+    rows: Sequence[Sequence[CellValue]],
     *,
     max_width: int = 40,
-    wrap_columns: frozenset[int] = frozenset(),
+    wrap_columns: Container[int] = frozenset(),
 ) -> None:
     """A bordered table with its header at row `top`, repeated on every printed page."""
     for column, text in enumerate(header, 1):
@@ -112,7 +121,7 @@ def write_table(
 
 
 # Widths this module gave each sheet's columns (openpyxl reports 13 for a column never set).
-fitted_widths: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+fitted_widths: weakref.WeakKeyDictionary[Worksheet, dict[str, float]] = weakref.WeakKeyDictionary()
 
 
 def shown_width(value: object) -> int:
@@ -136,7 +145,7 @@ def fit_row_heights(sheet: Worksheet) -> None:
             return sheet.column_dimensions[letter].width
         return 8.43  # Excel's default column
 
-    for row in sheet.iter_rows():
+    for number, row in enumerate(sheet.iter_rows(), 1):  # every row from the first
         needed = 0.0
         for cell in row:
             if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
@@ -148,6 +157,5 @@ def fit_row_heights(sheet: Worksheet) -> None:
             lines = max(1, math.ceil(text_width(cell.value) * size / 11 / room))
             needed = max(needed, lines * size * 1.45)
         if needed:
-            number = row[0].row
             current = sheet.row_dimensions[number].height or 0
             sheet.row_dimensions[number].height = max(current, needed)

@@ -58,11 +58,13 @@ class Record:
                 "INSERT INTO commentary (subject_id, commenter, text, at) VALUES (?, ?, ?, ?)",
                 [self._subject_ids[subject], commenter.strip(), text.strip(), self.store.clock()],
             )
+            entry_id = cursor.lastrowid
+            assert entry_id is not None  # set by the INSERT
             self.store.record(
                 "commentary.added",
-                {"id": cursor.lastrowid, "subject": subject, "commenter": commenter.strip()},
+                {"id": entry_id, "subject": subject, "commenter": commenter.strip()},
             )
-        return cursor.lastrowid
+        return entry_id
 
     def edit_commentary(self, entry_id: int, commenter: str, text: str) -> None:
         commenter, text = clean_line(commenter), clean_block(text)
@@ -115,11 +117,13 @@ class Record:
                 "created_at) VALUES (?, ?, ?, 'queued', '', ?, ?)",
                 [subject_id, asker.strip(), text.strip(), (last or 0) + 1, self.store.clock()],
             )
+            question_id = cursor.lastrowid
+            assert question_id is not None  # set by the INSERT
             self.store.record(
                 "question.added",
-                {"id": cursor.lastrowid, "subject": subject, "asker": asker.strip()},
+                {"id": question_id, "subject": subject, "asker": asker.strip()},
             )
-        return cursor.lastrowid
+        return question_id
 
     def questions(
         self, subject: str | None = None, *, include_withdrawn: bool = True
@@ -184,7 +188,7 @@ class Record:
             )
             self.store.record("question.withdrawn", {"id": question_id})
 
-    def restore_question(self, question_id: int, state: str) -> None:
+    def restore_question(self, question_id: int, state: QuestionState) -> None:
         """Undo a withdrawal (the clerk's `u`): back to the state it had."""
         with self.store.transaction():
             self.store.conn.execute(
@@ -215,6 +219,7 @@ class Record:
             self.store.record("question.moved", {"id": question_id, "to": target + 1})
 
     def _subject_of(self, question_id: int) -> int:
-        return self.store.conn.execute(
+        row: tuple[int] = self.store.conn.execute(
             "SELECT subject_id FROM questions WHERE id = ?", [question_id]
-        ).fetchone()[0]
+        ).fetchone()
+        return row[0]

@@ -36,12 +36,12 @@ COUNT_TABLES = (
 
 
 def _migrate_to_1(db: sqlite_utils.Database) -> None:
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["meeting"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("meeting").create(
         {"id": int, "title": str, "date": str, "venue": str, "source_name": str, "source": str},
         pk="id",
     )
-    db["subjects"].create(
+    db.table("subjects").create(
         {
             "id": int,
             "name": str,
@@ -53,16 +53,16 @@ def _migrate_to_1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["subjects"].create_index(["name"], unique=True)
-    db["categories"].create(
+    db.table("subjects").create_index(["name"], unique=True)
+    db.table("categories").create(
         {"id": int, "name": str, "weight": str, "expected": int, "position": int}, pk="id"
     )
-    db["categories"].create_index(["name"], unique=True)
-    db["criteria"].create({"id": int, "name": str, "position": int}, pk="id")
-    db["grades"].create(
+    db.table("categories").create_index(["name"], unique=True)
+    db.table("criteria").create({"id": int, "name": str, "position": int}, pk="id")
+    db.table("grades").create(
         {"id": int, "label": str, "points": str, "position": int, "abstain": int}, pk="id"
     )
-    db["agenda"].create(
+    db.table("agenda").create(
         {
             "position": int,
             "subject_id": int,
@@ -81,13 +81,13 @@ def _migrate_to_1(db: sqlite_utils.Database) -> None:
         not_null={"phase", "paused_total", "added"},
         defaults={"paused_total": 0.0, "added": 0.0},
     )
-    db["state"].create({"id": int, "position": int, "poll": str}, pk="id")
-    db["events"].create(
+    db.table("state").create({"id": int, "position": int, "poll": str}, pk="id")
+    db.table("events").create(
         {"id": int, "at": float, "actor": str, "kind": str, "payload": str},
         pk="id",
         not_null={"at", "actor", "kind", "payload"},
     )
-    db["events"].create_index(["kind"])
+    db.table("events").create_index(["kind"])
     # The events are the audit trail: nobody rewrites history.
     for verb in ("UPDATE", "DELETE"):
         db.execute(
@@ -99,7 +99,7 @@ def _migrate_to_1(db: sqlite_utils.Database) -> None:
 def _migrate_to_2(db: sqlite_utils.Database) -> None:
     """Ballots. No table links a token or a ballot to a person: slips are handed out
     at random within a voter category, and only a token's hash is kept."""
-    db["tokens"].create(
+    db.table("tokens").create(
         {
             "id": int,
             "hash": str,
@@ -112,9 +112,9 @@ def _migrate_to_2(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"hash", "code_hash", "category", "issued_at"},
     )
-    db["tokens"].create_index(["hash"], unique=True)
-    db["tokens"].create_index(["code_hash"], unique=True)
-    db["ballots"].create(
+    db.table("tokens").create_index(["hash"], unique=True)
+    db.table("tokens").create_index(["code_hash"], unique=True)
+    db.table("ballots").create(
         {
             "id": int,
             "token_id": int,
@@ -130,13 +130,13 @@ def _migrate_to_2(db: sqlite_utils.Database) -> None:
         not_null={"token_id", "category", "source", "receipt", "submitted_at"},
     )
     # One ballot per token, enforced by the database itself.
-    db["ballots"].create_index(["token_id"], unique=True)
-    db["scores"].create(
+    db.table("ballots").create_index(["token_id"], unique=True)
+    db.table("scores").create(
         {"ballot_id": int, "subject_id": int, "criterion_id": int, "grade": str},
         pk=("ballot_id", "subject_id", "criterion_id"),
         foreign_keys=[("ballot_id", "ballots", "id"), ("subject_id", "subjects", "id")],
     )
-    db["comments"].create(
+    db.table("comments").create(
         {"ballot_id": int, "subject_id": int, "text": str},
         pk=("ballot_id", "subject_id"),
         foreign_keys=[("ballot_id", "ballots", "id"), ("subject_id", "subjects", "id")],
@@ -146,7 +146,7 @@ def _migrate_to_2(db: sqlite_utils.Database) -> None:
 
 def _migrate_to_3(db: sqlite_utils.Database) -> None:
     """The clerk's record: commentary and questions, per subject."""
-    db["commentary"].create(
+    db.table("commentary").create(
         {
             "id": int,
             "subject_id": int,
@@ -160,7 +160,7 @@ def _migrate_to_3(db: sqlite_utils.Database) -> None:
         foreign_keys=[("subject_id", "subjects", "id")],
         not_null={"subject_id", "commenter", "text", "at"},
     )
-    db["questions"].create(
+    db.table("questions").create(
         {
             "id": int,
             "subject_id": int,
@@ -179,18 +179,18 @@ def _migrate_to_3(db: sqlite_utils.Database) -> None:
         foreign_keys=[("subject_id", "subjects", "id")],
         not_null={"subject_id", "text", "state", "position", "created_at"},
     )
-    db["questions"].create_index(["subject_id", "position"])
+    db.table("questions").create_index(["subject_id", "position"])
     db.execute("ALTER TABLE ballots ADD COLUMN entered_by TEXT")  # staff, for paper ballots
 
 
 def _migrate_to_4(db: sqlite_utils.Database) -> None:
     """Results: imported score components and the committee's overrides."""
-    db["daily_scores"].create(
+    db.table("daily_scores").create(
         {"subject_id": int, "component": str, "score": str, "at": float},
         pk=("subject_id", "component"),
         foreign_keys=[("subject_id", "subjects", "id")],
     )
-    db["overrides"].create(
+    db.table("overrides").create(
         {"subject_id": int, "grade": str, "reason": str, "at": float},
         pk="subject_id",
         foreign_keys=[("subject_id", "subjects", "id")],
@@ -286,7 +286,7 @@ def _migrate_to_6(db: sqlite_utils.Database) -> None:
 def _migrate_to_7(db: sqlite_utils.Database) -> None:
     """After the meeting: the rectification ledger (整改台账) and what a meeting carried
     over from last year's (see core/ledger/)."""
-    db["ledger"].create(
+    db.table("ledger").create(
         {
             "id": int,
             "subject_id": int,
@@ -311,8 +311,8 @@ def _migrate_to_7(db: sqlite_utils.Database) -> None:
         not_null={"subject_id", "seq", "source", "problem", "created_at", "updated_at"},
         if_not_exists=True,  # a database whose version was set back keeps its ledger
     )
-    db["ledger"].create_index(["subject_id", "seq"], unique=True, if_not_exists=True)
-    db["carried_results"].create(
+    db.table("ledger").create_index(["subject_id", "seq"], unique=True, if_not_exists=True)
+    db.table("carried_results").create(
         {
             "subject_id": int,
             "meeting": str,

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import NamedTuple
 
 from core.ballots.items import Item, choice_labels, form_columns
 from core.ballots.storing import BallotEntry
-from core.ballots.validity import BallotProblem, top_grade_limit
+from core.ballots.validity import BallotProblem, ProblemKind, top_grade_limit
 from core.i18n import t
-from core.meeting.model import Meeting, Subject, derived
+from core.meeting.model import Layout, Meeting, Mode, Subject, derived
 
 COMMENT_LIMIT = 500  # characters per subject, enforced by the textarea and the parser
 # A Chinese character is 3 bytes of UTF-8, 9 when percent-encoded in a form post.
@@ -187,7 +188,7 @@ class BallotForm:
 def rules_lines(meeting: Meeting) -> tuple[str, ...]:
     """What the voter must know before grading, from the meeting's own rules."""
     rules = meeting.rules
-    if rules.layout == "numeric":
+    if rules.layout == Layout.NUMERIC:
         low, high = rules.numeric_range
         first = [t("form.rule.numeric", low=_number(low), high=_number(high))]
     else:
@@ -199,14 +200,14 @@ def rules_lines(meeting: Meeting) -> tuple[str, ...]:
         if limit is not None:
             first.append(t("form.rule.quota", grade=meeting.grades[0].label, limit=limit))
     second = []
-    if rules.validity.all_same_invalid and rules.layout != "numeric":
+    if rules.validity.all_same_invalid and rules.layout != Layout.NUMERIC:
         second.append(t("form.rule.all_same"))
     second.append(t("form.rule.secret"))
     second.append(t("form.rule.revise" if meeting.poll.allow_revision else "form.rule.once"))
     return ("".join(first), "".join(second))
 
 
-def _number(value) -> str:
+def _number(value: Fraction) -> str:
     return str(int(value)) if value == int(value) else str(float(value))
 
 
@@ -215,7 +216,7 @@ def marked_items(
 ) -> tuple[Item, ...]:
     """The items one problem marks red. An all-same ballot marks every graded item:
     changing any one of them makes it valid."""
-    if problem.kind == "all_same" and not problem.items:
+    if problem.kind == ProblemKind.ALL_SAME and not problem.items:
         return tuple(i for i, g in grades.items() if g and g != meeting.abstain)
     return problem.items
 
@@ -233,7 +234,7 @@ def ballot_form(
     cards = []
     previous_group = None
     for number, subject in enumerate(form_subjects(meeting), 1):
-        group = "onsite" if subject.name in onsite else "written"
+        group = Mode.ONSITE if subject.name in onsite else Mode.WRITTEN
         rows = tuple(
             Row(
                 field=names[(subject.name, column)],
@@ -256,7 +257,7 @@ def ballot_form(
         )
         previous_group = group
     choices = tuple(choice_labels(meeting))
-    numeric = meeting.rules.layout == "numeric"
+    numeric = meeting.rules.layout == Layout.NUMERIC
     low, high = meeting.rules.numeric_range
     return BallotForm(
         cards=tuple(cards),
@@ -280,7 +281,7 @@ def _problem_view(
     problem: BallotProblem,
     items: tuple[Item, ...],
 ) -> ProblemView:
-    if problem.kind == "all_same":
+    if problem.kind == ProblemKind.ALL_SAME:
         # Every chosen item is marked; a list of all of them would hide the point.
         return ProblemView(problem.message, t("form.all_same_hint"), ())
     anchors = {s.name: f"s{n}" for n, s in enumerate(form_subjects(meeting), 1)}
@@ -311,7 +312,12 @@ class Drafts:
     the drafts (the phone's own copy, with script, still restores the choices).
     """
 
-    def __init__(self, limit: int = 10_000, max_age: float = 3600.0, clock=time.monotonic):
+    def __init__(
+        self,
+        limit: int = 10_000,
+        max_age: float = 3600.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self._drafts: OrderedDict[str, tuple[float, Draft]] = OrderedDict()
         self._limit = limit
         self._max_age = max_age

@@ -51,7 +51,9 @@ async def code_page(request: web.Request) -> web.Response:
     return render(request, "code.html")
 
 
-async def read_form(request: web.Request) -> MultiDictProxy[str | bytes | web.FileField]:
+async def read_form(
+    request: web.Request,
+) -> MultiDictProxy[str | bytes | bytearray | web.FileField]:
     """The posted fields, read within a time limit; a body that is not a form (bad
     charset, bad encoding) is the client's error, not ours."""
     try:
@@ -79,8 +81,8 @@ def _too_many(request: web.Request) -> web.Response | None:
 
 
 async def code_submit(request: web.Request) -> web.Response:
-    if refused := _too_many(request):
-        return refused
+    if limited := _too_many(request):
+        return limited
     data = await read_form(request)
     typed = str(data.get("code", ""))[:40]
     code = normalise(typed)
@@ -210,8 +212,8 @@ def _page_data(store: MeetingStore, credential: str) -> tuple[str, BallotEntry |
 
 
 async def ballot_page(request: web.Request) -> web.Response:
-    if refused := _too_many(request):
-        return refused
+    if limited := _too_many(request):
+        return limited
     database = request.app[SERVICE].database
     try:
         category, stored = await database.read(_page_data, request.match_info["credential"])
@@ -241,8 +243,8 @@ def _category_of(store: MeetingStore, credential: str) -> str:
 
 
 async def ballot_submit(request: web.Request) -> web.Response:
-    if refused := _too_many(request):
-        return refused
+    if limited := _too_many(request):
+        return limited
     service = request.app[SERVICE]
     credential = request.match_info["credential"]
     data = await read_form(request)
@@ -291,8 +293,8 @@ def _link_of(store: MeetingStore, credential: str) -> TokenInfo | None:
 
 
 async def done_page(request: web.Request) -> web.Response:
-    if refused := _too_many(request):
-        return refused
+    if limited := _too_many(request):
+        return limited
     shown = request.query.get("r", "")
     handed = request.app[SERVICE].handoff.take(digest(request.match_info["credential"]))
     if handed is not None and handed == shown:  # straight from the post that stored it

@@ -34,7 +34,8 @@ class Service:
     failures: FailureLimit = field(default_factory=FailureLimit)
     drafts: Drafts = field(default_factory=Drafts)
     handoff: ReceiptHandoff = field(default_factory=ReceiptHandoff)
-    forms: dict[tuple[str, str], tuple[bytes, bytes]] = field(default_factory=dict)
+    # (category, language, large text) → the empty form, as HTML and gzipped.
+    forms: dict[tuple[str, str, bool], tuple[bytes, bytes]] = field(default_factory=dict)
     thanks: dict[tuple[str, bool], tuple[str, str]] = field(default_factory=dict)
 
 
@@ -62,7 +63,7 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
 def _page(text: str, status: int = 200) -> web.Response:
     response = web.Response(text=text, content_type="text/html", charset="utf-8", status=status)
     response.headers["Cache-Control"] = "no-store"  # ballots are private
-    if len(response.body) > COMPRESS_OVER:
+    if isinstance(response.body, bytes) and len(response.body) > COMPRESS_OVER:
         response.enable_compression()  # ~56 KB of form becomes ~5 KB on a venue's weak Wi-Fi
     return response
 

@@ -24,7 +24,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any, Literal, TypeVar
 
 from core.ballots import counts
 from core.errors import StoreBusy
@@ -96,13 +97,15 @@ class Database:
     async def write(self, job: Callable[..., T], *args: Any) -> T:
         return await self._submit(self._writes, job, args)
 
-    async def _submit(self, lane: queue.SimpleQueue, job: Callable[..., T], args: tuple) -> T:
+    async def _submit(
+        self, lane: queue.SimpleQueue[_Job | None], job: Callable[..., T], args: tuple[Any, ...]
+    ) -> T:
         if self._queued >= self.max_queued:
             raise ServiceBusy
         # A job that has not started by its deadline drops itself when its turn comes
         # (so the voter is answered "busy", and nothing is done behind their back); one
         # that started finishes, bounded by the busy wait, and its outcome stands.
-        future = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         lane.put(_Job(time.monotonic() + self.deadline_s, job, args, future))
         self._queued += 1
         try:
@@ -110,13 +113,17 @@ class Database:
         finally:
             self._queued -= 1
 
-    def _lane(self, jobs: queue.SimpleQueue, work: Callable[[list[_Job]], list[Outcome]]) -> None:
+    def _lane(
+        self, jobs: queue.SimpleQueue[_Job | None], work: Callable[[list[_Job]], list[Outcome]]
+    ) -> None:
         try:
             self._serve(jobs, work)
         finally:
             self.store.close()  # this lane's connection
 
-    def _serve(self, jobs: queue.SimpleQueue, work: Callable[[list[_Job]], list[Outcome]]) -> None:
+    def _serve(
+        self, jobs: queue.SimpleQueue[_Job | None], work: Callable[[list[_Job]], list[Outcome]]
+    ) -> None:
         while (first := jobs.get()) is not None:
             batch = [first]
             while len(batch) < MAX_BATCH:
@@ -200,7 +207,12 @@ class _busy_is_service_busy:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind, exc, tb) -> bool:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> Literal[False]:
         if isinstance(exc, StoreBusy):
             raise ServiceBusy from None
         if isinstance(exc, sqlite3.OperationalError) and (

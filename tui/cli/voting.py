@@ -170,11 +170,12 @@ def poll(action: str, db_path: Path, reason: str) -> None:
     """开始、结束测评或查看状态；结束后重新开放须说明理由。
     · Open, close or show scoring; reopening a closed poll needs --reason."""
     from core.ballots.status import meeting_status
+    from core.meeting.model import Poll
     from core.meeting.store import MeetingStore
 
     store = MeetingStore(db_path, actor="organiser")
     if action != "status":
-        store.set_poll("open" if action == "open" else "closed", reason)
+        store.set_poll(Poll.OPEN if action == "open" else Poll.CLOSED, reason)
     now = meeting_status(store)
     screen.print(
         t(

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from core.i18n import t
 from core.meeting.agenda import MeetingState
-from core.meeting.model import Meeting
+from core.meeting.model import Meeting, Phase
 
 
 def agenda_text(meeting: Meeting, state: MeetingState) -> Text:
@@ -48,7 +48,7 @@ def agenda_text(meeting: Meeting, state: MeetingState) -> Text:
                 line(" ", label, "")
     heading(t("agenda.written", count=len(meeting.written)))
     for subject in meeting.written:
-        line(" ", subject.name, "dim" if current.phase != "scoring" else "")
+        line(" ", subject.name, "dim" if current.phase != Phase.SCORING else "")
     text.rstrip()
     return text
 

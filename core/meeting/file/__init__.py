@@ -122,7 +122,7 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader):
         reports = self.report_rules(top.get("reports", {}))
         feedback = self.feedback_rules(top.get("feedback", {}))
 
-        if self.problems:
+        if self.problems or title is None or date is None:  # each None was a problem
             return None
         return Meeting(
             title=title,

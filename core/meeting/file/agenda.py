@@ -6,15 +6,15 @@ from typing import Any
 
 from core.i18n import t
 from core.meeting.file.fields import FieldReader, _join, _shown, _to_seconds
-from core.meeting.model import TIMED_PHASES, PhaseTiming
+from core.meeting.model import TIMED_PHASES, Phase, PhaseTiming
 
 
 class AgendaReader(FieldReader):
     def phases(
-        self, value: Any, path: str, defaults: dict[str, PhaseTiming] | None
-    ) -> dict[str, PhaseTiming]:
+        self, value: Any, path: str, defaults: dict[Phase, PhaseTiming] | None
+    ) -> dict[Phase, PhaseTiming]:
         table = self.table(value, path, TIMED_PHASES)
-        out: dict[str, PhaseTiming] = {}
+        out: dict[Phase, PhaseTiming] = {}
         for phase in TIMED_PHASES:
             where = _join(path, phase)
             if phase not in table:

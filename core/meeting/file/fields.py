@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from enum import Enum
 from fractions import Fraction
 from typing import Any, TypeVar
 
@@ -34,8 +35,15 @@ class MeetingFileError(Exception):
         return [p.render(self.source) for p in self.problems]
 
 
-_MISSING = object()
+class _Missing(Enum):
+    """No default: a missing field is a problem."""
+
+    MISSING = "missing"
+
+
+_MISSING = _Missing.MISSING
 S = TypeVar("S", bound=str)
+T = TypeVar("T")
 
 _TYPE_NAMES = {
     str: "type.string",
@@ -94,9 +102,9 @@ class FieldReader:
         table: dict[str, Any],
         path: str,
         key: str,
-        kind: type,
-        default: Any = _MISSING,
-    ) -> Any:
+        kind: type[T],
+        default: T | _Missing | None = _MISSING,
+    ) -> T | None:
         where = _join(path, key)
         if key not in table:
             if default is _MISSING:
@@ -105,23 +113,26 @@ class FieldReader:
             return default
         value = table[key]
         # bool is an int in Python; TOML keeps them apart and so do we.
-        wrong = not isinstance(value, kind) or (kind is int and isinstance(value, bool))
-        if wrong:
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             self.fail(where, t("err.type", expected=t(_TYPE_NAMES[kind]), got=_shown(value)))
             return None if default is _MISSING else default
-        if kind is str and not value.strip():
+        if isinstance(value, str) and not value.strip():
             self.fail(where, t("err.empty"))
             return None
-        if kind is str and control_chars(value):
+        if isinstance(value, str) and control_chars(value):
             self.fail(where, f"{t('err.control_chars')}（{' '.join(control_chars(value)[:3])}）")
             return None
-        if kind is int and abs(value) > MAX_INTEGER:
+        if isinstance(value, int) and abs(value) > MAX_INTEGER:
             self.fail(where, t("err.too_large_number", got=_shown_number(value)))
             return None
         return value
 
     def number(
-        self, table: dict[str, Any], path: str, key: str, default: Any = _MISSING
+        self,
+        table: dict[str, Any],
+        path: str,
+        key: str,
+        default: Fraction | _Missing | None = _MISSING,
     ) -> Fraction | None:
         where = _join(path, key)
         if key not in table:
@@ -180,6 +191,11 @@ class FieldReader:
         if required and not value:
             self.fail(path, t("err.empty_list"))
         return value
+
+    def weights_sum(self, weights: dict[str, Fraction], path: str, key: str) -> None:
+        total = sum(weights.values(), Fraction(0))
+        if weights and total != 1:
+            self.fail(path, t(key, got=_decimal_text(total)))
 
     def unique(self, names: list[str], path: str, element: str = "") -> None:
         seen: dict[str, int] = {}

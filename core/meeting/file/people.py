@@ -6,17 +6,12 @@ from fractions import Fraction
 from typing import Any
 
 from core.i18n import t
-from core.meeting.file.fields import (
-    MAX_VOTERS_PER_CATEGORY,
-    FieldReader,
-    _decimal_text,
-    _join,
-    _shown,
-)
-from core.meeting.model import MODES, Category, Mode, PhaseTiming, Subject
+from core.meeting.file.agenda import AgendaReader
+from core.meeting.file.fields import MAX_VOTERS_PER_CATEGORY, _decimal_text, _join, _shown
+from core.meeting.model import MODES, Category, Mode, Phase, PhaseTiming, Subject
 
 
-class PeopleReader(FieldReader):
+class PeopleReader(AgendaReader):  # a subject may set its own phase timings
     def categories(self, top: dict[str, Any]) -> list[Category]:
         out: list[Category] = []
         for i, item in enumerate(self.items(top, "categories"), 1):
@@ -38,16 +33,11 @@ class PeopleReader(FieldReader):
         self.weights_sum({c.name: c.weight for c in out}, "categories", "err.weights_sum")
         return out
 
-    def weights_sum(self, weights: dict[str, Fraction], path: str, key: str) -> None:
-        total = sum(weights.values(), Fraction(0))
-        if weights and total != 1:
-            self.fail(path, t(key, got=_decimal_text(total)))
-
     def subjects(
         self,
         top: dict[str, Any],
         categories: list[Category],
-        defaults: dict[str, PhaseTiming],
+        defaults: dict[Phase, PhaseTiming],
     ) -> list[Subject]:
         out: list[Subject] = []
         category_names = [c.name for c in categories]
@@ -66,7 +56,7 @@ class PeopleReader(FieldReader):
                 self.fail(_join(path, "mode"), t("err.missing"))
             order = self.field(entry, path, "order", int, i)
             scores = self.scores(entry, path)
-            timings = {}
+            timings: dict[Phase, PhaseTiming] = {}
             if "phases" in entry:
                 timings = self.phases(entry["phases"], _join(path, "phases"), defaults)
             weights = None
@@ -80,7 +70,7 @@ class PeopleReader(FieldReader):
                         name=name.strip(),
                         unit=(unit or name).strip(),
                         person=(person or "").strip(),
-                        mode=mode,  # type: ignore[arg-type]
+                        mode=mode,
                         order=order if order is not None else i,
                         scores=scores,
                         timings=timings,
@@ -88,9 +78,9 @@ class PeopleReader(FieldReader):
                     )
                 )
         self.unique([s.name for s in out], "subjects", ".name")
-        onsite_orders = [str(s.order) for s in out if s.mode == "onsite"]
+        onsite_orders = [str(s.order) for s in out if s.mode == Mode.ONSITE]
         self.unique(onsite_orders, "subjects(onsite)", ".order")
-        if out and not any(s.mode == "onsite" for s in out):
+        if out and not any(s.mode == Mode.ONSITE for s in out):
             self.fail("subjects", t("err.no_onsite"))
         return out
 
