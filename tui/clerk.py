@@ -25,6 +25,7 @@ from textual.widgets import (
 from core.i18n import t
 from core.record.drafts import draft_subjects, load_draft, save_draft
 from core.record.entries import Commentary, Question, QuestionState
+from core.record.labels import question_state_label
 from core.store import Clock
 from tui.base import SanshuApp
 from tui.host import step_title
@@ -43,7 +44,7 @@ STATE_STYLE = {"queued": "", "asking": "bold reverse", "answered": "dim", "withd
 def question_text(number: int, question: Question) -> Text:
     text = Text()
     text.append(f"{number}. ", style="bold")
-    text.append(f"[{t('question.' + question.state)}] ", style=STATE_STYLE[question.state])
+    text.append(f"[{question_state_label(question.state)}] ", style=STATE_STYLE[question.state])
     if question.asker:
         text.append(f"{question.asker}：", style="bold")
     text.append(question.text)
@@ -106,18 +107,30 @@ class ClerkApp(SanshuApp):
 
     def entry_pane(self, who: str, names: tuple[str, ...], kind: str) -> ComposeResult:
         """Who (suggested from the meeting file, any name may be typed), what, and the list."""
+        if kind == "question":
+            who_text, what_text, hint = (
+                t("clerk.asker"),
+                t("clerk.question_text"),
+                t("clerk.queue_hint"),
+            )
+        else:
+            who_text, what_text, hint = (
+                t("clerk.commenter"),
+                t("clerk.commentary_text"),
+                t("clerk.commentary_hint"),
+            )
         with Horizontal(classes="entry-row"):
             yield Input(
-                placeholder=t(f"clerk.{who}"),
+                placeholder=who_text,
                 id=who,
                 suggester=SuggestFromList(names, case_sensitive=False),
             )
-            yield EntryArea(id=f"{kind}-text", placeholder=t(f"clerk.{kind}_text"))
-        yield Static(t(f"clerk.{'queue' if kind == 'question' else kind}_hint"), classes="hint")
+            yield EntryArea(id=f"{kind}-text", placeholder=what_text)
+        yield Static(hint, classes="hint")
         yield ListView(id=f"{kind}-list")
 
     def on_mount(self) -> None:
-        self.title = f"{self.meeting.title} · {t('clerk.title')}"
+        self.title = f"{self.meeting.title} · " + t("clerk.title")
         self.query_one("#title-bar", Static).update(self.title)
         self.load_drafts()
         self.show_record()

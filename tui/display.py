@@ -17,7 +17,8 @@ from textual.widgets import Static
 
 from core.ballots.slips import ballot_address
 from core.ballots.turnout import Counts
-from core.i18n import t
+from core.i18n import t, tn
+from core.meeting.labels import phase_label
 from core.meeting.model import Phase
 from core.record.entries import QuestionState
 from tui.base import SanshuApp
@@ -31,7 +32,7 @@ TURNOUT_COLUMNS = 34  # beside the QR code: category names, bars, counts
 
 
 def phase_line(phase: str, subject: str | None) -> str:
-    label = t(f"phase.{phase}")
+    label = phase_label(phase)
     return f"{label}　·　{subject}" if subject else label
 
 
@@ -92,7 +93,7 @@ class DisplayApp(SanshuApp):
             subject = self.meeting.subject(step.subject)
             unit = subject.unit if subject.unit != subject.name else ""
         elif step.phase in (Phase.SCORING, Phase.RESULTS):
-            unit = t("stage.all_subjects", count=len(self.meeting.subjects))
+            unit = tn("stage.all_subjects", len(self.meeting.subjects))
         self.query_one("#unit", Static).update(unit)
         asking = self.show_asking(step.subject)
         timer = self.timer_widget

@@ -13,9 +13,10 @@ from textual.widgets import Static
 
 from core.ballots.slips import ballot_address
 from core.ballots.turnout import Counts
-from core.i18n import t
+from core.i18n import t, tn
 from core.ledger.carryover import carried_status, status_line
 from core.meeting.agenda import AgendaStep, MeetingState
+from core.meeting.labels import phase_label, poll_label
 from core.meeting.model import Phase, Poll
 from core.meeting.podium import ASK, REASON, REFUSE, Debounce, judge
 from core.meeting.store import MeetingStore
@@ -59,7 +60,7 @@ def queue_focus(questions: list[Question]) -> int | None:
 
 
 def step_title(step: AgendaStep) -> str:
-    phase = t(f"phase.{step.phase}")
+    phase = phase_label(step.phase)
     return f"{phase} · {step.subject}" if step.subject else phase
 
 
@@ -100,9 +101,12 @@ class HostApp(SanshuApp):
                     yield Static(id="stage-note")
                     yield Static(id="next")
                 with Vertical(id="panels"):
-                    for name in ("questions", "commentary"):
+                    for name, title in (
+                        ("questions", t("panel.questions")),
+                        ("commentary", t("panel.commentary")),
+                    ):
                         panel = EntryList(id=f"{name}-panel", classes="panel")
-                        panel.border_title = t(f"panel.{name}")
+                        panel.border_title = title
                         yield panel
                     panel = Static(id="turnout-panel", classes="panel")
                     panel.border_title = t("panel.turnout")
@@ -110,7 +114,7 @@ class HostApp(SanshuApp):
         yield OrderedFooter(HOST_KEYS, compact=True)
 
     def on_mount(self) -> None:
-        self.title = f"{self.meeting.title} · {t('host.title')}"
+        self.title = f"{self.meeting.title} · " + t("host.title")
         self.query_one(ResultsView).selected = int(self.store.meta("results_row") or 0)
         self.show_state()
         self.show_blank(self.store.projector_blank())
@@ -126,7 +130,7 @@ class HostApp(SanshuApp):
         queue must not slow the podium's own keys (#14 §5)."""
         state, step = self.state, self.state.step
         self.query_one(Agenda).show(self.meeting, state)
-        self.show_text("#phase", t(f"phase.{step.phase}"))
+        self.show_text("#phase", phase_label(step.phase))
         if step.subject:
             subject = self.meeting.subject(step.subject)
             onsite = [s.name for s in self.meeting.onsite]
@@ -138,7 +142,7 @@ class HostApp(SanshuApp):
                     filter(None, [note, status_line(carried_status(self.store, subject.name))])
                 )
         else:
-            self.show_text("#subject", t("stage.all_subjects", count=len(self.meeting.subjects)))
+            self.show_text("#subject", tn("stage.all_subjects", len(self.meeting.subjects)))
             self.show_text("#unit", "")
             hidden = step.phase == Phase.RESULTS and not state.results_visible(self.meeting)
             note = t("results.hidden") if hidden else ""
@@ -203,7 +207,7 @@ class HostApp(SanshuApp):
         else:
             self.show_text(
                 "#turnout-panel",
-                t("panel.turnout.status", poll=t(f"poll.{state.poll}"))
+                t("panel.turnout.status", poll=poll_label(state.poll))
                 + "\n"
                 + t(
                     "turnout.total",
@@ -260,7 +264,7 @@ class HostApp(SanshuApp):
             t("panel.commentary.empty"),
         )
         commentary_panel.border_subtitle = (
-            t("host.commentary_count", count=len(commentary)) if commentary else ""
+            tn("host.commentary_count", len(commentary)) if commentary else ""
         )
 
     def keep_service_running(self) -> None:
@@ -312,14 +316,14 @@ class HostApp(SanshuApp):
         """Act, ask first, ask for a reason, or say where the key works."""
         verdict = judge(action, self.state)
         if verdict.do == REFUSE:
-            self.notify(t(verdict.message), severity="warning", timeout=3)
+            self.notify(verdict.message, severity="warning", timeout=3)
         elif verdict.do == ASK:
             self.push_screen(
-                Confirm(t(verdict.message), t(verdict.yes)), lambda yes: do() if yes else None
+                Confirm(verdict.message, verdict.yes), lambda yes: do() if yes else None
             )
         elif verdict.do == REASON:
             self.push_screen(
-                AskReason(t(verdict.message), t("poll.reopen_yes")),
+                AskReason(verdict.message, t("poll.reopen_yes")),
                 lambda reason: self.reopen_poll(reason) if reason else None,
             )
         else:
@@ -396,7 +400,7 @@ class HostApp(SanshuApp):
     def show_blank(self, blank: bool) -> None:
         self.show_text(
             "#title-bar",
-            f"{self.meeting.title}　{t('host.projector_blank')}" if blank else self.meeting.title,
+            f"{self.meeting.title}　" + t("host.projector_blank") if blank else self.meeting.title,
         )
 
     def action_request_quit(self) -> None:

@@ -14,18 +14,18 @@ from textual.binding import Binding
 
 from core.i18n import t
 
-# action: (keys, description key, shown in the footer)
+# action: (keys, description, shown in the footer)
 HOST_KEYS: dict[str, tuple[str, str, bool]] = {
-    "toggle_timer": ("space", "key.toggle", True),
-    "next_phase": ("pagedown,right", "key.next", True),
-    "previous_phase": ("pageup,left", "key.prev", True),
-    "toggle_poll": ("v", "key.poll", True),
-    "show_results": ("t", "key.results", True),
-    "request_quit": ("q,ctrl+q,ctrl+c", "key.quit", True),
-    "add_time": ("plus,equals_sign", "key.plus", True),
-    "remove_time": ("minus,underscore", "key.minus", False),  # shown with "+" as "+/-"
-    "reset_timer": ("r", "key.reset", True),
-    "toggle_blank": ("b,full_stop", "key.blank", True),
+    "toggle_timer": ("space", t("key.toggle"), True),
+    "next_phase": ("pagedown,right", t("key.next"), True),
+    "previous_phase": ("pageup,left", t("key.prev"), True),
+    "toggle_poll": ("v", t("key.poll"), True),
+    "show_results": ("t", t("key.results"), True),
+    "request_quit": ("q,ctrl+q,ctrl+c", t("key.quit"), True),
+    "add_time": ("plus,equals_sign", t("key.plus"), True),
+    "remove_time": ("minus,underscore", t("key.minus"), False),  # shown with "+" as "+/-"
+    "reset_timer": ("r", t("key.reset"), True),
+    "toggle_blank": ("b,full_stop", t("key.blank"), True),
 }
 
 # Keys of the phase clock: hidden (and inert) in a phase that has none.
@@ -48,7 +48,7 @@ def bindings(keys: dict[str, tuple[str, str, bool]]) -> list[Binding]:
         Binding(
             key,
             action,
-            t(label),
+            label,
             show=show,
             key_display=t("key.space") if key == "space" else KEY_DISPLAY.get(key),
             id=action,

@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from core.errors import StoreError
-from core.i18n import t
+from core.i18n import t, tn
 from core.ledger.items import (
     COMPLETIONS,
     EDITABLE,
@@ -32,6 +32,7 @@ from core.ledger.items import (
     ProblemSource,
     parse_date,
 )
+from core.ledger.labels import column_label, status_label
 from core.ledger.ledger import Ledger, today_of
 from core.store import Clock
 from tui.base import SanshuApp
@@ -64,7 +65,7 @@ def item_cells(item: LedgerItem, today: dt.date, width: int = MAX_PROBLEM) -> li
             value = _short(value, width)
         cell = Text(value, style=style)
         if name == "deadline" and late:
-            cell = Text(f"{value} {t('ledger.overdue_mark')}", style="bold white on red")
+            cell = Text(f"{value} " + t("ledger.overdue_mark"), style="bold white on red")
         if name == "completion" and item.closed:
             cell = Text(t("ledger.status.closed"), style="green")
         if name == "seq" and item.carried_from:  # carried over from last year
@@ -81,13 +82,13 @@ def item_detail(item: LedgerItem | None, today: dt.date) -> Text:
         value = item.value(name)
         if not value:
             continue
-        text.append(f"{t('ledger.head.' + name)}：", style="bold")
+        text.append(column_label(name) + "：", style="bold")
         style = "bold red" if name == "deadline" and item.overdue(today) else ""
         text.append(value + "\n", style=style)
     if item.carried_from:
-        text.append(f"{t('carry.mark')}：{item.carried_from}", style="italic")
+        text.append(t("carry.mark") + f"：{item.carried_from}", style="italic")
         if item.answered_at is not None:
-            text.append(f" · {t('carry.answered')}", style="bold green")
+            text.append(" · " + t("carry.answered"), style="bold green")
     return text
 
 
@@ -125,7 +126,7 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
                 id="f-source",
             )
             for name in ("problem", "measure", "owner", "deadline", "progress"):
-                yield Label(t(f"ledger.head.{name}"))
+                yield Label(column_label(name))
                 yield Input(
                     item.value(name) if item else "",
                     placeholder=t("tui.ledger.date_hint") if name == "deadline" else "",
@@ -197,7 +198,7 @@ class LedgerApp(SanshuApp):
         self.shown: list[LedgerItem] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(f"{t('tui.ledger.title')} · {self.meeting.title}", id="title-bar")
+        yield Static(t("tui.ledger.title") + f" · {self.meeting.title}", id="title-bar")
         with Horizontal(id="filters"):
             yield Select(
                 [(t("tui.ledger.subject_all"), ALL)]
@@ -207,7 +208,7 @@ class LedgerApp(SanshuApp):
                 id="subject",
             )
             yield Select(
-                [(t(f"ledger.status.{s}"), s) for s in ("all", "open", "closed", "overdue")],
+                [(status_label(s), s) for s in ("all", "open", "closed", "overdue")],
                 value="all",
                 allow_blank=False,
                 id="status",
@@ -216,7 +217,7 @@ class LedgerApp(SanshuApp):
         with Vertical(id="body"):
             table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, id="items")
             for name in TABLE_COLUMNS:
-                table.add_column(t(f"ledger.head.{name}"), key=name)
+                table.add_column(column_label(name), key=name)
             yield table
             yield Static(id="detail")
         yield Footer()
@@ -253,8 +254,9 @@ class LedgerApp(SanshuApp):
             table.move_cursor(row=table.get_row_index(str(keep)))
         everything = self.ledger.items(today=today)
         self.query_one("#count", Label).update(
-            t(
+            tn(
                 "tui.ledger.count",
+                len(self.shown),
                 shown=len(self.shown),
                 open=sum(not i.closed for i in everything),
                 overdue=sum(i.overdue(today) for i in everything),
@@ -358,6 +360,8 @@ class LedgerApp(SanshuApp):
             return
         answered = item.answered_at is None
         self.ledger.mark_answered(item.id, answered)
-        key = "carry.marked" if answered else "carry.unmarked"
-        self.notify(t(key, subject=item.subject, seq=item.seq))
+        if answered:
+            self.notify(t("carry.marked", subject=item.subject, seq=item.seq))
+        else:
+            self.notify(t("carry.unmarked", subject=item.subject, seq=item.seq))
         self.reload()

@@ -14,7 +14,7 @@ from core.ballots.paper import confirm_paper_ballot, enter_paper_ballot, pending
 from core.ballots.storing import BallotEntry, ballot_grades
 from core.ballots.tokens import BallotRefused
 from core.ballots.validity import ballot_problems
-from core.i18n import t
+from core.i18n import t, tn
 from core.meeting.store import MeetingStore
 from core.store import StoreError
 from tui.widgets.confirm import Confirm
@@ -132,7 +132,9 @@ class PaperPane(Vertical):
         for ballot in ballots:
             item = ListItem(
                 Label(
-                    f"#{ballot.id}  {ballot.category}  {t('paper.entered_by')}：{ballot.entered_by}"
+                    f"#{ballot.id}  {ballot.category}  "
+                    + t("paper.entered_by")
+                    + f"：{ballot.entered_by}"
                 )
             )
             item.ballot_id = ballot.id  # type: ignore[attr-defined]
@@ -152,7 +154,7 @@ class PaperPane(Vertical):
             return
         if blanks and not self._warned_incomplete:
             self._warned_incomplete = True
-            self.notify(t("paper.incomplete", count=blanks), severity="warning")
+            self.notify(tn("paper.incomplete", blanks), severity="warning")
             return
         self.store_ballot(grades)
 
@@ -212,7 +214,7 @@ class ConfirmPaper(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"[b]{t('paper.confirm_title', id=self.ballot_id, category=self.category)}")
+            yield Label("[b]" + t("paper.confirm_title", id=self.ballot_id, category=self.category))
             yield BallotGrid(self.store, id="confirm-grid")
             yield Static("", id="confirm-problem")
             with Horizontal():

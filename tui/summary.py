@@ -8,6 +8,7 @@ from rich.console import Group
 from rich.table import Table
 
 from core.i18n import t
+from core.meeting.labels import mode_label
 from core.meeting.model import Meeting, Mode
 
 
@@ -38,7 +39,7 @@ def meeting_summary(meeting: Meeting) -> Group:
             str(index),
             subject.name,
             subject.unit,
-            f"[{mode_style}]{t('mode.' + subject.mode)}[/]",
+            f"[{mode_style}]{mode_label(subject.mode)}[/]",
             fraction_text(subject.daily) if subject.daily is not None else "—",
         )
     categories = Table(expand=False)

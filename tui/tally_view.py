@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from core.i18n import t
+from core.meeting.labels import mode_label
 
 if TYPE_CHECKING:
     from core.ballots.tally import SubjectResult, Tally
@@ -115,7 +116,7 @@ def tally_table(
         table.add_row(
             str(subject.rank or "—"),
             subject.name,
-            *([t(f"mode.{subject.mode}")] if show_mode else []),
+            *([mode_label(subject.mode)] if show_mode else []),
             *cells,
             *([distribution_bar(tally, subject, 12)] if show_bar else []),
             number(subject.meeting_score, digits),

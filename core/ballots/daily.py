@@ -44,16 +44,16 @@ def parse_daily_file(store: MeetingStore, path: Path) -> tuple[dict[str, Fractio
         score_column = next((columns[h][0] for h in SCORE_HEADERS if h in columns), 0)
         if not subject_column:
             problems.append(
-                f"{table.where(head_row)}：{t('daily.missing_column', got=SUBJECT_HEADERS[0])}"
+                f"{table.where(head_row)}：" + t("daily.missing_column", got=SUBJECT_HEADERS[0])
             )
         if not score_column:
             problems.append(
-                f"{table.where(head_row)}：{t('daily.missing_column', got=SCORE_HEADERS[0])}"
+                f"{table.where(head_row)}：" + t("daily.missing_column", got=SCORE_HEADERS[0])
             )
         for text, where in columns.items():
             if where[0] not in (subject_column, score_column):
                 problems.append(
-                    f"{table.where(head_row, where[0])}：{t('daily.unknown_column', got=text)}"
+                    f"{table.where(head_row, where[0])}：" + t("daily.unknown_column", got=text)
                 )
     scores: dict[str, Fraction] = {}
     first_row: dict[str, int] = {}
@@ -63,14 +63,14 @@ def parse_daily_file(store: MeetingStore, path: Path) -> tuple[dict[str, Fractio
         name_cell, score_cell = cell_at(cells, subject_column), cell_at(cells, score_column)
         for column, cell in ((subject_column, name_cell), (score_column, score_cell)):
             if cell.formula:
-                problems.append(f"{table.where(number, column)}：{t('import.formula')}")
+                problems.append(f"{table.where(number, column)}：" + t("import.formula"))
         if name_cell.formula or score_cell.formula:
             continue
         name, value = name_cell.text, score_cell.text
         if name not in names:
             got = name or t("import.blank")
             problems.append(
-                f"{table.where(number, subject_column)}：{t('daily.unknown_subject', got=got)}"
+                f"{table.where(number, subject_column)}：" + t("daily.unknown_subject", got=got)
             )
             continue
         if name in first_row:
@@ -82,7 +82,9 @@ def parse_daily_file(store: MeetingStore, path: Path) -> tuple[dict[str, Fractio
         first_row[name] = number
         if not is_number(value) or not 0 <= Fraction(value) <= 100:
             got = value or t("import.blank")
-            problems.append(f"{table.where(number, score_column)}：{t('daily.bad_score', got=got)}")
+            problems.append(
+                f"{table.where(number, score_column)}：" + t("daily.bad_score", got=got)
+            )
             continue
         scores[name] = Fraction(value)
     refuse(table, "daily", problems)

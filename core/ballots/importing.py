@@ -61,15 +61,15 @@ def parse_ballot_file(store: MeetingStore, path: Path) -> tuple[list[Parsed], Ta
     problems += duplicate_columns(table, columns, head_row)
     items = {f"{s}/{c}": (s, c) for s, c in form_items(meeting)}
     if CATEGORY not in columns:
-        problems.append(f"{table.where(head_row)}：{t('import.missing_category')}")
+        problems.append(f"{table.where(head_row)}：" + t("import.missing_category"))
     for text, where in columns.items():
         if text != CATEGORY and text not in items:
             problems.append(
-                f"{table.where(head_row, where[0])}：{t('import.unknown_column', got=text)}"
+                f"{table.where(head_row, where[0])}：" + t("import.unknown_column", got=text)
             )
     missing = [text for text in items if text not in columns]
     problems += [
-        f"{table.where(head_row)}：{t('import.missing_column', got=text)}" for text in missing
+        f"{table.where(head_row)}：" + t("import.missing_column", got=text) for text in missing
     ]
 
     category_column = columns.get(CATEGORY, [None])[0]
@@ -85,7 +85,7 @@ def parse_ballot_file(store: MeetingStore, path: Path) -> tuple[list[Parsed], Ta
             cell = cell_at(cells, category_column)
             category = cell.text
             if cell.formula:
-                problems.append(f"{table.where(number, category_column)}：{t('import.formula')}")
+                problems.append(f"{table.where(number, category_column)}：" + t("import.formula"))
             elif category not in categories:
                 problems.append(
                     f"{table.where(number, category_column)}："
@@ -100,20 +100,20 @@ def parse_ballot_file(store: MeetingStore, path: Path) -> tuple[list[Parsed], Ta
             cell = cell_at(cells, column)
             place = f"{table.where(number, column)}（{item[0]}/{item[1]}）"
             if cell.formula:
-                problems.append(f"{place}：{t('import.formula')}")
+                problems.append(f"{place}：" + t("import.formula"))
                 continue
             ok = not cell.text or (is_number(cell.text) if numeric else cell.text in labels)
             if not ok:
                 expected = t("import.number") if numeric else "、".join(labels)
                 problems.append(
-                    f"{place}：{t('import.unknown_grade', got=cell.text, choices=expected)}"
+                    f"{place}：" + t("import.unknown_grade", got=cell.text, choices=expected)
                 )
             grades[item] = cell.text or None
         for column in range(1, len(cells) + 1):
             if (
                 column not in headed and cell_at(cells, column).text
             ):  # data under no header: which ballot item is it?
-                problems.append(f"{table.where(number, column)}：{t('import.no_header')}")
+                problems.append(f"{table.where(number, column)}：" + t("import.no_header"))
         parsed.append(Parsed(category, grades))
     refuse(table, "ballots", problems)
     return parsed, table

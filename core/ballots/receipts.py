@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from core.i18n import language, t
+from core.i18n import language, t, tn
 
 _STYLE = """
 body { font: 14px/1.5 "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 2rem; }
@@ -24,15 +24,18 @@ li { font: 15px/1.8 ui-monospace, "DejaVu Sans Mono", monospace; letter-spacing:
 def receipts_html(title: str, receipts: list[str]) -> str:
     items = "\n".join(f"<li>{escape(r)}</li>" for r in sorted(receipts))
     lang = "zh-CN" if language() == "zh" else "en"
+    heading = escape(t("receipts.title"))
+    intro = escape(t("receipts.intro"))
+    count = escape(tn("receipts.count", len(receipts)))
     return f"""<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(t("receipts.title"))}</title><style>{_STYLE}</style></head>
+<title>{heading}</title><style>{_STYLE}</style></head>
 <body>
 <h1>{escape(title)}</h1>
-<h2>{escape(t("receipts.title"))}</h2>
-<p>{escape(t("receipts.intro"))}</p>
-<p>{escape(t("receipts.count", count=len(receipts)))}</p>
+<h2>{heading}</h2>
+<p>{intro}</p>
+<p>{count}</p>
 <ol>
 {items}
 </ol>

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import ImportProblems
-from core.i18n import t
+from core.i18n import t, tn
 from core.text import cell_text
 
 BALLOT_SHEET = "测评票"
@@ -146,7 +146,7 @@ def header_columns(
     problems = []
     for column, cell in enumerate(head, 1):
         if cell.formula:
-            problems.append(f"{table.where(row, column)}：{t('import.formula')}")
+            problems.append(f"{table.where(row, column)}：" + t("import.formula"))
         elif cell.text:
             columns.setdefault(header_text(cell.text), []).append(column)
     return columns, problems
@@ -176,6 +176,8 @@ def is_number(value: str) -> bool:
 
 def refuse(table: Table, kind: str, problems: list[str]) -> None:
     if problems:
-        raise ImportProblems(
-            [t(f"import.not_clean.{kind}", file=table.file, count=len(problems)), *problems]
-        )
+        if kind == "daily":
+            head = tn("import.not_clean.daily", len(problems), file=table.file)
+        else:
+            head = tn("import.not_clean.ballots", len(problems), file=table.file)
+        raise ImportProblems([head, *problems])

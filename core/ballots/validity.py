@@ -9,7 +9,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from core.ballots.items import Item, _items_by_column, _known_labels, form_items
-from core.i18n import t
+from core.i18n import t, tn
 from core.meeting.model import BlankPolicy, Layout, Meeting
 from core.numbers import bounded_decimal
 
@@ -58,7 +58,7 @@ def ballot_problems(
     if blank_is_error and not all(values):
         blank = tuple(i for i, v in zip(items, values, strict=True) if not v)
         problems.append(
-            BallotProblem(ProblemKind.INCOMPLETE, t("ballot.incomplete", count=len(blank)), blank)
+            BallotProblem(ProblemKind.INCOMPLETE, tn("ballot.incomplete", len(blank)), blank)
         )
 
     if numeric:
@@ -89,7 +89,14 @@ def ballot_problems(
                     problems.append(
                         BallotProblem(
                             ProblemKind.QUOTA,
-                            t("ballot.quota", column=column, grade=top, limit=limit, got=len(tops)),
+                            tn(
+                                "ballot.quota",
+                                limit,
+                                column=column,
+                                grade=top,
+                                limit=limit,
+                                got=len(tops),
+                            ),
                             tops,
                         )
                     )

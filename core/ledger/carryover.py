@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import StoreError
-from core.i18n import t
+from core.i18n import t, tn
 from core.ledger.items import EDITABLE, ItemStatus, LedgerItem
 from core.ledger.ledger import Ledger
 from core.meeting.model import Poll
@@ -167,7 +167,13 @@ def status_line(status: CarriedStatus) -> str:
     parts = []
     if status.carried:
         parts.append(
-            t("carry.line", carried=status.carried, open=status.open, answered=status.answered)
+            tn(
+                "carry.line",
+                status.carried,
+                carried=status.carried,
+                open=status.open,
+                answered=status.answered,
+            )
         )
     if status.last is not None and status.last.final_grade:
         parts.append(t("carry.last_grade", grade=status.last.final_grade))

@@ -277,5 +277,6 @@ def draft_entry(store: MeetingStore, kind: str, entry_id: int) -> tuple[LedgerIt
 
 
 def drafted_message(item: LedgerItem, created: bool) -> str:
-    key = "ledger.drafted" if created else "ledger.draft_exists"
-    return t(key, subject=item.subject, seq=item.seq)
+    if created:
+        return t("ledger.drafted", subject=item.subject, seq=item.seq)
+    return t("ledger.draft_exists", subject=item.subject, seq=item.seq)

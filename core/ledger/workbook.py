@@ -23,7 +23,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.errors import ImportProblems
-from core.i18n import t
+from core.i18n import t, tn
 from core.ledger.items import (
     COMPLETIONS,
     EDITABLE,
@@ -228,7 +228,9 @@ def plan_import(ledger: Ledger, path: Path) -> ImportPlan:
     plan = ImportPlan()
     columns = _columns(sheet, plan.problems)
     if plan.problems:
-        raise ImportProblems([t("ledgerbook.not_clean", file=path.name, count=1), *plan.problems])
+        raise ImportProblems(
+            [tn("ledgerbook.not_clean", len(plan.problems), file=path.name), *plan.problems]
+        )
     base = _base_values(book[BASE_SHEET])
     current = {item.id: item for item in ledger.items()}
     subjects = {s.name for s in ledger.store.meeting.subjects}

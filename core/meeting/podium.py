@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from core.i18n import t
 from core.meeting.agenda import MeetingState
 from core.meeting.model import Phase, Poll
 
@@ -79,12 +80,13 @@ class Verdict:
 
     `act`: do it now; `ask`: confirm first (`message` is the question);
     `reason`: ask for a written reason first; `refuse`: do nothing and show
-    `message` (a one-line note saying where the key works).
+    `message` (a one-line note saying where the key works). The texts are in the
+    current language.
     """
 
     do: Decision
     message: str = ""
-    yes: str = ""  # the confirm button's label key, when asking
+    yes: str = ""  # the confirm button's label, when asking
 
 
 def judge(action: str, state: MeetingState) -> Verdict:
@@ -93,25 +95,25 @@ def judge(action: str, state: MeetingState) -> Verdict:
     scoring = step.phase == Phase.SCORING
     if action == "toggle_poll":
         if not scoring:
-            return Verdict(REFUSE, "guard.poll_only_in_scoring")
+            return Verdict(REFUSE, t("guard.poll_only_in_scoring"))
         if state.poll == Poll.NOT_OPEN:
             return Verdict(ACT)
         if state.poll == Poll.OPEN:
-            return Verdict(ASK, "poll.close_confirm", "poll.confirm_yes")
-        return Verdict(REASON, "poll.reopen_prompt")
+            return Verdict(ASK, t("poll.close_confirm"), t("poll.confirm_yes"))
+        return Verdict(REASON, t("poll.reopen_prompt"))
     if action == "show_results":
         if state.poll != Poll.CLOSED:
-            return Verdict(REFUSE, "guard.results_after_close")
+            return Verdict(REFUSE, t("guard.results_after_close"))
         if step.phase not in (Phase.SCORING, Phase.RESULTS):
-            return Verdict(REFUSE, "guard.results_from_scoring")
+            return Verdict(REFUSE, t("guard.results_from_scoring"))
         return Verdict(ACT)
     if action in ("next_phase", "previous_phase"):
         if scoring and state.poll == Poll.OPEN:
-            return Verdict(ASK, "guard.leave_open_scoring", "guard.leave_yes")
+            return Verdict(ASK, t("guard.leave_open_scoring"), t("guard.leave_yes"))
         return Verdict(ACT)
     if action == "reset_timer":
         if step.timer is not None and step.timer.started:
-            return Verdict(ASK, "timer.reset_confirm", "timer.reset_yes")
+            return Verdict(ASK, t("timer.reset_confirm"), t("timer.reset_yes"))
         return Verdict(ACT)
     return Verdict(ACT)
 

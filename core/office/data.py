@@ -16,12 +16,14 @@ from decimal import Decimal
 from fractions import Fraction
 
 from core.ballots.items import form_columns
+from core.ballots.labels import invalid_reason_label
 from core.ballots.points import category_weights, label_mean
 from core.ballots.results import load_tally_and_counts
 from core.ballots.storing import comments_by_subject
 from core.ballots.tally import SubjectCounts, Tally
 from core.ballots.turnout import turnout
-from core.i18n import t
+from core.i18n import t, tn
+from core.meeting.labels import poll_label
 from core.meeting.model import Poll
 from core.meeting.store import MeetingStore
 from core.office.document import chinese_date
@@ -62,7 +64,7 @@ class OfficeResults:
     @property
     def title(self) -> str:
         title = t("tally.title", title=self.tally.meeting.title)
-        return f"{title}　{t('tally.provisional')}" if self.provisional else title
+        return f"{title}　" + t("tally.provisional") if self.provisional else title
 
 
 def load_office_results(
@@ -76,7 +78,7 @@ def load_office_results(
     still_open = state.poll != Poll.CLOSED
     hidden = still_open and meeting.poll.hide_results_until_close
     if hidden and not provisional:
-        raise ResultsHidden(t("tally.hidden", poll=t(f"poll.{state.poll}")))
+        raise ResultsHidden(t("tally.hidden", poll=poll_label(state.poll)))
     tally, counted = load_tally_and_counts(store)  # counts, not every ballot again
     per_category = turnout(store)
     return OfficeResults(
@@ -141,8 +143,9 @@ def warnings(tally: Tally, per_category: dict[str, tuple[int, int]]) -> list[str
     quorum = meeting.quorum
     if quorum is not None and expected_total and returned_total < quorum * expected_total:
         out.append(
-            t(
+            tn(
                 "tally.warn.quorum",
+                returned_total,
                 returned=returned_total,
                 expected=expected_total,
                 share=f"{returned_total / expected_total:.1%}",
@@ -153,11 +156,7 @@ def warnings(tally: Tally, per_category: dict[str, tuple[int, int]]) -> list[str
 
 
 def invalid_reason_text(kind: str) -> str:
-    key = f"invalid.{kind}"
-    try:
-        return t(key)
-    except KeyError:
-        return kind
+    return invalid_reason_label(kind)
 
 
 def ballots_caption(tally: Tally) -> list[str]:

@@ -15,6 +15,7 @@ from core.ballots.points import report
 from core.ballots.results import tally_json
 from core.ballots.tally import SubjectResult, Tally
 from core.i18n import t
+from core.meeting.labels import mode_label
 from core.office.data import (
     CellValue,
     OfficeResults,
@@ -58,7 +59,7 @@ def summary_row(tally: Tally, subject: SubjectResult) -> list[CellValue]:
     100%) are Fractions: a vote share, never a score."""
     digits = tally.meeting.rules.digits
     answers = sum(subject.counts.values())
-    row: list[CellValue] = [subject.rank, subject.name, t(f"mode.{subject.mode}")]
+    row: list[CellValue] = [subject.rank, subject.name, mode_label(subject.mode)]
     for label in choice_labels(tally.meeting):
         count = subject.counts.get(label, 0)
         row += [count, share_of(count, answers)]

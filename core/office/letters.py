@@ -23,7 +23,7 @@ from core.ballots.points import report
 from core.ballots.tally import SubjectResult
 from core.errors import StoreError
 from core.i18n import language, t
-from core.meeting.model import Meeting
+from core.meeting.model import Meeting, Mode
 from core.office.data import OfficeResults
 from core.record.entries import QuestionState, Record
 
@@ -209,7 +209,9 @@ def letter_fields(results: OfficeResults, result: SubjectResult) -> dict[str, st
     return {
         "述职对象": subject.name,
         "单位": subject.unit,
-        "述职方式": t("feedback.mode." + subject.mode),
+        "述职方式": (
+            t("feedback.mode.onsite") if subject.mode == Mode.ONSITE else t("feedback.mode.written")
+        ),
         "会议名称": meeting.title,
         "会议日期": _chinese(meeting.date),
         "年度": _year(meeting),
@@ -349,7 +351,7 @@ def build_letter(
 
 
 def letter_name(position: int, subject: str) -> str:
-    return f"{position:02d}-{subject}-{t('feedback.file_suffix')}.docx"
+    return f"{position:02d}-{subject}-" + t("feedback.file_suffix") + ".docx"
 
 
 def write_letters(

@@ -21,6 +21,7 @@ from core.ballots.paper import paper_entrant
 from core.ballots.results import load_tally, overrides
 from core.ballots.turnout import turnout
 from core.i18n import t
+from core.meeting.labels import phase_label
 from core.meeting.model import ONSITE_PHASES, Phase, Poll
 from core.meeting.store import MeetingStore
 from core.meeting.timer import format_seconds
@@ -37,7 +38,7 @@ class PhaseTime:
     over: float  # seconds over the plan (0 when within)
 
     def text(self) -> str:
-        name = t(f"phase.{self.phase}")
+        name = phase_label(self.phase)
         if self.used is None:
             return t("minutes.phase_not_held", phase=name)
         planned = format_seconds(self.planned) if self.planned is not None else "—"
@@ -246,39 +247,39 @@ def to_markdown(store: MeetingStore) -> str:
     data = gather(store)
     lines = [f"# {data.title}", ""]
     lines += [f"- **{label}**：{value}" for label, value in _header_lines(data)] + [""]
-    lines += [f"## {t('minutes.s.agenda')}", "", *data.agenda, ""]
-    lines += [f"## {t('minutes.s.onsite')}", ""]
+    lines += ["## " + t("minutes.s.agenda"), "", *data.agenda, ""]
+    lines += ["## " + t("minutes.s.onsite"), ""]
     for number, subject in enumerate(data.subjects, 1):
         lines += [f"### {number}. {subject.heading}", ""]
         lines += [f"- {p.text()}" for p in subject.phase_times] + [""]
-        lines += [f"**{t('minutes.commentary')}**", ""]
+        lines += ["**" + t("minutes.commentary") + "**", ""]
         if subject.commentary:
             lines += [
                 f"- {clock_text(c.at)} **{c.commenter}**：{c.text}" for c in subject.commentary
             ]
         else:
             lines.append(t("minutes.none"))
-        lines += ["", f"**{t('minutes.questions')}**", ""]
+        lines += ["", "**" + t("minutes.questions") + "**", ""]
         if subject.questions:
             for i, q in enumerate(subject.questions, 1):
                 asked = clock_text(q.asked_at) or clock_text(q.created_at)
                 lines.append(f"{i}. {asked} **{q.asker or '—'}**：{q.text}")
                 if q.answer:
                     when = f"（{clock_text(q.answered_at)}）" if q.answered_at else ""
-                    lines.append(f"   - {t('question.answer', answer=q.answer)}{when}")
+                    lines.append("   - " + t("question.answer", answer=q.answer) + when)
                 else:
                     lines.append(f"   - {_answer(q)}")
         else:
             lines.append(t("minutes.none"))
         lines.append("")
     lines += [
-        f"## {t('minutes.s.written')}",
+        "## " + t("minutes.s.written"),
         "",
         t("minutes.written_subjects", names="、".join(data.written)),
         "",
     ]
-    lines += [f"## {t('minutes.s.scoring')}", "", *[f"- {line}" for line in data.scoring], ""]
-    lines += [f"## {t('minutes.s.overrides')}", ""]
+    lines += ["## " + t("minutes.s.scoring"), "", *[f"- {line}" for line in data.scoring], ""]
+    lines += ["## " + t("minutes.s.overrides"), ""]
     if data.overrides:
         lines += [f"- {_override_text(o)}" for o in data.overrides]
     else:
@@ -310,7 +311,7 @@ def to_docx(store: MeetingStore, path: Path) -> None:
         doc.heading(document, subject.heading, level=2, number=number)
         times = "；".join(p.text() for p in subject.phase_times) + "。"
         doc.paragraph(document, times, align="left")  # justified, digits spread the line
-        label = doc.paragraph(document, f"{t('minutes.commentary')}：", bold=True)
+        label = doc.paragraph(document, t("minutes.commentary") + "：", bold=True)
         label.paragraph_format.keep_with_next = True  # never alone at a page's foot
         if subject.commentary:
             doc.table(
@@ -322,7 +323,7 @@ def to_docx(store: MeetingStore, path: Path) -> None:
             )
         else:
             doc.paragraph(document, t("minutes.none"))
-        label = doc.paragraph(document, f"{t('minutes.questions')}：", bold=True)
+        label = doc.paragraph(document, t("minutes.questions") + "：", bold=True)
         label.paragraph_format.keep_with_next = True
         if subject.questions:
             doc.table(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from core.i18n import t
+from core.i18n import t, tn
 from core.meeting.model import Meeting, ReportRules, ReportSection
 
 SUFFIXES = (".docx", ".txt")
@@ -160,9 +160,9 @@ def check_paragraphs(
     total = sum(han_count(p.text) for p in paragraphs)
     problems: list[str] = []
     if rules.min_chars is not None and total < rules.min_chars:
-        problems.append(t("reports.too_short", chars=total, bound=rules.min_chars))
+        problems.append(tn("reports.too_short", total, chars=total, bound=rules.min_chars))
     if rules.max_chars is not None and total > rules.max_chars:
-        problems.append(t("reports.too_long", chars=total, bound=rules.max_chars))
+        problems.append(tn("reports.too_long", total, chars=total, bound=rules.max_chars))
     sections = tuple(_section(rule, paragraphs, total) for rule in rules.sections)
     problems += [s.problem for s in sections if s.problem]
     return ReportCheck(subject, file, total, sections, tuple(problems))

@@ -119,7 +119,7 @@ def _detail_sheet(sheet: Worksheet, results: OfficeResults) -> None:
     ]
     page_setup(sheet)
     notes = [
-        (f"{results.title}　{t('sheet.detail')}", Font(name=FONT, size=16, bold=True)),
+        (f"{results.title}　" + t("sheet.detail"), Font(name=FONT, size=16, bold=True)),
         (t("detail.how"), Font(name=FONT, size=11)),
     ]
     if meeting.rules.trim.enabled:
@@ -236,7 +236,7 @@ def _ballots_sheet(sheet: Worksheet, results: OfficeResults) -> None:
         sheet,
         1,
         5,
-        [(f"{results.title}　{t('sheet.ballots')}", Font(name=FONT, size=16, bold=True))],
+        [(f"{results.title}　" + t("sheet.ballots"), Font(name=FONT, size=16, bold=True))],
     )
     rows: list[list[CellValue]] = [
         [t("ballots.issued"), b.issued],
@@ -258,7 +258,7 @@ def _ballots_sheet(sheet: Worksheet, results: OfficeResults) -> None:
             sheet, next_row, 5, [(t("ballots.reasons_note"), Font(name=FONT, size=10))]
         )
     if tally.voided:
-        next_row = write_lines(sheet, next_row, 5, [(f"⚠ {t('tally.voided')}", WARN_FONT)])
+        next_row = write_lines(sheet, next_row, 5, [("⚠ " + t("tally.voided"), WARN_FONT)])
     next_row += 1
     weights = {c.name: c.weight for c in tally.meeting.categories}
     category_rows = [
@@ -288,7 +288,7 @@ def _comments_sheet(sheet: Worksheet, results: OfficeResults) -> None:
         sheet,
         1,
         3,
-        [(f"{results.title}　{t('sheet.comments')}", Font(name=FONT, size=16, bold=True))],
+        [(f"{results.title}　" + t("sheet.comments"), Font(name=FONT, size=16, bold=True))],
     )
     top = write_lines(sheet, top, 3, [(t("comments.note"), Font(name=FONT, size=10))]) + 1
     rows: list[list[CellValue]] = []

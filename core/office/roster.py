@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.errors import ImportProblems
-from core.i18n import t
+from core.i18n import t, tn
 from core.meeting.model import Meeting, Mode
 from core.text import cell_text
 
@@ -225,7 +225,7 @@ def read_roster(path: Path) -> Roster:
     categories = _categories(reader, book)
     if reader.problems:
         raise ImportProblems(
-            [t("roster.not_clean", file=path.name, count=len(reader.problems)), *reader.problems]
+            [tn("roster.not_clean", len(reader.problems), file=path.name), *reader.problems]
         )
     return Roster(tuple(subjects), tuple(categories))
 

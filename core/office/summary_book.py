@@ -7,6 +7,7 @@ from pathlib import Path
 
 from core.ballots.tally import SubjectResult
 from core.i18n import t
+from core.meeting.labels import mode_label
 from core.office.data import OfficeResults
 from core.office.letters import figure
 
@@ -42,7 +43,7 @@ def write_summary_book(results: OfficeResults, path: Path) -> None:
         sheet.row_dimensions[1].height = 28
         facts = [
             (t("summary_book.subject"), f"{subject.name}（{subject.unit}）"),
-            (t("summary_book.mode"), t("mode." + subject.mode)),
+            (t("summary_book.mode"), mode_label(subject.mode)),
             (t("summary_book.on_roll"), expected),
             (t("summary_book.present"), tally.ballots.returned),
             (t("summary_book.present_share"), _ratio(tally.ballots.returned, expected)),

@@ -203,7 +203,7 @@ def rules_lines(meeting: Meeting) -> tuple[str, ...]:
     if rules.validity.all_same_invalid and rules.layout != Layout.NUMERIC:
         second.append(t("form.rule.all_same"))
     second.append(t("form.rule.secret"))
-    second.append(t("form.rule.revise" if meeting.poll.allow_revision else "form.rule.once"))
+    second.append(t("form.rule.revise") if meeting.poll.allow_revision else t("form.rule.once"))
     return ("".join(first), "".join(second))
 
 
@@ -219,6 +219,10 @@ def marked_items(
     if problem.kind == ProblemKind.ALL_SAME and not problem.items:
         return tuple(i for i, g in grades.items() if g and g != meeting.abstain)
     return problem.items
+
+
+def _group_title(group: str) -> str:
+    return t("web.onsite") if group == "onsite" else t("web.written")
 
 
 def ballot_form(
@@ -249,7 +253,7 @@ def ballot_form(
                 anchor=f"s{number}",
                 number=number,
                 subject=subject,
-                group=t(f"web.{group}") if group != previous_group else "",
+                group=_group_title(group) if group != previous_group else "",
                 rows=rows,
                 note_field=notes[subject.name],
                 note=entry.comments.get(subject.name, ""),

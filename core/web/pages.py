@@ -47,6 +47,22 @@ REFUSED_STATUS = {
 SIZE_SWITCH = "size"  # the name of the form's text-size button
 
 
+def refusal_text(kind: Refusal) -> str:
+    """What the voter reads when the slip cannot vote now."""
+    match kind:
+        case Refusal.UNKNOWN:
+            return t("web.refused.unknown")
+        case Refusal.REVOKED:
+            return t("web.refused.revoked")
+        case Refusal.USED:
+            return t("web.refused.used")
+        case Refusal.NOT_OPEN:
+            return t("web.refused.not_open")
+        case Refusal.CLOSED:
+            return t("web.refused.closed")
+    raise ValueError(f"unknown refusal {kind!r}")
+
+
 async def code_page(request: web.Request) -> web.Response:
     return render(request, "code.html")
 
@@ -126,7 +142,7 @@ def _refused(request: web.Request, refused: BallotRefused) -> web.Response:
             back="/",
             back_text=t("web.code_title"),
         )
-    return message(request, t(f"web.refused.{refused.kind}"), REFUSED_STATUS[refused.kind])
+    return message(request, refusal_text(refused.kind), REFUSED_STATUS[refused.kind])
 
 
 def _form(

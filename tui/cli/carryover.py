@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from core.i18n import t
+from core.i18n import t, tn
 from tui.cli.common import err
 
 
@@ -30,7 +30,12 @@ def create_with_carry_over(create: Callable[[], Any], last_db: Path, db_path: Pa
                 Path(f"{db_path}{suffix}").unlink(missing_ok=True)
             raise
     err.print(
-        t("carry.done", items=done.items, results=done.results, source=last_db.name),
+        t(
+            "carry.done",
+            items=tn("carry.done.items", done.items),
+            results=tn("carry.done.results", done.results),
+            source=last_db.name,
+        ),
         style="green",
         highlight=False,
     )

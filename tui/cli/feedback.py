@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from core.i18n import t
+from core.i18n import t, tn
 from tui.cli.common import GROUP_DB_OPTION, done_line, err
 from tui.cli.root import cli
 
@@ -66,7 +66,7 @@ def feedback(
         summary = out / t("feedback.summary_name")
         write_summary_book(results, summary)
     meeting = results.tally.meeting
-    done_line(t("feedback.done", count=len(letters), folder=out))
+    done_line(tn("feedback.done", len(letters), folder=out))
     done_line(t("feedback.summary_done", path=summary))
     warned = [r.name for r in results.tally.subjects if needs_warning(meeting, r)]
     if warned:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from core.i18n import t
+from core.i18n import t, tn
 from tui.cli.common import DB_OPTION, err, screen
 from tui.cli.root import cli
 
@@ -57,7 +57,7 @@ def ballots_import(db_path: Path, file: Path, again: bool) -> None:
 
     with MeetingStore(db_path, actor="organiser") as store:
         count, invalid = import_ballots(store, file, again=again)
-    screen.print(t("import.done", count=count, invalid=invalid), style="green", highlight=False)
+    screen.print(tn("import.done", count, invalid=invalid), style="green", highlight=False)
 
 
 @cli.group(short_help="日常考核得分 · Daily-assessment scores")
@@ -77,4 +77,4 @@ def daily_import(db_path: Path, file: Path, again: bool) -> None:
 
     with MeetingStore(db_path, actor="organiser") as store:
         count = import_daily(store, file, again=again)
-    screen.print(t("daily.done", count=count), style="green", highlight=False)
+    screen.print(tn("daily.done", count), style="green", highlight=False)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from core.i18n import t
+from core.i18n import t, tn
 from tui.cli.common import DB_OPTION, GROUP_DB_OPTION, done_line, say, screen
 from tui.cli.root import cli
 
@@ -45,7 +45,7 @@ def ledger_export(db_path: Path, out: Path, subject: str | None) -> None:
         if subject is not None and subject not in store.ids("subjects"):
             raise StoreError(t("ledger.unknown_subject", got=subject))
         count = write_ledger(book, out, subject)
-    done_line(t("ledger.exported", count=count, path=out))
+    done_line(tn("ledger.exported", count, path=out))
 
 
 @ledger.command("import", short_help="导入填写后的台账 · Import a filled-in ledger")
@@ -68,7 +68,7 @@ def ledger_import(db_path: Path, file: Path, dry_run: bool) -> None:
         if plan.problems:
             raise ImportProblems(
                 [
-                    t("ledgerbook.not_clean", file=file.name, count=len(plan.problems)),
+                    tn("ledgerbook.not_clean", len(plan.problems), file=file.name),
                     *plan.problems,
                 ]
             )
@@ -79,8 +79,8 @@ def ledger_import(db_path: Path, file: Path, dry_run: bool) -> None:
             t(
                 "ledger.import_changes",
                 file=file.name,
-                changes=len(plan.changes),
-                new=len(plan.new_items),
+                changes=tn("ledger.import_changes.changes", len(plan.changes)),
+                new=tn("ledger.import_changes.new", len(plan.new_items)),
             )
         )
         for change in plan.changes:
@@ -94,7 +94,13 @@ def ledger_import(db_path: Path, file: Path, dry_run: bool) -> None:
             say(t("ledger.import_dry"), style="yellow")
             return
         apply_import(book, plan)
-    done_line(t("ledger.import_done", changes=len(plan.changes), new=len(plan.new_items)))
+    done_line(
+        t(
+            "ledger.import_done",
+            changes=tn("ledger.import_done.changes", len(plan.changes)),
+            new=tn("ledger.import_done.new", len(plan.new_items)),
+        )
+    )
 
 
 @ledger.command("overdue", short_help="逾期事项 · Items past their deadline")
@@ -103,6 +109,7 @@ def ledger_overdue(db_path: Path) -> None:
     """列出过了时限仍未销号的整改事项 · List items past their deadline and not closed."""
     from rich.table import Table
 
+    from core.ledger.labels import column_label
     from core.ledger.ledger import Ledger, today_of
     from core.meeting.store import MeetingStore
 
@@ -112,11 +119,11 @@ def ledger_overdue(db_path: Path) -> None:
     if not items:
         say(t("ledger.none_overdue", date=today.isoformat()), style="green")
         return
-    say(t("ledger.overdue_head", date=today.isoformat(), count=len(items)), style="red")
+    say(tn("ledger.overdue_head", len(items), date=today.isoformat()), style="red")
     table = Table(show_lines=False)
     for name in ("subject", "seq", "problem", "owner", "deadline"):
         # The problem wraps (fold) rather than losing its end to an ellipsis.
-        table.add_column(t(f"ledger.head.{name}"), overflow="fold" if name == "problem" else None)
+        table.add_column(column_label(name), overflow="fold" if name == "problem" else None)
     table.add_column(t("ledger.overdue_mark"), style="red")
     for item in items:
         assert item.deadline is not None
@@ -127,6 +134,6 @@ def ledger_overdue(db_path: Path) -> None:
             item.problem,
             item.owner,
             item.value("deadline"),
-            t("ledger.days_late", days=late),
+            tn("ledger.days_late", late, days=late),
         )
     screen.print(table)

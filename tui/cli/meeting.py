@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from core.i18n import t
+from core.i18n import t, tn
 from tui.cli.common import DB_OPTION, err, screen
 from tui.cli.root import cli
 
@@ -23,11 +23,11 @@ def check(meeting_file: Path) -> None:
         t(
             "cli.check.ok",
             file=meeting_file.name,
-            subjects=len(meeting.subjects),
+            subjects=tn("cli.check.ok.subjects", len(meeting.subjects)),
             onsite=len(meeting.onsite),
             written=len(meeting.written),
-            categories=len(meeting.categories),
-            voters=meeting.expected_voters,
+            categories=tn("cli.check.ok.categories", len(meeting.categories)),
+            voters=tn("cli.check.ok.voters", meeting.expected_voters),
         ),
         style="green",
         highlight=False,
@@ -183,12 +183,14 @@ def status(db_path: Path, as_json: bool) -> None:
         return
     from rich.table import Table
 
+    from core.meeting.labels import phase_label, poll_label
+
     table = Table(show_header=False, box=None)
     table.add_row(t("status.subject"), now.subject or "—")
-    table.add_row(t("status.phase"), t(f"phase.{now.phase}"))
+    table.add_row(t("status.phase"), phase_label(now.phase))
     remaining = "—" if now.remaining_s is None else format_seconds(now.remaining_s)
     table.add_row(t("status.remaining"), remaining)
     table.add_row(t("status.running"), t("status.yes") if now.running else t("status.no"))
-    table.add_row(t("status.poll"), t(f"poll.{now.poll}"))
+    table.add_row(t("status.poll"), poll_label(now.poll))
     table.add_row(t("status.turnout"), f"{now.submitted}/{now.expected}")
     screen.print(table)

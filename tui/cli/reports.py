@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from core.i18n import t
+from core.i18n import t, tn
 from tui.cli.common import DB_OPTION, done_line, screen
 from tui.cli.root import cli
 
@@ -43,7 +43,7 @@ def reports_check(folder: Path, db_path: Path, out: Path | None) -> None:
     if not meeting.reports.sections and meeting.reports.min_chars is None:
         say(t("reports.no_rules"), style="yellow")
     run = check_folder(meeting, folder)
-    say(t("reports.title", count=len(run.checks)), style="bold")
+    say(tn("reports.title", len(run.checks)), style="bold")
     for check in run.checks:
         verdict = t("reports.passed") if check.passed else t("reports.failed")
         say("")
@@ -66,8 +66,9 @@ def reports_check(folder: Path, db_path: Path, out: Path | None) -> None:
         say(t("reports.duplicate", subject=subject, file=file), style="yellow")
     passed = sum(c.passed for c in run.checks)
     say(
-        t(
+        tn(
             "reports.summary",
+            len(run.missing),
             passed=passed,
             failed=len(run.checks) - passed,
             missing=len(run.missing),
@@ -90,9 +91,11 @@ def _check_table(check, rules):
     table.add_column(t("reports.col.required"), justify="right")
     table.add_column(t("reports.col.result"))
     for item, found, required, ok in check_items(check, rules):
-        mark = f"[green]{t('reports.ok')}[/]" if ok else f"[bold red]{t('reports.fix')}[/]"
+        mark = (
+            "[green]" + t("reports.ok") + "[/]" if ok else "[bold red]" + t("reports.fix") + "[/]"
+        )
         table.add_row(item, found, required, mark)
     for problem in check.problems:
         if not check.sections:  # unreadable: say why
-            table.add_row(problem, "", "", f"[bold red]{t('reports.fix')}[/]")
+            table.add_row(problem, "", "", "[bold red]" + t("reports.fix") + "[/]")
     return table

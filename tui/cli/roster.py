@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from core.i18n import t
+from core.i18n import t, tn
 from tui.cli.common import done_line
 from tui.cli.root import cli
 
@@ -46,8 +46,8 @@ def with_roster(source: str, roster_path: Path) -> str:
         t(
             "roster.used",
             file=roster_path.name,
-            subjects=len(people.subjects),
-            categories=len(people.categories),
+            subjects=tn("roster.used.subjects", len(people.subjects)),
+            categories=tn("roster.used.categories", len(people.categories)),
         ),
         highlight=False,
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from core.i18n import t
+from core.i18n import t, tn
 from core.venue import addresses as net
 from tui.cli.common import DB_OPTION, GROUP_DB_OPTION, done_line, err, screen
 from tui.cli.root import cli
@@ -66,10 +66,12 @@ def tokens(
             out.write_text(html, encoding="utf-8")
     store.set_meta("base_url", base)
     store.close()
-    err.print(t("tokens.issued", count=total), highlight=False)
+    err.print(tn("tokens.issued", total), highlight=False)
     err.print(t("cli.tokens.base", url=base), highlight=False)
     if out:
-        err.print(t("tokens.written", path=out, pages=pages), style="green", highlight=False)
+        err.print(
+            tn("tokens.written", pages, path=out, pages=pages), style="green", highlight=False
+        )
     if urls:
         for slip in slips:
             click.echo(ballot_url(base, slip.token))
@@ -170,6 +172,7 @@ def poll(action: str, db_path: Path, reason: str) -> None:
     """开始、结束测评或查看状态；结束后重新开放须说明理由。
     · Open, close or show scoring; reopening a closed poll needs --reason."""
     from core.ballots.status import meeting_status
+    from core.meeting.labels import poll_label
     from core.meeting.model import Poll
     from core.meeting.store import MeetingStore
 
@@ -180,7 +183,7 @@ def poll(action: str, db_path: Path, reason: str) -> None:
     screen.print(
         t(
             "cli.poll.state",
-            poll=t(f"poll.{now.poll}"),
+            poll=poll_label(now.poll),
             submitted=now.submitted,
             expected=now.expected,
         ),

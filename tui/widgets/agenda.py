@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from core.i18n import t
 from core.meeting.agenda import MeetingState
+from core.meeting.labels import phase_label
 from core.meeting.model import Meeting, Phase
 
 
@@ -31,7 +32,7 @@ def agenda_text(meeting: Meeting, state: MeetingState) -> Text:
         steps = [s for s in state.steps if s.subject == subject.name]
         positions = [s.position for s in steps]
         if current.subject == subject.name:
-            line("▶", f"{number} {subject.name}", "bold reverse", t(f"phase.{current.phase}"))
+            line("▶", f"{number} {subject.name}", "bold reverse", phase_label(current.phase))
         elif positions and max(positions) < state.position:
             line("✓", f"{number} {subject.name}", "dim")
         else:
@@ -39,7 +40,7 @@ def agenda_text(meeting: Meeting, state: MeetingState) -> Text:
     heading(t("agenda.meeting"))
     for step in state.steps:
         if step.subject is None:
-            label = t(f"phase.{step.phase}")
+            label = phase_label(step.phase)
             if step.position == state.position:
                 line("▶", label, "bold reverse")
             elif step.position < state.position:

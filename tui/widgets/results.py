@@ -232,8 +232,10 @@ class ResultsView(Vertical):
         lines.add_row(categories)
         lines.add_row("")
         lines.add_row(
-            f"{t('col.meeting_score')} {number(subject.meeting_score, digits)}　"
-            f"{t('col.daily_score')} {number(subject.daily_score, digits)}"
+            t("col.meeting_score")
+            + f" {number(subject.meeting_score, digits)}　"
+            + t("col.daily_score")
+            + f" {number(subject.daily_score, digits)}"
         )
         if subject.override_reason:
             lines.add_row(

@@ -6,7 +6,8 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from core.ballots.turnout import Counts
-from core.i18n import t
+from core.i18n import t, tn
+from core.meeting.labels import poll_label
 
 BAR = 12
 
@@ -15,8 +16,9 @@ def turnout_text(counts: Counts, poll: str, expected: int, bar: int = BAR) -> Te
     """Every line has the same width (names padded, numbers right-aligned), so bars
     line up even when the block is centred: 0/24 and 24/24 start in the same cell."""
     text = Text(
-        f"{t('panel.turnout.status', poll=t(f'poll.{poll}'))} · "
-        f"{t('turnout.total', submitted=counts.submitted, expected=expected)}",
+        t("panel.turnout.status", poll=poll_label(poll))
+        + " · "
+        + t("turnout.total", submitted=counts.submitted, expected=expected),
         style="bold",
     )
     names = counts.turnout
@@ -29,5 +31,5 @@ def turnout_text(counts: Counts, poll: str, expected: int, bar: int = BAR) -> Te
         text.append("░" * (bar - filled), style="grey50")
         text.append(f" {n:>{digits}}/{wanted:<{digits}}")
     if counts.pending_paper:
-        text.append("\n" + t("turnout.paper_pending", count=counts.pending_paper), style="yellow")
+        text.append("\n" + tn("turnout.paper_pending", counts.pending_paper), style="yellow")
     return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
@@ -45,13 +46,20 @@ _MISSING = _Missing.MISSING
 S = TypeVar("S", bound=str)
 T = TypeVar("T")
 
-_TYPE_NAMES = {
-    str: "type.string",
-    int: "type.integer",
-    bool: "type.boolean",
-    dict: "type.table",
-    list: "type.array",
-}
+
+def _type_name(kind: type) -> str:
+    """What a TOML value of this Python type is called."""
+    if kind is str:
+        return t("type.string")
+    if kind is int:
+        return t("type.integer")
+    if kind is bool:
+        return t("type.boolean")
+    if kind is dict:
+        return t("type.table")
+    if kind is list:
+        return t("type.array")
+    raise ValueError(kind)
 
 
 def _shown(value: Any) -> str:
@@ -114,13 +122,13 @@ class FieldReader:
         value = table[key]
         # bool is an int in Python; TOML keeps them apart and so do we.
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            self.fail(where, t("err.type", expected=t(_TYPE_NAMES[kind]), got=_shown(value)))
+            self.fail(where, t("err.type", expected=_type_name(kind), got=_shown(value)))
             return None if default is _MISSING else default
         if isinstance(value, str) and not value.strip():
             self.fail(where, t("err.empty"))
             return None
         if isinstance(value, str) and control_chars(value):
-            self.fail(where, f"{t('err.control_chars')}（{' '.join(control_chars(value)[:3])}）")
+            self.fail(where, t("err.control_chars") + f"（{' '.join(control_chars(value)[:3])}）")
             return None
         if isinstance(value, int) and abs(value) > MAX_INTEGER:
             self.fail(where, t("err.too_large_number", got=_shown_number(value)))
@@ -176,7 +184,9 @@ class FieldReader:
             if not isinstance(item, str) or not item.strip():
                 self.fail(where, t("err.type", expected=t("type.string"), got=_shown(item)))
             elif control_chars(item):
-                self.fail(where, f"{t('err.control_chars')}（{' '.join(control_chars(item)[:3])}）")
+                self.fail(
+                    where, t("err.control_chars") + f"（{' '.join(control_chars(item)[:3])}）"
+                )
             else:
                 out.append(item.strip())
         if required and not values:
@@ -192,10 +202,13 @@ class FieldReader:
             self.fail(path, t("err.empty_list"))
         return value
 
-    def weights_sum(self, weights: dict[str, Fraction], path: str, key: str) -> None:
+    def weights_sum(
+        self, weights: dict[str, Fraction], path: str, message: Callable[[str], str]
+    ) -> None:
+        """`message(total)` says what is wrong when the weights do not sum to 1."""
         total = sum(weights.values(), Fraction(0))
         if weights and total != 1:
-            self.fail(path, t(key, got=_decimal_text(total)))
+            self.fail(path, message(_decimal_text(total)))
 
     def unique(self, names: list[str], path: str, element: str = "") -> None:
         seen: dict[str, int] = {}

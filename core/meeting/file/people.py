@@ -30,7 +30,11 @@ class PeopleReader(AgendaReader):  # a subject may set its own phase timings
             if name is not None and weight is not None and expected is not None:
                 out.append(Category(name.strip(), weight, expected))
         self.unique([c.name for c in out], "categories", ".name")
-        self.weights_sum({c.name: c.weight for c in out}, "categories", "err.weights_sum")
+        self.weights_sum(
+            {c.name: c.weight for c in out},
+            "categories",
+            lambda got: t("err.weights_sum", got=got),
+        )
         return out
 
     def subjects(
@@ -119,5 +123,5 @@ class PeopleReader(AgendaReader):  # a subject may set its own phase timings
                 number = self.number(table, path, key)
                 if number is not None:
                     weights[key] = number
-        self.weights_sum(weights, path, "err.weights_sum")
+        self.weights_sum(weights, path, lambda got: t("err.weights_sum", got=got))
         return weights or None

@@ -143,7 +143,7 @@ class ScoringReader(FieldReader):
                 weights[key] = number
         if "meeting" not in value:
             self.fail(path, t("err.combination_meeting"))
-        self.weights_sum(weights, path, "err.combination_sum")
+        self.weights_sum(weights, path, lambda got: t("err.combination_sum", got=got))
         return weights
 
     def list_of_tables(self, value: Any, path: str) -> list[tuple[str, Any]]:
