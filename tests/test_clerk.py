@@ -9,7 +9,7 @@ from textual.widgets import Input, ListView, Select, Static
 from core.ballots.turnout import turnout
 from core.meeting.store import MeetingStore
 from core.record.entries import Record
-from tests.conftest import wait_until
+from tests.conftest import seen_database, wait_until
 from tui.clerk import ClerkApp
 from tui.host import HostApp
 from tui.paper import BallotGrid, ConfirmPaper
@@ -193,7 +193,12 @@ async def test_the_selection_stays_on_the_same_question_after_every_action(demo_
             assert queue.highlighted_child.entry_id == ids[1], key  # the clerk still sees it
         store_other = MeetingStore(demo_db, actor="clerk2", clock=clock)
         Record(store_other).answer(ids[1], "答")  # answered from elsewhere: still selected
-        await pilot.pause(0.5)
+
+        def shown_answered() -> bool:
+            highlighted = queue.highlighted_child.query_one(Static)
+            return seen_database(app) and "已回答" in str(highlighted.render())
+
+        await wait_until(pilot, shown_answered)
         assert queue.highlighted_child.entry_id == ids[1]
 
 
