@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from core.ballots.tokens import issue_tokens
 from core.meeting.store import MeetingStore
-from tests.conftest import DEMO_TEXT
+from tests.conftest import DEMO_TEXT, wait_for
 from tests.fault.conftest import scale
 from tests.fault.harness import ServeProcess, random_ballot
 
@@ -212,6 +212,7 @@ def test_a_body_that_is_not_its_claimed_gzip_is_a_client_error(service):
 
 def test_a_malformed_request_leaves_no_traceback_in_the_log(service):
     serve, *_ = service
+    logged = serve.log.stat().st_size
     send(serve.port, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n\x91junk")
-    time.sleep(0.2)
+    wait_for(lambda: serve.log.stat().st_size > logged, what="the refusal logged")
     assert "Traceback" not in serve.log.read_text(errors="replace")
