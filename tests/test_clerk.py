@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import Input, ListView, Select, Static
@@ -59,6 +60,7 @@ async def test_commentary_needs_a_commenter_and_is_saved_with_the_time(demo_db, 
     assert (entry.commenter, entry.text, entry.at) == ("李清", "要持续擦亮支部党建品牌", clock())
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 async def test_queue_actions_asking_answer_reorder_withdraw_edit(demo_db, clock, store):
     record = Record(store)
     first = record.add_question("法工委", "高天庚", "第一问")
@@ -142,6 +144,7 @@ async def test_the_podium_shows_the_clerks_entries(demo_db, clock):
         assert "李清：点评要点" in str(host.query_one("#commentary-panel").render())
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 async def test_paper_ballot_is_entered_by_keys_and_counts_after_a_second_person(
     demo_db, clock, store
 ):

@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import signal
 
+import pytest
+
 from core.meeting.store import MeetingStore
 from core.record.drafts import load_draft
 from tests.conftest import wait_for
 from tests.test_host_process import Screen, start_console
 from tui.clerk import ClerkApp
 from tui.widgets.entry import EntryArea
+
+pytestmark = pytest.mark.slow  # a real console in a terminal
 
 
 async def test_a_draft_typed_survives_kill_minus_nine(demo_db, clock):

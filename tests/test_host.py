@@ -78,6 +78,7 @@ async def test_clicker_and_arrow_keys_walk_the_agenda(demo_db, clock, forward, b
         assert digits(app) == "7:30"  # the report keeps the time it used
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 async def test_whole_agenda_in_order(demo_db, clock):
     app = HostApp(demo_db, clock=clock, manage_service=False)
     seen = []

@@ -91,6 +91,7 @@ def no_english(app: HostApp) -> None:
         assert not re.search(r"[A-Za-z]{3,}", note.message), note.message
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 @pytest.mark.parametrize("phase", list(PHASES))
 async def test_every_key_changes_the_meeting_only_where_allowed(demo_db, clock, store, phase):
     prepare(store, phase)
@@ -114,6 +115,7 @@ async def test_every_key_changes_the_meeting_only_where_allowed(demo_db, clock, 
         no_english(app)
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 @pytest.mark.parametrize("phase", list(PHASES))
 async def test_behind_a_dialog_no_meeting_key_acts(demo_db, clock, store, phase):
     prepare(store, phase)

@@ -156,6 +156,7 @@ def footer_says(app) -> tuple[str, str]:
     return keys.get("next_phase", ""), keys.get("previous_phase", "")
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 async def test_results_page_at_80x24_and_the_projector_follows(demo_db, clock, store):
     from core.ballots.demo import fill_demo_ballots
     from tui.display import DisplayApp

@@ -12,9 +12,13 @@ import sys
 import termios
 import time
 
+import pytest
+
 from core.meeting.podium import PodiumLock
 from core.meeting.store import MeetingStore
 from tests.conftest import wait_for, wait_for_event
+
+pytestmark = pytest.mark.slow  # a real console in a terminal, started twice
 
 
 def start_console(db, command: str = "host") -> tuple[subprocess.Popen, int]:

@@ -27,6 +27,8 @@ from tests.fault.conftest import scale
 from tests.fault.console_script import ACTOR, plan
 from tests.fault.harness import ServeProcess, Voter, vote_all
 
+pytestmark = [pytest.mark.fault, pytest.mark.slow]
+
 VOTERS = scale(150, 1000)
 STEPS = scale(120, 600)
 KILLS = scale(4, 12)

@@ -23,6 +23,8 @@ from tests.conftest import DEMO_TEXT, wait_for
 from tests.fault.conftest import scale
 from tests.fault.harness import ServeProcess, random_ballot
 
+pytestmark = pytest.mark.fault
+
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
@@ -150,6 +152,7 @@ def requests(draw, tokens, codes, ballot):
     return ("\r\n".join(headers) + "\r\n\r\n").encode() + body
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 @pytest.mark.parametrize("round_", [0])
 def test_fuzzed_requests_never_break_the_service(service, round_):
     serve, tokens, codes, ballot = service

@@ -11,6 +11,8 @@ import sys
 import threading
 from collections.abc import Callable
 
+import pytest
+
 from core.ballots.paper import confirm_paper_ballot, enter_paper_ballot
 from core.ballots.storing import BallotEntry
 from core.ballots.tokens import issue_tokens
@@ -21,6 +23,8 @@ from core.record.entries import Record
 from tests.conftest import DEMO_TEXT, wait_for
 from tests.fault.conftest import scale
 from tests.fault.harness import ServeProcess, Voter, random_ballot, vote_all
+
+pytestmark = [pytest.mark.fault, pytest.mark.slow]  # a lock held for 15 s
 
 VOTERS = scale(200, 1000)
 LOCK_SECONDS = 15
