@@ -8,12 +8,11 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_for
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -46,17 +45,19 @@ def serving(db: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{base}/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_for(lambda: _answers(base), what="sanshu serve to answer /health")
         yield base
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _answers(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base}/health", timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 def launch(playwright):

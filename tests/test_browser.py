@@ -18,10 +18,13 @@ from tests.conftest import DEMO_TEXT
 from tests.phone import launch, phone, phone_with_font, serving
 
 # CI installs Debian's chromium and must run this; elsewhere a missing browser skips.
-pytestmark = pytest.mark.skipif(
-    not shutil.which("chromium") and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed (.ci/run installs it)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not shutil.which("chromium") and not os.environ.get("CI"),
+        reason="Debian's chromium is not installed (.ci/run installs it)",
+    ),
+    pytest.mark.browser,
+]
 MAX_FORM_HEIGHT = 5_400  # 8 screens of 667 px, where the first release needed 17
 CATEGORY = "支部书记和支委委员"
 
@@ -139,6 +142,7 @@ def test_the_rules_come_before_the_first_card(browser, link):
     assert page.locator(".rules").bounding_box()["y"] < page.locator("#s1").bounding_box()["y"]
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 def test_without_javascript_a_refused_ballot_links_every_missing_item(browser, link, store):
     page = phone(browser, "360x640", javascript=False)
     page.goto(link)
@@ -179,6 +183,7 @@ def test_without_javascript_a_refused_ballot_links_every_missing_item(browser, l
     assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 1
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 def test_without_javascript_an_all_same_ballot_marks_the_items_red(browser, link, store):
     page = phone(browser, "375x667", javascript=False)
     page.goto(link)
@@ -189,6 +194,7 @@ def test_without_javascript_an_all_same_ballot_marks_the_items_red(browser, link
     assert page.locator('input[value="一般"]:checked').count() == 63
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 def test_with_javascript_the_bar_counts_and_a_reload_keeps_every_choice(browser, quota_store):
     store = quota_store
     with serving(store.path) as base:
@@ -222,6 +228,7 @@ def test_with_javascript_the_bar_counts_and_a_reload_keeps_every_choice(browser,
         assert f"「好」 {more} / 7" in bar.inner_text() and "over" in bar.get_attribute("class")
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 def test_with_javascript_a_double_tap_sends_one_post(browser, link, store):
     page = phone(browser, "375x667")
     posts = []
@@ -247,6 +254,7 @@ def test_with_javascript_a_double_tap_sends_one_post(browser, link, store):
     assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 1
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 @pytest.mark.parametrize("javascript", [False, True])
 def test_large_text_keeps_the_choices_made_so_far(browser, link, javascript):
     page = phone(browser, "360x640", javascript=javascript)

@@ -12,7 +12,7 @@ from core.ballots.results import load_tally, set_override
 from core.ledger.carryover import carried_items, carried_status, mark_answered, status_line
 from core.ledger.ledger import Ledger
 from core.meeting.store import MeetingStore
-from tests.conftest import DEMO_TEXT
+from tests.conftest import DEMO_TEXT, settle
 from tui.cli import run
 
 
@@ -126,9 +126,9 @@ async def test_the_podium_shows_carried_and_open_on_the_report_phase(
         assert "上年整改 2 项 · 未销号 2 · 已答复 0" in note and "上年等次" in note
         with MeetingStore(new, actor="clerk") as clerk:
             mark_answered(clerk, carried_items(clerk, "法工委")[0].id)
-        await pilot.pause(0.6)  # the clerk's change shows within half a second
+        await settle(pilot)  # the clerk's change shows (within half a second, README)
         assert "已答复 1" in str(app.query_one("#stage-note", Static).render())
         with MeetingStore(new) as other:
             other.move(+1)  # 点评: the line belongs to the report phase only
-        await pilot.pause(0.6)
+        await settle(pilot)
         assert "上年整改" not in str(app.query_one("#stage-note", Static).render())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import Input, ListView, Select, Static
@@ -9,7 +10,7 @@ from textual.widgets import Input, ListView, Select, Static
 from core.ballots.turnout import turnout
 from core.meeting.store import MeetingStore
 from core.record.entries import Record
-from tests.conftest import wait_until
+from tests.conftest import seen_database, wait_until
 from tui.clerk import ClerkApp
 from tui.host import HostApp
 from tui.paper import BallotGrid, ConfirmPaper
@@ -59,6 +60,7 @@ async def test_commentary_needs_a_commenter_and_is_saved_with_the_time(demo_db, 
     assert (entry.commenter, entry.text, entry.at) == ("李清", "要持续擦亮支部党建品牌", clock())
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 async def test_queue_actions_asking_answer_reorder_withdraw_edit(demo_db, clock, store):
     record = Record(store)
     first = record.add_question("法工委", "高天庚", "第一问")
@@ -142,6 +144,7 @@ async def test_the_podium_shows_the_clerks_entries(demo_db, clock):
         assert "李清：点评要点" in str(host.query_one("#commentary-panel").render())
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 async def test_paper_ballot_is_entered_by_keys_and_counts_after_a_second_person(
     demo_db, clock, store
 ):
@@ -193,7 +196,12 @@ async def test_the_selection_stays_on_the_same_question_after_every_action(demo_
             assert queue.highlighted_child.entry_id == ids[1], key  # the clerk still sees it
         store_other = MeetingStore(demo_db, actor="clerk2", clock=clock)
         Record(store_other).answer(ids[1], "答")  # answered from elsewhere: still selected
-        await pilot.pause(0.5)
+
+        def shown_answered() -> bool:
+            highlighted = queue.highlighted_child.query_one(Static)
+            return seen_database(app) and "已回答" in str(highlighted.render())
+
+        await wait_until(pilot, shown_answered)
         assert queue.highlighted_child.entry_id == ids[1]
 
 

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 import os
 import signal
-import time
+
+import pytest
 
 from core.meeting.store import MeetingStore
 from core.record.drafts import load_draft
-from tests.test_host_process import drain, start_console, wait_for
+from tests.conftest import wait_for
+from tests.test_host_process import Screen, start_console
 from tui.clerk import ClerkApp
 from tui.widgets.entry import EntryArea
+
+pytestmark = pytest.mark.slow  # a real console in a terminal
 
 
 async def test_a_draft_typed_survives_kill_minus_nine(demo_db, clock):
     process, master = start_console(demo_db, "clerk")
+    screen = Screen(master)
     typed = "如何加强年轻干部"
     try:
         store = MeetingStore(demo_db)
+        screen.wait_for("询问")  # the first frame is up: keys are read now
         # The question box has the focus at start; type as a person would.
-        assert wait_for(lambda: _type_until_stored(master, store, typed)), "draft not stored"
+        os.write(master, typed.encode())
+        wait_for(
+            lambda: load_draft(store, "记录员", "question-text", "法工委") == typed,
+            what="the draft stored",
+        )
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
     finally:
@@ -31,14 +41,3 @@ async def test_a_draft_typed_survives_kill_minus_nine(demo_db, clock):
     async with restarted.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert restarted.query_one("#question-text", EntryArea).text == typed
-
-
-def _type_until_stored(master: int, store: MeetingStore, text: str) -> bool:
-    drain(master)
-    if load_draft(store, "记录员", "question-text", "法工委") == text:
-        return True
-    if not load_draft(store, "记录员", "question-text", "法工委"):
-        time.sleep(1.0)  # let the console draw its first frame before typing
-        os.write(master, text.encode())
-    time.sleep(0.5)
-    return load_draft(store, "记录员", "question-text", "法工委") == text

@@ -8,7 +8,7 @@ from core.ballots.items import form_items
 from core.ballots.storing import BallotEntry, store_ballot
 from core.ballots.tokens import issue_tokens
 from core.record.entries import Record
-from tests.conftest import settle
+from tests.conftest import laid_out, settle
 from tui.display import DisplayApp
 from tui.widgets.phase_timer import PhaseTimer
 
@@ -22,7 +22,7 @@ async def test_report_phase_shows_subject_and_a_running_timer(demo_db, clock, st
     async with app.run_test(size=(200, 60)) as pilot:
         store.toggle_timer()
         clock.advance(125)
-        await pilot.pause(0.5)
+        await settle(pilot)
         assert shown(app, "#phase") == "述职　·　法工委"
         assert shown(app, "#unit") == "法制工作委员会"
         timer = app.query_one(PhaseTimer)
@@ -36,10 +36,10 @@ async def test_the_question_being_asked_is_shown(demo_db, clock, store):
     async with app.run_test(size=(80, 24)) as pilot:
         store.move(2)
         question = record.add_question("法工委", "高天庚", "如何提升党支部理论学习的实效性？")
-        await pilot.pause(0.5)
+        await settle(pilot)
         assert not app.query_one("#asking", Static).display
         record.mark_asking(question)
-        await pilot.pause(0.5)
+        await settle(pilot)
         assert shown(app, "#phase") == "询问　·　法工委"
         assert "正在询问 · 高天庚" in shown(app, "#asking")
         assert "如何提升党支部理论学习的实效性？" in shown(app, "#asking")
@@ -86,11 +86,11 @@ async def test_no_operator_text_and_no_dangling_separator(demo_db, clock, store)
         for step in range(3):  # report (idle), commentary, questions
             if step:
                 store.move(1)
-            await pilot.pause(0.3)
+            await settle(pilot)
             text = screen_text(app)
             assert not [word for word in OPERATOR_TEXT if word in text], text
         record.mark_asking(record.add_question("法工委", "", "如何加强年轻干部教育？"))
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert shown(app, "#asking").startswith("正在询问\n")  # nobody named: no "正在询问 ·"
 
 
@@ -98,11 +98,11 @@ async def test_the_projector_follows_the_hosts_blank_key(demo_db, clock, store):
     app = DisplayApp(demo_db, clock=clock)
     async with app.run_test(size=(64, 18)) as pilot:
         store.set_projector_blank(True)
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert app.screen.has_class("-blank")
         assert not app.query_one("#body").display and not app.query_one("#title-bar").display
         store.set_projector_blank(False)
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert not app.screen.has_class("-blank")
 
 
@@ -113,8 +113,8 @@ async def test_the_qr_code_is_as_large_as_the_screen_allows(demo_db, clock, stor
     for size in [(64, 18), (200, 60)]:
         app = DisplayApp(demo_db, clock=clock)
         async with app.run_test(size=size) as pilot:
-            await pilot.pause(0.3)
-            lines = shown(app, "#qr").splitlines()
+            await settle(pilot)
+            lines = str((await laid_out(pilot, "#qr")).render()).splitlines()
             sizes[size] = (len(lines), max(len(line) for line in lines))
             assert sizes[size][0] <= size[1] - 2  # fits under the title, above the address
     assert sizes[(200, 60)][0] >= 2 * sizes[(64, 18)][0]  # the big screen gets a big code

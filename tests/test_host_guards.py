@@ -12,6 +12,7 @@ import pytest
 
 from core.meeting.podium import ACT, ASK, REASON, REFUSE, Debounce, judge
 from core.meeting.store import MeetingStore
+from tests.conftest import seen, wait_until
 from tui.host import HostApp
 from tui.widgets.confirm import Confirm
 from tui.widgets.reason import AskReason
@@ -90,6 +91,7 @@ def no_english(app: HostApp) -> None:
         assert not re.search(r"[A-Za-z]{3,}", note.message), note.message
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 @pytest.mark.parametrize("phase", list(PHASES))
 async def test_every_key_changes_the_meeting_only_where_allowed(demo_db, clock, store, phase):
     prepare(store, phase)
@@ -113,6 +115,7 @@ async def test_every_key_changes_the_meeting_only_where_allowed(demo_db, clock, 
         no_english(app)
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 @pytest.mark.parametrize("phase", list(PHASES))
 async def test_behind_a_dialog_no_meeting_key_acts(demo_db, clock, store, phase):
     prepare(store, phase)
@@ -128,7 +131,7 @@ async def test_behind_a_dialog_no_meeting_key_acts(demo_db, clock, store, phase)
             assert len(app.screen_stack) == 2  # no second dialog, no dialog closed
         assert snapshot(store) == before
         await pilot.press("space")  # Space presses the focused button (取消)
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: not app.dialog_open)
         assert not app.dialog_open and app.is_running
         assert snapshot(store) == before
 
@@ -280,6 +283,6 @@ async def test_other_consoles_changes_show_behind_a_dialog(demo_db, clock):
         assert isinstance(app.screen, Confirm)
         other = MeetingStore(demo_db, actor="script", clock=clock)
         other.move(1)
-        await pilot.pause(0.3)
+        await seen(pilot)
         assert app.is_running and app.state.step.phase == "commentary"
         assert isinstance(app.screen, Confirm)  # the dialog stays, answered by the host

@@ -9,7 +9,7 @@ from core.ballots.turnout import Counts
 from core.i18n import t
 from core.meeting.store import MeetingStore
 from core.record.entries import Record
-from tests.conftest import settle, wait_until
+from tests.conftest import laid_out, settle, shows, wait_until
 from tui.host import HostApp
 from tui.widgets.cjk_wrap import NO_LINE_START, wrap_cjk
 from tui.widgets.confirm import Confirm
@@ -38,7 +38,7 @@ async def test_the_asked_question_is_always_in_view(demo_db, clock, store, size,
     store.move(2)
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause(0.2)
+        await laid_out(pilot, "#questions-panel")
         panel = app.query_one("#questions-panel", EntryList)
         lines = str(panel.render()).splitlines()
         assert panel.content_size.height >= 8  # the phase's panel is the large one
@@ -77,7 +77,7 @@ async def test_a_long_queue_is_wrapped_only_where_it_shows(demo_db, clock, store
     monkeypatch.setattr(entry_list, "hanging", counting)
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause(0.2)
+        await laid_out(pilot, "#questions-panel")
         panel = app.query_one("#questions-panel", EntryList)
         wrapped.clear()
         lines = panel.lines(panel.content_size.width, panel.content_size.height)
@@ -85,7 +85,7 @@ async def test_a_long_queue_is_wrapped_only_where_it_shows(demo_db, clock, store
         assert 0 < len(wrapped) <= panel.content_size.height + 2
         shown = panel.entries
         await pilot.press("plus")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: app.state.step.timer.added == 30)  # the key acted
         assert panel.entries is shown  # the queue was not rebuilt for a clock key
 
 
@@ -96,7 +96,7 @@ async def test_commentary_phase_shows_the_latest_entries_large(demo_db, clock, s
     store.move(1)
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.2)
+        await laid_out(pilot, "#commentary-panel")
         lines = str(app.query_one("#commentary-panel", EntryList).render()).splitlines()
         assert len(lines) >= 8
         assert lines[-1] == "李清：第25条点评"  # the latest is in view
@@ -112,8 +112,7 @@ async def test_no_dialog_line_starts_with_punctuation(demo_db, clock, key, size)
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=size) as pilot:
         app.push_screen(Confirm(t(key)))
-        await pilot.pause(0.2)
-        shown = str(app.screen.query_one("#question").render())
+        shown = str((await laid_out(pilot, "#question")).render())  # wrapped at its width
         assert shown.replace("\n", "") == t(key).replace("\n", "")  # nothing lost
         for line in shown.splitlines():
             assert not line or line[0] not in NO_LINE_START, shown
@@ -142,8 +141,7 @@ async def test_the_agenda_scrolls_its_current_row_into_view(demo_db, clock, stor
     store.move(13)  # results: below the on-site subjects
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(80, 14)) as pilot:
-        await pilot.pause(0.3)
-        agenda = app.query_one("#agenda")
+        agenda = await laid_out(pilot, "#agenda")  # and scrolled, if it had to
         text = str(app.query_one("#agenda-lines").render()).splitlines()
         row = next(n for n, line in enumerate(text) if line.startswith(" ▶"))
         height = agenda.scrollable_content_region.height
@@ -158,6 +156,7 @@ def footer_says(app) -> tuple[str, str]:
     return keys.get("next_phase", ""), keys.get("previous_phase", "")
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 async def test_results_page_at_80x24_and_the_projector_follows(demo_db, clock, store):
     from core.ballots.demo import fill_demo_ballots
     from tui.display import DisplayApp
@@ -175,10 +174,10 @@ async def test_results_page_at_80x24_and_the_projector_follows(demo_db, clock, s
         await wait_until(pilot, lambda: footer_says(app) == ("下一页", "上一步"))
         assert footer_says(app) == ("下一页", "上一步")
         await pilot.press("down")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: store.meta("results_row") == "1")
         assert view.selected == 1 and store.meta("results_row") == "1"  # the projector follows
         await pilot.press("pagedown")
-        await pilot.pause(0.2)
+        await shows(pilot, "#page-mark", "第 2/2 页")
         ranking = app.query_one("#ranking")
         assert "第 2/2 页" in str(app.query_one("#page-mark").render())
         assert str(ranking.get_row_at(ranking.row_count - 1)[1]) == view.tally.subjects[-1].name
@@ -188,11 +187,11 @@ async def test_results_page_at_80x24_and_the_projector_follows(demo_db, clock, s
         assert footer_says(app) == ("下一步", "上一页")
         clock.advance(1.5)
         await pilot.press("pageup")
-        await pilot.pause(0.2)
+        await shows(pilot, "#page-mark", "第 1/2 页")
         assert "第 1/2 页" in str(app.query_one("#page-mark").render())
         clock.advance(1.5)
         await pilot.press("pageup")  # on the first page: back to 测评
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: app.state.step.phase == "scoring")
         assert app.state.step.phase == "scoring"
     store.move(1)
     store.set_meta("results_row", "19")
@@ -263,7 +262,7 @@ async def test_no_recount_when_nothing_about_ballots_changed(demo_db, clock, sto
         other = MeetingStore(demo_db, actor="clerk", clock=clock)
         for _ in range(4):  # the timer and the clerk: nothing about ballots
             other.toggle_timer()
-            await pilot.pause(0.2)
+            await settle(pilot)  # seen, and any recount it started has finished
         assert len(calls) == first
         from core.ballots.items import form_items
         from core.ballots.storing import BallotEntry, store_ballot

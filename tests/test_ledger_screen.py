@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Input, Select
 
 from core.ledger.ledger import Ledger
 from core.meeting.store import MeetingStore
+from tests.conftest import seen
 from tui.ledger import LedgerApp
 
 
@@ -79,7 +80,7 @@ async def test_another_process_sees_the_change(demo_db, clock):
         assert _rows(app) == []
         with MeetingStore(demo_db, clock=clock) as other:
             Ledger(other).add("法工委", problem="调研不够")
-        await pilot.pause(0.6)
+        await seen(pilot)
         assert _rows(app)[0][0] == "法工委"
 
 

@@ -11,9 +11,13 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 import render_office
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("soffice") and shutil.which("pdftoppm")), reason="LibreOffice not installed"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not (shutil.which("soffice") and shutil.which("pdftoppm")),
+        reason="LibreOffice not installed",
+    ),
+    pytest.mark.slow,  # LibreOffice renders each paper: 3-7 s a test
+]
 
 
 def test_the_demo_papers_render_to_pages(tmp_path):

@@ -131,6 +131,7 @@ def _linked(order: list[int], db, slips) -> int:
     return right
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 async def test_no_join_links_a_ballot_to_its_slip(leaked):
     db_path, html, log = leaked
     raw = db_path.read_bytes()

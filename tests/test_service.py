@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 
 from core.web.serve import ensure_service, service_answers
-from tests.conftest import free_port
+from tests.conftest import free_port, wait_for
 
 
 def test_ensure_service_starts_it_once_and_finds_it_again(demo_db, store):
     store.set_meta("serve_port", str(free_port()))
     assert not service_answers(store)
     assert ensure_service(store, demo_db) is False  # not there yet: started now
-    deadline = time.monotonic() + 20
-    while not service_answers(store) and time.monotonic() < deadline:
-        time.sleep(0.1)
     try:
+        wait_for(lambda: service_answers(store), what="the started service to answer")
         assert service_answers(store)
         assert ensure_service(store, demo_db) is True  # a restarted console finds it
     finally:
@@ -35,10 +32,8 @@ def test_a_service_for_another_meeting_is_not_ours(demo_db, store, tmp_path, clo
     other.set_meta("serve_port", str(port))
     store.set_meta("serve_port", str(port))
     ensure_service(other, other_db)
-    deadline = time.monotonic() + 20
-    while not service_answers(other) and time.monotonic() < deadline:
-        time.sleep(0.1)
     try:
+        wait_for(lambda: service_answers(other), what="the other meeting's service")
         assert service_answers(other)
         assert not service_answers(store)  # same port, different meeting
     finally:

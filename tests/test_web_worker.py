@@ -7,6 +7,8 @@ import asyncio
 import random
 import sqlite3
 import threading
+import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -15,10 +17,15 @@ from core.ballots.results import load_tally, load_tally_reference
 from core.ballots.storing import BallotEntry, store_ballot
 from core.ballots.tokens import BallotRefused, issue_tokens, revoke_token
 from core.meeting.store import MeetingStore
+from core.web import worker
 from core.web.worker import Database, ServiceBusy
+from tests.conftest import FakeClock, until
 
 
-async def test_a_write_that_cannot_start_in_time_is_dropped_not_done_later(demo_db):
+async def test_a_write_that_cannot_start_in_time_is_dropped_not_done_later(demo_db, monkeypatch):
+    # The deadline is on the writer's monotonic clock: the test moves it by hand.
+    monotonic = FakeClock(1000.0)
+    monkeypatch.setattr(worker, "time", SimpleNamespace(monotonic=monotonic, time=time.time))
     database = Database(demo_db, deadline_s=0.2)
     started, release = threading.Event(), threading.Event()
     done: list[str] = []
@@ -34,7 +41,8 @@ async def test_a_write_that_cannot_start_in_time_is_dropped_not_done_later(demo_
     first = asyncio.ensure_future(database.write(blocker))
     await asyncio.get_running_loop().run_in_executor(None, started.wait, 10)
     queued = asyncio.ensure_future(database.write(late))
-    await asyncio.sleep(0.4)  # past its deadline while the blocker still runs
+    await until(lambda: database._queued == 2, what="the late write queued")
+    monotonic.advance(0.4)  # past its deadline while the blocker still runs
     release.set()
     with pytest.raises(ServiceBusy):
         await queued
@@ -47,7 +55,7 @@ async def test_a_full_queue_is_busy_at_once(demo_db):
     database = Database(demo_db, max_queued=1, deadline_s=5)
     release = threading.Event()
     first = asyncio.ensure_future(database.write(lambda store: release.wait(10)))
-    await asyncio.sleep(0)
+    await until(lambda: database._queued == 1, what="the first write queued")
     with pytest.raises(ServiceBusy):
         await database.read(lambda store: None)
     release.set()
@@ -97,7 +105,7 @@ async def test_ballots_stored_together_each_get_their_own_outcome(demo_db, clock
         database.write(store_ballot, slips[5].token, entry()),  # revoked: refused
     ]
     queued = asyncio.gather(*posts, return_exceptions=True)
-    await asyncio.sleep(0.05)
+    await until(lambda: database._queued == 1 + len(posts), what="every post queued")
     release.set()
     await first
     outcomes = await queued

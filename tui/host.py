@@ -217,6 +217,7 @@ class HostApp(SanshuApp):
             )
         if counts.tally is not None and state.results_visible(self.meeting):
             self.query_one(ResultsView).show(counts.tally)
+            self.refresh_footer()  # the tally decides the pages: what PgDn/PgUp say
 
     def show_panels(self, *, record_changed: bool = False) -> None:
         phase = self.state.step.phase

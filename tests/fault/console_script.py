@@ -1,16 +1,17 @@
 """A console's writes, scripted: run by test_crash.py, killed with kill -9 at random
-moments and started again. Each step is one transaction with one audit event, so on
-restart the script sees (as the clerk would, on the screen) what is already stored
-and goes on from there.
+moments and started again. Each line it reads is a key press: it does the next step
+(one transaction with one audit event) and says `ACK n`. On restart it sees (as the
+clerk would, on the screen) what is already stored and goes on from there.
 
     python -m tests.fault.console_script DB SEED STEPS
+
+It says `READY n` (n steps already stored) before it reads its first key.
 """
 
 from __future__ import annotations
 
 import random
 import sys
-import time
 
 from core.meeting.store import MeetingStore
 from core.record.entries import Record
@@ -30,8 +31,10 @@ def main() -> None:
     record = Record(store)
     subject = store.state().step.subject
     done = store.db.execute("SELECT count(*) FROM events WHERE actor = ?", [ACTOR]).fetchone()[0]
-    rng = random.Random(seed + done)
+    print(f"READY {done}", flush=True)
     for number, (kind, text) in enumerate(plan(seed, steps)[done:], done):
+        if not sys.stdin.readline():
+            return  # nobody at the keyboard any more
         if kind == "toggle":
             store.toggle_timer()
         elif kind == "adjust":
@@ -41,8 +44,6 @@ def main() -> None:
         else:
             record.add_question(subject, "高天庚", text)
         print(f"ACK {number}", flush=True)
-        time.sleep(rng.uniform(0.0, 0.03))
-    print("DONE", flush=True)
 
 
 if __name__ == "__main__":

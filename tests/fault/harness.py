@@ -9,7 +9,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ import aiohttp
 from core.i18n import t
 from core.meeting.model import Meeting
 from core.web.form import field_names
-from tests.conftest import free_port
+from tests.conftest import NotYet, free_port, wait_for
 
 # What a voter may be told. Anything else (a 500, a traceback, "database is locked")
 # is a failure of the service.
@@ -56,15 +55,10 @@ class ServeProcess:
                 stderr=subprocess.STDOUT,
                 env={**os.environ, "SANSHU_LANG": "zh"},
             )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.base}/health", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError(f"the ballot service did not start:\n{self.log.read_text()}")
+        try:
+            wait_for(self.answers, 30, "the ballot service to answer /health")
+        except NotYet as late:
+            raise AssertionError(f"{late}\n{self.log.read_text()}") from None
 
     def kill9(self) -> None:
         assert self.proc is not None
@@ -104,6 +98,7 @@ class Voter:
     told: str = ""  # "thanks" | "counted" once the voter knows the ballot is in
     statuses: list[int] = field(default_factory=list)
     bad_pages: list[str] = field(default_factory=list)
+    dropped: int = 0  # attempts that found no service (a dropped or refused connection)
 
 
 async def vote(session: aiohttp.ClientSession, base: str, voter: Voter, pause: float) -> None:
@@ -134,6 +129,7 @@ async def vote(session: aiohttp.ClientSession, base: str, voter: Voter, pause: f
                 if THANKS in text or COUNTED in text:
                     voter.told = "thanks" if THANKS in text else "counted"
         except (TimeoutError, aiohttp.ClientError, ConnectionError):
+            voter.dropped += 1
             await asyncio.sleep(pause)  # the service is down: try again in a moment
 
 

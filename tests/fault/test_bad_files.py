@@ -11,6 +11,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,8 @@ from core.meeting.file import parse_meeting
 from tests.conftest import DEMO_TEXT
 from tests.fault.conftest import scale
 from tests.fault.helpers import CRASH, run_command
+
+pytestmark = pytest.mark.fault
 
 DEMO = parse_meeting(DEMO_TEXT, "demo.toml")
 LINES = DEMO_TEXT.splitlines()

@@ -8,12 +8,12 @@ that the ballot counted."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 import random
-import subprocess
+import signal
 import sys
-import threading
-import time
 from collections import Counter
 from dataclasses import asdict
 
@@ -22,10 +22,12 @@ import pytest
 from core.ballots.tokens import issue_tokens
 from core.meeting.store import MeetingStore
 from core.web.form import field_names
-from tests.conftest import DEMO_TEXT
+from tests.conftest import DEMO_TEXT, until
 from tests.fault.conftest import scale
 from tests.fault.console_script import ACTOR, plan
 from tests.fault.harness import ServeProcess, Voter, vote_all
+
+pytestmark = [pytest.mark.fault, pytest.mark.slow]
 
 VOTERS = scale(150, 1000)
 STEPS = scale(120, 600)
@@ -33,42 +35,41 @@ KILLS = scale(4, 12)
 
 
 class ConsoleProcess:
-    """The scripted console; restarted until it has done every step."""
+    """The scripted console (console_script.py): each line sent is a key press, each
+    `ACK n` line the step it did, committed. Restarted after each kill until it has
+    done every step."""
 
     def __init__(self, db, seed: int):
         self.args = [sys.executable, "-m", "tests.fault.console_script", str(db), str(seed)]
         self.args.append(str(STEPS))
         self.acked: set[int] = set()
         self.finished = False
-        self.proc: subprocess.Popen | None = None
-        self.reader: threading.Thread | None = None
+        self.proc: asyncio.subprocess.Process | None = None
 
-    def start(self) -> None:
-        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, text=True)
-        self.reader = threading.Thread(target=self._read, args=(self.proc,), daemon=True)
-        self.reader.start()
+    async def start(self) -> None:
+        self.proc = await asyncio.create_subprocess_exec(
+            *self.args, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+        )
+        ready = (await self.proc.stdout.readline()).decode().split()
+        assert ready[0] == "READY", ready
+        self.finished = int(ready[1]) == STEPS
 
-    def _read(self, proc: subprocess.Popen) -> None:
-        for line in proc.stdout:
-            if line.startswith("ACK "):
-                self.acked.add(int(line.split()[1]))
-            elif line.strip() == "DONE":
-                self.finished = True
+    async def press(self) -> None:
+        """A key: the console does its next step."""
+        self.proc.stdin.write(b"\n")
+        await self.proc.stdin.drain()
 
-    def kill9(self) -> None:
-        if self.proc and self.proc.poll() is None:
+    async def handled(self) -> None:
+        """Wait until the console says the key's step is stored (`ACK n`)."""
+        words = (await self.proc.stdout.readline()).decode().split()
+        assert words[0] == "ACK", words
+        self.acked.add(int(words[1]))
+        self.finished = int(words[1]) == STEPS - 1
+
+    async def kill9(self) -> None:
+        if self.proc.returncode is None:
             self.proc.kill()
-        self.proc.wait()
-        self.reader.join()
-
-    def run_to_the_end(self) -> None:
-        while not self.finished:
-            if self.proc.poll() is not None:
-                self.reader.join()
-                if not self.finished:
-                    assert self.proc.returncode in (0, -9), self.proc.returncode
-                    self.start()
-            time.sleep(0.05)
+        assert await self.proc.wait() in (0, -9)
 
 
 @pytest.mark.parametrize("seed", [14, 2024])
@@ -85,32 +86,66 @@ def test_kill_9_during_a_meeting_loses_and_doubles_nothing(tmp_path, seed):
     service = ServeProcess(db, tmp_path / "serve.log")
     service.start()
     console = ConsoleProcess(db, seed)
-    console.start()
+    # Who is killed, and when: at seeded points of the meeting's progress (so on a
+    # slow or a fast machine every kill lands while voters post and the console writes).
+    victims = [rng.choice(["service", "service", "console"]) for _ in range(KILLS)]
+    # (Up to four fifths of the voters: 25 phones vote at once, and a kill meant for
+    # "while voting" must not find everyone done.)
+    service_kills = sorted(rng.sample(range(1, VOTERS * 4 // 5), victims.count("service")))
+    console_kills = {press: rng.random() < 0.5 for press in rng.sample(range(STEPS), KILLS)}
+    console_kills = dict(list(console_kills.items())[: victims.count("console")])
+    told = lambda: sum(bool(v.told) for v in voters)  # noqa: E731
+    dropped = lambda: sum(v.dropped for v in voters)  # noqa: E731
+    limit = scale(150, 900)  # the whole day
+    wait = scale(60, 600)  # one step of it: a hang says which step (NotYet), not just "late"
 
     async def chaos() -> None:
-        """Kill the service or the console at random moments, then start it again."""
-        for _ in range(KILLS):
-            await asyncio.sleep(rng.uniform(0.2, 1.2))
-            victim = rng.choice(["service", "service", "console"])
-            if victim == "service":
-                service.kill9()
-                await asyncio.sleep(rng.uniform(0.0, 0.5))
-                await asyncio.to_thread(service.start)
-            elif not console.finished:
-                console.kill9()
-                console.start()
+        """Kill the service when that many voters were told, then start it again
+        once a few phones found it down (or, should it come to that, all are done)."""
+        for point in service_kills:
+            await until(lambda point=point: told() >= point, wait, f"{point} voters told")
+            before = dropped()
+            service.kill9()
+            refused = before + rng.randint(1, 5)
+            await until(
+                lambda refused=refused: dropped() >= refused or told() == len(voters),
+                wait,
+                "phones finding the service down",
+            )
+            await asyncio.to_thread(service.start)
+
+    async def host_and_clerk() -> None:
+        """Press the console's keys as the voting goes on, each once the previous one
+        is stored; at the seeded presses kill it, while the key is being handled or
+        just after, and start it again."""
+        await console.start()
+        press = 0
+        while not console.finished:
+            # Keys keep pace with the ballots (a key lost to a kill is pressed again).
+            due = min(press, STEPS - 1) * VOTERS // STEPS
+            await until(lambda due=due: told() >= due, wait, f"{due} voters told")
+            await console.press()
+            if press in console_kills:
+                if console_kills[press]:
+                    await console.handled()  # between two keys
+                await console.kill9()  # else while the key is handled: stored or not
+                await console.start()
+            else:
+                await console.handled()
+            press += 1
+        assert await console.proc.wait() == 0  # every step done: it ends by itself
 
     async def meeting_day() -> None:
-        await asyncio.gather(chaos(), vote_all(service.base, voters, 25, pause=0.1))
+        await asyncio.gather(chaos(), host_and_clerk(), vote_all(service.base, voters, 25, 0.1))
 
     try:
-        asyncio.run(asyncio.wait_for(meeting_day(), timeout=scale(150, 900)))
-        console.run_to_the_end()
+        asyncio.run(asyncio.wait_for(meeting_day(), timeout=limit))
         assert service.answers()
     finally:
         service.stop()
-        if console.proc and console.proc.poll() is None:
-            console.kill9()
+        if console.proc is not None and console.proc.returncode is None:  # cut short
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(console.proc.pid, signal.SIGKILL)
 
     # Every voter was told the ballot is in; nobody saw an error page.
     assert all(v.told for v in voters)

@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 
 from core.ballots.tokens import issue_tokens
 from core.meeting.store import MeetingStore
-from tests.conftest import DEMO_TEXT
+from tests.conftest import DEMO_TEXT, wait_for
 from tests.fault.conftest import scale
 from tests.fault.harness import ServeProcess, random_ballot
+
+pytestmark = pytest.mark.fault
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +152,7 @@ def requests(draw, tokens, codes, ballot):
     return ("\r\n".join(headers) + "\r\n\r\n").encode() + body
 
 
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
 @pytest.mark.parametrize("round_", [0])
 def test_fuzzed_requests_never_break_the_service(service, round_):
     serve, tokens, codes, ballot = service
@@ -212,6 +215,7 @@ def test_a_body_that_is_not_its_claimed_gzip_is_a_client_error(service):
 
 def test_a_malformed_request_leaves_no_traceback_in_the_log(service):
     serve, *_ = service
+    logged = serve.log.stat().st_size
     send(serve.port, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n\x91junk")
-    time.sleep(0.2)
+    wait_for(lambda: serve.log.stat().st_size > logged, what="the refusal logged")
     assert "Traceback" not in serve.log.read_text(errors="replace")

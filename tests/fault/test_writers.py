@@ -9,8 +9,9 @@ import asyncio
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
+
+import pytest
 
 from core.ballots.paper import confirm_paper_ballot, enter_paper_ballot
 from core.ballots.storing import BallotEntry
@@ -19,9 +20,11 @@ from core.errors import StoreBusy
 from core.i18n import t
 from core.meeting.store import MeetingStore
 from core.record.entries import Record
-from tests.conftest import DEMO_TEXT
+from tests.conftest import DEMO_TEXT, wait_for
 from tests.fault.conftest import scale
 from tests.fault.harness import ServeProcess, Voter, random_ballot, vote_all
+
+pytestmark = [pytest.mark.fault, pytest.mark.slow]  # a lock held for 15 s
 
 VOTERS = scale(200, 1000)
 LOCK_SECONDS = 15
@@ -38,7 +41,8 @@ conn.execute("COMMIT")
 
 
 class Writer(threading.Thread):
-    """Calls `action` again and again until told to stop; keeps what it was told."""
+    """Calls `action` again and again until told to stop; keeps what it was told.
+    `every` is the person's pace (a clerk logs an entry every 0.3 s), not a wait."""
 
     def __init__(self, name: str, action: Callable[[int], None], every: float):
         super().__init__(name=name, daemon=True)
@@ -61,7 +65,7 @@ class Writer(threading.Thread):
             except Exception as exc:  # what a console would have to show someone
                 self.errors.append(f"{self.name}: {type(exc).__name__}: {exc}")
             number += 1
-            time.sleep(self.every)
+            self.stop.wait(self.every)
 
 
 def test_writers_at_once_and_a_lock_held_for_15_seconds(tmp_path):
@@ -120,7 +124,7 @@ def test_writers_at_once_and_a_lock_held_for_15_seconds(tmp_path):
     ]
     for writer in writers:
         writer.start()
-    time.sleep(1)
+    wait_for(lambda: all(w.acked for w in writers), what="every writer stored once")
     locker = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(db), str(LOCK_SECONDS)],
         stdout=subprocess.PIPE,
@@ -130,7 +134,11 @@ def test_writers_at_once_and_a_lock_held_for_15_seconds(tmp_path):
     try:
         asyncio.run(vote_all(service.base, voters, 50, pause=0.5))
         locker.wait(LOCK_SECONDS + 30)
-        time.sleep(2)
+        after = {w.name: w.acked for w in writers}
+        wait_for(
+            lambda: all(w.acked > after[w.name] for w in writers),
+            what="every writer stored again once the lock was gone",
+        )
     finally:
         for writer in writers:
             writer.stop.set()
