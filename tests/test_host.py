@@ -189,14 +189,17 @@ async def test_closing_scoring_rewrites_the_file_while_the_podium_answers(
         assert wal.exists() and wal.stat().st_size == 0
 
 
-async def test_quit_asks_only_while_the_timer_runs(demo_db, clock):
+async def test_quit_always_asks(demo_db, clock, store):
+    """A stray `q` never closes the podium: on 结果 with no clock, and with a clock running."""
+    store.move(len(store.state().steps) - 1)  # 结果: no clock runs
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 32)) as pilot:
-        await pilot.press("space", "q")
+        await pilot.press("q")
         assert isinstance(app.screen, Confirm)
+        assert "确定退出主持台吗" in str(app.screen.query_one("Static").render())
         await pilot.press("n")
-        assert app.is_running and app.state.step.timer.running
-        await pilot.press("space", "q")
+        assert app.is_running
+        await pilot.press("q", "y")
         await pilot.pause()
         assert not app.is_running
 

@@ -137,7 +137,7 @@ async def test_behind_a_dialog_no_meeting_key_acts(demo_db, clock, store, phase)
 
 
 @pytest.mark.parametrize("key", ["q", "ctrl+q", "ctrl+c"])
-async def test_quit_keys_all_ask_while_the_timer_runs(demo_db, clock, key):
+async def test_quit_keys_all_ask(demo_db, clock, key):
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 32)) as pilot:
         await pilot.press("space", key)
@@ -148,7 +148,9 @@ async def test_quit_keys_all_ask_while_the_timer_runs(demo_db, clock, key):
         await pilot.press("n")
         assert app.is_running and app.state.step.timer.running
         no_english(app)
-        await pilot.press("space", key)
+        await pilot.press("space", key)  # the clock paused: still asks
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
         await pilot.pause()
         assert not app.is_running
 

@@ -22,12 +22,12 @@ from textual.widgets import (
     TabPane,
 )
 
-from core.i18n import t
+from core.i18n import t, tn
 from core.record.drafts import draft_subjects, load_draft, save_draft
 from core.record.entries import Commentary, Question, QuestionState
 from core.record.labels import question_state_label
 from core.store import Clock
-from tui.base import SanshuApp
+from tui.base import SanshuApp, write_problem
 from tui.host import step_title
 from tui.messages import EntrySubmitted
 from tui.paper import PaperPane
@@ -176,16 +176,31 @@ class ClerkApp(SanshuApp):
             self._saved_drafts[box] = text
 
     def save_drafts(self) -> None:
-        if not self.is_running:
-            return  # shutting down: the boxes are going (what they held is stored)
+        """What is typed reaches the database as it is typed. While a saved entry waits
+        for a busy database, its draft stays as it was (a crash then loses nothing)."""
+        if not self.is_running or self.writes_waiting:
+            return  # shutting down (what the boxes held is stored), or the database is busy
         for box in DRAFT_BOXES:
             text = self.query_one(f"#{box}", EntryArea).text
             if text != self._saved_drafts.get(box, ""):
-                save_draft(self.store, self.clerk, box, self.subject, text)
+                subject = self.subject
+                try:
+                    save_draft(self.store, self.clerk, box, subject, text)
+                except Exception as exc:
+                    if write_problem(exc) is None:
+                        raise
+                    self._end_transaction()
+                    return  # tried again at the next interval; the box keeps the text
                 self._saved_drafts[box] = text
 
     def action_request_quit(self) -> None:
         if self.dialog_open:
+            return
+        if self.writes_waiting:  # the database was busy: entries not stored yet
+            self.push_screen(
+                Confirm(tn("write.quit_waiting", self.writes_waiting)),
+                lambda yes: self.exit() if yes else None,
+            )
             return
         self.save_drafts()
         waiting = draft_subjects(self.store, self.clerk)
@@ -252,23 +267,31 @@ class ClerkApp(SanshuApp):
             view.index = index
 
     def on_entry_submitted(self, message: EntrySubmitted) -> None:
+        subject, text = self.subject, message.text
         if message.area_id == "commentary-text":
             commenter = self.query_one("#commenter", Input).value.strip()
             if not commenter:
                 self.notify(t("clerk.need_name", what=t("clerk.commenter")), severity="warning")
                 self.query_one("#commenter", Input).focus()
                 return
-            self.record.add_commentary(self.subject, commenter, message.text)
-            self.notify(t("clerk.saved_commentary", commenter=commenter))
+            note = t("clerk.saved_commentary", commenter=commenter)
+            change = lambda: self.record.add_commentary(subject, commenter, text)  # noqa: E731
         elif message.area_id == "question-text":
             asker = self.query_one("#asker", Input).value.strip()
-            self.record.add_question(self.subject, asker, message.text)
-            self.notify(t("clerk.saved_question"))
+            note = t("clerk.saved_question")
+            change = lambda: self.record.add_question(subject, asker, text)  # noqa: E731
         else:
             return
+
+        def stored(_result: object) -> None:
+            self.notify(note)
+            self.save_drafts()  # the saved text is no longer a draft
+            self.show_record()
+
+        # The box is free for the next entry at once; a busy database keeps this one
+        # (and its draft) until it is stored.
         self.query_one(f"#{message.area_id}", EntryArea).load_text("")
-        self.save_drafts()  # the saved text is no longer a draft
-        self.show_record()
+        self.write(change, then=stored, wait=True)
 
     def selected(self, list_id: str) -> int | None:
         view = self.query_one(list_id, ListView)
@@ -293,8 +316,7 @@ class ClerkApp(SanshuApp):
             }
             if event.key in actions:
                 event.stop()
-                actions[event.key]()
-                self.show_record()
+                self.write(actions[event.key], then=lambda _: self.show_record())
             elif event.key == "e":
                 event.stop()
                 self.edit_question(question_id)
@@ -307,18 +329,24 @@ class ClerkApp(SanshuApp):
                 self.edit_commentary(entry_id)
             elif event.key == "delete":
                 event.stop()
-                self.record.delete_commentary(entry_id)
-                self._undo = ("commentary", entry_id, "")
-                self.notify(t("clerk.deleted"))
-                self.show_record()
+
+                def deleted(_result: object) -> None:
+                    self._undo = ("commentary", entry_id, "")
+                    self.notify(t("clerk.deleted"))
+                    self.show_record()
+
+                self.write(lambda: self.record.delete_commentary(entry_id), then=deleted)
 
     def withdraw(self, question_id: int) -> None:
         before = next(q.state for q in self.record.questions(self.subject) if q.id == question_id)
         if before == QuestionState.WITHDRAWN:
             return
-        self.record.withdraw(question_id)
-        self._undo = ("question", question_id, before)
-        self.notify(t("clerk.withdrawn"))
+
+        def withdrawn(_result: object) -> None:
+            self._undo = ("question", question_id, before)
+            self.notify(t("clerk.withdrawn"))
+
+        self.write(lambda: self.record.withdraw(question_id), then=withdrawn)
 
     def undo(self) -> None:
         """Bring back the last deleted commentary or withdrawn question."""
@@ -326,13 +354,16 @@ class ClerkApp(SanshuApp):
             self.notify(t("clerk.nothing_to_undo"), severity="warning")
             return
         kind, entry_id, before = self._undo
-        self._undo = None
+
+        def undone(_result: object) -> None:
+            self._undo = None
+            self.notify(t("clerk.undone"))
+            self.show_record()
+
         if kind == "commentary":
-            self.record.restore_commentary(entry_id)
+            self.write(lambda: self.record.restore_commentary(entry_id), then=undone)
         else:
-            self.record.restore_question(entry_id, before)
-        self.notify(t("clerk.undone"))
-        self.show_record()
+            self.write(lambda: self.record.restore_question(entry_id, before), then=undone)
 
     @on(ListView.Selected, "#question-list")
     def answer_question(self, event: ListView.Selected) -> None:
@@ -343,8 +374,12 @@ class ClerkApp(SanshuApp):
 
         def save(result: tuple[str, str] | None) -> None:
             if result:
-                self.record.answer(question_id, result[1])
-                self.show_record()
+                answer = result[1]
+                self.write(
+                    lambda: self.record.answer(question_id, answer),
+                    then=lambda _: self.show_record(),
+                    wait=True,
+                )
 
         self.push_screen(
             EntryEditor(
@@ -360,8 +395,12 @@ class ClerkApp(SanshuApp):
 
         def save(result: tuple[str, str] | None) -> None:
             if result:
-                self.record.edit_question(question_id, result[0], result[1])
-                self.show_record()
+                asker, text = result
+                self.write(
+                    lambda: self.record.edit_question(question_id, asker, text),
+                    then=lambda _: self.show_record(),
+                    wait=True,
+                )
 
         self.push_screen(
             EntryEditor(
@@ -380,8 +419,12 @@ class ClerkApp(SanshuApp):
 
         def save(result: tuple[str, str] | None) -> None:
             if result:
-                self.record.edit_commentary(entry_id, result[0] or entry.commenter, result[1])
-                self.show_record()
+                commenter, text = result[0] or entry.commenter, result[1]
+                self.write(
+                    lambda: self.record.edit_commentary(entry_id, commenter, text),
+                    then=lambda _: self.show_record(),
+                    wait=True,
+                )
 
         self.push_screen(
             EntryEditor(
@@ -414,4 +457,7 @@ class ClerkApp(SanshuApp):
         )
         if entry_id is not None and not self.dialog_open:
             kind = LEDGER_LISTS[focused.id]
-            self.notify(drafted_message(*draft_entry(self.store, kind, entry_id)))
+            self.write(
+                lambda: draft_entry(self.store, kind, entry_id),
+                then=lambda drafted: self.notify(drafted_message(*drafted)),
+            )

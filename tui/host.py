@@ -117,7 +117,8 @@ class HostApp(SanshuApp):
         self.title = f"{self.meeting.title} · " + t("host.title")
         self.query_one(ResultsView).selected = int(self.store.meta("results_row") or 0)
         self.show_state()
-        self.show_blank(self.store.projector_blank())
+        self._blank_wanted = self.store.projector_blank()
+        self.show_blank(self._blank_wanted)
         self.set_interval(TICK_S, self.tick)
         if self.state.poll == Poll.OPEN:
             self.keep_service_running()  # after a restart: find it again, or start it
@@ -230,7 +231,8 @@ class HostApp(SanshuApp):
 
     def on_results_view_selected(self, message: ResultsView.Selected) -> None:
         """The projector follows the row (and so the page) the host selects."""
-        self.store.set_meta("results_row", str(message.row))
+        row = str(message.row)
+        self.write(lambda: self.store.set_meta("results_row", row), wait=True, key="results_row")
         self.refresh_footer()
 
     def show_record(self) -> None:
@@ -270,7 +272,13 @@ class HostApp(SanshuApp):
 
     def keep_service_running(self) -> None:
         if self.manage_service:
-            self.run_worker(self._ensure_service, thread=True, exclusive=True, group="service")
+            self.run_worker(
+                self._ensure_service,
+                thread=True,
+                exclusive=True,
+                group="service",
+                exit_on_error=False,  # a busy database: the next open or restart tries again
+            )
 
     def _ensure_service(self) -> None:
         """In a thread: a health check may wait up to half a second."""
@@ -331,7 +339,7 @@ class HostApp(SanshuApp):
             do()
 
     def action_toggle_timer(self) -> None:
-        self.apply(self.store.toggle_timer())
+        self.write(self.store.toggle_timer, then=self.apply)
 
     def turn_results_page(self, delta: int) -> bool:
         """On the results screen PageDown/PageUp turn the ranking's pages first."""
@@ -347,56 +355,72 @@ class HostApp(SanshuApp):
         step = self.state.step
         auto = step.timing is not None and step.timing.auto_start
         if auto and step.timer is not None and not step.timer.started:
-            self.apply(self.store.toggle_timer())  # the clicker's first press starts the clock
+            self.write(self.store.toggle_timer, then=self.apply)  # the first press starts it
             return
-        self.guarded("next_phase", lambda: self.apply(self.store.move(+1)))
+        self.guarded("next_phase", lambda: self.write(lambda: self.store.move(+1), then=self.apply))
 
     def action_previous_phase(self) -> None:
         if not self.clicker.accept():
             return
         if self.turn_results_page(-1):
             return
-        self.guarded("previous_phase", lambda: self.apply(self.store.move(-1)))
+        self.guarded(
+            "previous_phase", lambda: self.write(lambda: self.store.move(-1), then=self.apply)
+        )
 
     def action_add_time(self) -> None:
-        self.apply(self.store.adjust_timer(+30))
+        self.write(lambda: self.store.adjust_timer(+30), then=self.apply)
 
     def action_remove_time(self) -> None:
-        self.apply(self.store.adjust_timer(-30))
+        self.write(lambda: self.store.adjust_timer(-30), then=self.apply)
 
     def action_reset_timer(self) -> None:
-        self.guarded("reset_timer", lambda: self.apply(self.store.reset_timer()))
+        self.guarded("reset_timer", lambda: self.write(self.store.reset_timer, then=self.apply))
 
     def action_show_results(self) -> None:
         def go() -> None:
-            self.apply(self.store.move(len(self.state.steps) - 1 - self.state.position))
+            last = len(self.state.steps) - 1
+            self.write(lambda: self.store.move(last - self.store.state().position), then=self.apply)
 
         self.guarded("show_results", go)
 
     def action_toggle_poll(self) -> None:
+        def opened(state: MeetingState) -> None:
+            self.apply(state)
+            self.keep_service_running()
+            self.notify(t("poll.opened"))
+
+        def closed(state: MeetingState) -> None:
+            self.apply(state)
+            self.notify(t("poll.closed_now"))
+            self.run_worker(self._forget_history, thread=True, group="forget", exit_on_error=False)
+
         def toggle() -> None:
             if self.state.poll == Poll.NOT_OPEN:
-                self.apply(self.store.set_poll(Poll.OPEN))
-                self.keep_service_running()
-                self.notify(t("poll.opened"))
+                self.write(lambda: self.store.set_poll(Poll.OPEN), then=opened)
             elif self.state.poll == Poll.OPEN:
-                self.apply(self.store.set_poll(Poll.CLOSED, forget_now=False))
-                self.notify(t("poll.closed_now"))
-                self.run_worker(
-                    self._forget_history, thread=True, group="forget", exit_on_error=False
-                )
+                self.write(lambda: self.store.set_poll(Poll.CLOSED, forget_now=False), then=closed)
 
         self.guarded("toggle_poll", toggle)
 
     def reopen_poll(self, reason: str) -> None:
-        self.apply(self.store.set_poll(Poll.OPEN, reason))
-        self.keep_service_running()
-        self.notify(t("poll.reopened"))
+        def reopened(state: MeetingState) -> None:
+            self.apply(state)
+            self.keep_service_running()
+            self.notify(t("poll.reopened"))
+
+        self.write(lambda: self.store.set_poll(Poll.OPEN, reason), then=reopened)
 
     def action_toggle_blank(self) -> None:
-        blank = not self.store.projector_blank()
-        self.store.set_projector_blank(blank)
-        self.show_blank(blank)
+        """Can wait: kept and retried while the database is busy (the title bar says
+        what the projector shows once it is stored)."""
+        blank = self._blank_wanted = not self._blank_wanted
+        self.write(
+            lambda: self.store.set_projector_blank(blank),
+            then=lambda _: self.show_blank(blank),
+            wait=True,
+            key="blank",
+        )
 
     def show_blank(self, blank: bool) -> None:
         self.show_text(
@@ -405,8 +429,8 @@ class HostApp(SanshuApp):
         )
 
     def action_request_quit(self) -> None:
+        """Always asks: a stray `q` (or a clicker's key that lands here) never closes
+        the podium in front of the room."""
         timer = self.state.step.timer
-        if timer is not None and timer.running:
-            self.push_screen(Confirm(t("quit.confirm")), lambda yes: self.exit() if yes else None)
-        else:
-            self.exit()
+        question = t("quit.confirm") if timer is not None and timer.running else t("quit.ask")
+        self.push_screen(Confirm(question), lambda yes: self.exit() if yes else None)
