@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App
+from textual.theme import BUILTIN_THEMES, Theme
 
 from core.ballots.turnout import Counts, ballot_signature, count
 from core.errors import StoreBusy, StoreError
@@ -31,6 +32,20 @@ POLL_S = 0.05
 WRITE_WAIT_MS = 250
 RETRY_S = 1.0  # a write that can wait is tried again this often
 SAY_AGAIN_S = 3.0  # the same one-line note is not repeated within this time
+
+
+# One background everywhere (#19 §8): Textual's dark theme paints #121212, which a
+# 256-colour terminal (tmux, most projector PCs) shows beside its own black as grey
+# bands behind the QR code and the clock. Black is black in every colour mode.
+THEME = Theme(
+    **{
+        **vars(BUILTIN_THEMES["textual-dark"]),
+        "name": "sanshu",
+        "background": "#000000",
+        "surface": "#1c1c1c",
+        "panel": "#262626",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +89,8 @@ class SanshuApp(App[None]):
 
     def __init__(self, db_path: str | Path, *, clock: Clock = time.time) -> None:
         super().__init__()
+        self.register_theme(THEME)
+        self.theme = THEME.name
         self.db_path = Path(db_path)
         self.clock = clock
         self.store = MeetingStore(
@@ -105,6 +122,7 @@ class SanshuApp(App[None]):
         then: Callable[[Any], None] | None = None,
         wait: bool = False,
         key: str | None = None,
+        quiet: bool = False,
     ) -> bool:
         """Make one change to the meeting database; True when it is stored.
 
@@ -114,7 +132,8 @@ class SanshuApp(App[None]):
         a logged entry, the projector's blanking) is kept and retried, in order,
         until it is stored; any other (a clock, the agenda, scoring) is refused, so
         the screen goes on showing what the database really holds. `then` runs with
-        the change's result once it is stored."""
+        the change's result once it is stored; `quiet`: a best-effort write that says
+        nothing when it cannot happen."""
         if wait and self._waiting:  # behind the writes already waiting, in order
             self._keep(change, then, key)
             return False
@@ -128,6 +147,8 @@ class SanshuApp(App[None]):
                     return False
                 raise
             self._end_transaction()
+            if quiet:
+                return False
             if wait:
                 self._keep(change, then, key)
                 self.say(t("write.kept", cause=problem.cause))

@@ -339,7 +339,7 @@ class HostApp(SanshuApp):
             do()
 
     def action_toggle_timer(self) -> None:
-        self.write(self.store.toggle_timer, then=self.apply)
+        self.guarded("toggle_timer", lambda: self.write(self.store.toggle_timer, then=self.apply))
 
     def turn_results_page(self, delta: int) -> bool:
         """On the results screen PageDown/PageUp turn the ranking's pages first."""
@@ -354,6 +354,7 @@ class HostApp(SanshuApp):
             return
         step = self.state.step
         auto = step.timing is not None and step.timing.auto_start
+        auto = auto and step.phase != Phase.SCORING  # 测评's clock starts with scoring (v)
         if auto and step.timer is not None and not step.timer.started:
             self.write(self.store.toggle_timer, then=self.apply)  # the first press starts it
             return

@@ -169,6 +169,7 @@ class MeetingStore(Store):
                 and new.timing
                 and new.timing.auto_start
                 and not new.timer.started
+                and new.phase != Phase.SCORING  # its clock starts when scoring opens
             ):
                 self._save_timer(new.position, timers.start(new.timer, now))
             self.conn.execute("UPDATE state SET position = ? WHERE id = 1", [target])
@@ -199,9 +200,27 @@ class MeetingStore(Store):
             self.record(f"poll.{poll}", {"from": before, "reason": reason})
             if poll == Poll.CLOSED:
                 self._stop_scoring_timers()
+            else:
+                self._start_scoring_timers()
         if poll == Poll.CLOSED and forget_now:
             self.forget_history()
         return self.state()
+
+    def _start_scoring_timers(self) -> None:
+        """Scoring opened: its clock starts (or goes on) with it."""
+        now = self.clock()
+        for step in self.state().steps:
+            if step.phase == Phase.SCORING and step.timer is not None and not step.timer.running:
+                started = timers.start(step.timer, now)
+                self._save_timer(step.position, started)
+                self.record(
+                    "timer.started",
+                    {
+                        **step_payload(step),
+                        "remaining_s": round(started.remaining(now), 3),
+                        "timer": asdict(started),
+                    },
+                )
 
     def _stop_scoring_timers(self) -> None:
         """Scoring closed: its clock stops too (inside the closing transaction)."""
