@@ -44,7 +44,7 @@ async def test_focus_starts_in_the_question_box_and_enter_logs_it(demo_db, clock
 async def test_commentary_needs_a_commenter_and_is_saved_with_the_time(demo_db, clock):
     app = ClerkApp(demo_db, clock=clock)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("f1")
+        await pilot.press("f2")
         assert app.focused.id == "commentary-text"
         await type_text(pilot, "要持续擦亮支部党建品牌")
         await pilot.press("enter")
@@ -151,7 +151,7 @@ async def test_paper_ballot_is_entered_by_keys_and_counts_after_a_second_person(
     store.set_poll("open")
     app = ClerkApp(demo_db, clock=clock, clerk="王记录")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("f3")
+        await pilot.press("f4")
         grid = app.query_one(BallotGrid)
         assert app.focused is grid
         cells = len(grid.subjects) * len(grid.columns_)
@@ -219,7 +219,7 @@ async def test_delete_and_withdraw_can_be_undone(demo_db, clock, store):
         assert record.questions("法工委")[0].state == "withdrawn"
         await pilot.press("u")
         assert record.questions("法工委")[0].state == "asking"  # as it was
-        await pilot.press("f1")
+        await pilot.press("f2")
         comments = app.query_one("#commentary-list", ListView)
         comments.focus()
         await pilot.pause()
@@ -248,7 +248,7 @@ async def test_a_blank_paper_ballot_needs_an_explicit_choice(demo_db, clock, sto
     store.set_poll("open")
     app = ClerkApp(demo_db, clock=clock, clerk="王记录")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("f3")
+        await pilot.press("f4")
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, Confirm)
         await pilot.press("ctrl+s")  # a second Ctrl+S does not save it

@@ -22,6 +22,8 @@ from core.meeting.agenda import MeetingState
 from core.meeting.store import MeetingStore
 from core.record.entries import Record
 from core.store import Clock
+from tui.keys import Key
+from tui.widgets.help import HelpPanel, key_rows
 
 # How often a console looks for other processes' writes. PRAGMA data_version costs
 # microseconds, so 20 Hz keeps a clerk's entry on the podium within ~0.1 s at no
@@ -86,6 +88,7 @@ class SanshuApp(App[None]):
     TITLE = "三述"
     ENABLE_COMMAND_PALETTE = False  # every action has its own key
     ACTOR = "console"  # who the audit events name
+    KEYS: tuple[Key, ...] = ()  # this console's part of the key table (tui/keys.py)
 
     def __init__(self, db_path: str | Path, *, clock: Clock = time.time) -> None:
         super().__init__()
@@ -289,6 +292,24 @@ class SanshuApp(App[None]):
         self._seen_version = version
         self.state = state
         self.meeting_changed()
+
+    @property
+    def dialog_open(self) -> bool:
+        return len(self.screen_stack) > 1
+
+    def action_help(self) -> None:
+        """`?` / F1: this console's keys and what the moment expects of the operator."""
+        if isinstance(self.screen, HelpPanel):
+            self.screen.dismiss(None)
+            return
+        if self.dialog_open:
+            return  # a question is waiting for its answer
+        title = t("help.title", console=self.title)
+        self.push_screen(HelpPanel(title, key_rows(self, self.KEYS), self.help_note()))
+
+    def help_note(self) -> str:
+        """What the operator is expected to do now (each console says its own)."""
+        return t("help.database", path=self.db_path)
 
     def action_help_quit(self) -> None:
         """Textual's Ctrl+C hint is English; ours says it in the console's language."""

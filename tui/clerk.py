@@ -8,7 +8,6 @@ from pathlib import Path
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import (
@@ -29,6 +28,7 @@ from core.record.labels import question_state_label
 from core.store import Clock
 from tui.base import SanshuApp, write_problem
 from tui.host import step_title
+from tui.keys import CLERK, bindings
 from tui.messages import EntrySubmitted
 from tui.paper import PaperPane
 from tui.widgets.confirm import Confirm
@@ -64,13 +64,8 @@ LEDGER_LISTS = {"question-list": "question", "commentary-list": "commentary"}  #
 class ClerkApp(SanshuApp):
     CSS_PATH = "clerk.tcss"
     ACTOR = "clerk"
-    BINDINGS = [
-        Binding("f1", "tab('commentary')", t("key.tab_commentary")),
-        Binding("f2", "tab('questions')", t("key.tab_questions")),
-        Binding("f3", "tab('paper')", t("key.tab_paper")),
-        Binding("l", "to_ledger", t("key.to_ledger")),  # 列入整改台账 (#13), on a list only
-        Binding("ctrl+q", "request_quit", t("key.quit_clerk"), priority=True),
-    ]
+    BINDINGS = bindings(CLERK)
+    KEYS = CLERK
 
     def __init__(
         self, db_path: str | Path, *, clock: Clock = time.time, clerk: str = "记录员"
@@ -101,9 +96,7 @@ class ClerkApp(SanshuApp):
                 yield from self.entry_pane("asker", self.meeting.askers, "question")
             with TabPane(t("clerk.tab.paper"), id="paper"):
                 yield PaperPane(self.store, self.clerk)
-        yield OrderedFooter(
-            ["tab('commentary')", "tab('questions')", "tab('paper')", "to_ledger"], compact=True
-        )
+        yield OrderedFooter(CLERK, compact=True)
 
     def entry_pane(self, who: str, names: tuple[str, ...], kind: str) -> ComposeResult:
         """Who (suggested from the meeting file, any name may be typed), what, and the list."""
@@ -212,9 +205,15 @@ class ClerkApp(SanshuApp):
         else:
             self.exit()
 
-    @property
-    def dialog_open(self) -> bool:
-        return len(self.screen_stack) > 1
+    def help_note(self) -> str:
+        tab = self.query_one(TabbedContent).active
+        if tab == "commentary":
+            note = t("help.clerk.commentary")
+        elif tab == "paper":
+            note = t("help.clerk.paper")
+        else:
+            note = t("help.clerk.questions")
+        return note + "\n\n" + super().help_note()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`l` drafts a ledger item from the selected entry: the footer offers it only

@@ -12,7 +12,6 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.widgets import Static
 
@@ -24,6 +23,7 @@ from core.meeting.model import Phase, Poll
 from core.record.entries import QuestionState
 from tui.base import SanshuApp
 from tui.host import TICK_S
+from tui.keys import DISPLAY, bindings
 from tui.widgets.phase_timer import PhaseTimer
 from tui.widgets.qr import fit_scale, qr_size, qr_text
 from tui.widgets.results import ResultsView
@@ -31,9 +31,6 @@ from tui.widgets.turnout import turnout_text
 
 # Block-letter sizes for the clock, largest first: as large as the screen allows.
 CLOCK_SCALES = (8, 7, 6, 5, 4, 3, 2, 1)
-# Beyond this many columns a terminal's letters are too small for the back row: the
-# podium suggests enlarging the projector's font (#19 §5).
-SMALL_PRINT_COLUMNS = 100
 
 
 def phase_line(phase: str, subject: str | None) -> str:
@@ -51,7 +48,8 @@ class DisplayApp(SanshuApp):
     ACTOR = "display"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     # Not Esc: a presenter clicker sends it, and must never close the projector.
-    BINDINGS = [Binding("q,ctrl+q", "quit", show=False)]
+    BINDINGS = bindings(DISPLAY)
+    KEYS = DISPLAY
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -136,6 +134,9 @@ class DisplayApp(SanshuApp):
         if self.counts is not None:
             self.counts_changed(self.counts)
         self.say_size()
+
+    def help_note(self) -> str:
+        return t("help.display") + "\n\n" + super().help_note()
 
     def rows_beside_clock(self, asking: bool, scoring: bool) -> int:
         """Lines the stage needs besides the clock: title, phase, unit, the note and,

@@ -24,7 +24,7 @@ from core.record.entries import Question, QuestionState
 from core.store import Clock
 from core.web.serve import ensure_service
 from tui.base import SanshuApp
-from tui.keys import HOST_KEYS, PAGE_ACTIONS, TIMER_ACTIONS, bindings
+from tui.keys import HOST, PAGE_ACTIONS, TIMER_ACTIONS, bindings, keymap
 from tui.widgets.agenda import Agenda
 from tui.widgets.confirm import Confirm
 from tui.widgets.entry_list import EntryList
@@ -36,6 +36,8 @@ from tui.widgets.results import ResultsView
 from tui.widgets.turnout import turnout_text
 
 TICK_S = 0.1  # timer redraw; the time itself comes from stored instants
+# A projector terminal wider than this has letters too small for the back row.
+SMALL_PRINT_COLUMNS = 100
 
 
 def question_entry(number: int, question: Question, digits: int) -> tuple[Text, Text]:
@@ -59,6 +61,9 @@ def queue_focus(questions: list[Question]) -> int | None:
     return len(questions) - 1 if questions else None
 
 
+HOST_ACTIONS = frozenset(key.action for key in HOST)
+
+
 def step_title(step: AgendaStep) -> str:
     phase = phase_label(step.phase)
     return f"{phase} · {step.subject}" if step.subject else phase
@@ -69,7 +74,8 @@ class HostApp(SanshuApp):
     ACTOR = "host"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
-    BINDINGS = bindings(HOST_KEYS)
+    BINDINGS = bindings(HOST, priority=True)
+    KEYS = HOST
 
     def __init__(
         self, db_path: str | Path, *, clock: Clock = time.time, manage_service: bool = True
@@ -82,6 +88,8 @@ class HostApp(SanshuApp):
         self.timer_widget = PhaseTimer(id="timer")
         self._footer_shows: tuple[object, ...] | None = None  # what the footer says now
         self._shown_text: dict[str, object] = {}  # selector → what its Static shows
+        self._font_hinted = False
+        self.set_keymap(keymap(self.meeting.keys))  # the meeting's clicker ([keys])
 
     # -- layout ---------------------------------------------------------------
 
@@ -111,7 +119,7 @@ class HostApp(SanshuApp):
                     panel = Static(id="turnout-panel", classes="panel")
                     panel.border_title = t("panel.turnout")
                     yield panel
-        yield OrderedFooter(HOST_KEYS, compact=True)
+        yield OrderedFooter(HOST, compact=True)
 
     def on_mount(self) -> None:
         self.title = f"{self.meeting.title} · " + t("host.title")
@@ -226,8 +234,13 @@ class HostApp(SanshuApp):
             self.screen.set_class(phase == name, f"-{name}")
         if record_changed or self._record_shown_for != self.state.step.subject:
             self.show_record()
-        if phase == Phase.SCORING:
-            self.show_text("#turnout-panel", qr_with_caption(ballot_address(self.store)))
+        if phase == Phase.SCORING:  # the code only while phones can vote (#19 §6)
+            if self.state.poll == Poll.OPEN:
+                self.show_text("#turnout-panel", qr_with_caption(ballot_address(self.store)))
+            elif self.state.poll == Poll.NOT_OPEN:
+                self.show_text("#turnout-panel", t("host.scoring_not_open"))
+            else:
+                self.show_text("#turnout-panel", t("host.scoring_closed"))
 
     def on_results_view_selected(self, message: ResultsView.Selected) -> None:
         """The projector follows the row (and so the page) the host selects."""
@@ -302,6 +315,36 @@ class HostApp(SanshuApp):
 
     def meeting_changed(self) -> None:
         self.show_state(record_changed=True)  # another console wrote: maybe the record
+        self.hint_projector_font()
+
+    def help_note(self) -> str:
+        """What this moment of the meeting expects of the host."""
+        step, poll = self.state.step, self.state.poll
+        if step.phase == Phase.REPORT:
+            note = t("help.host.report")
+        elif step.phase == Phase.COMMENTARY:
+            note = t("help.host.commentary")
+        elif step.phase == Phase.QUESTIONS:
+            note = t("help.host.questions")
+        elif step.phase == Phase.SCORING and poll == Poll.NOT_OPEN:
+            note = t("help.host.scoring_not_open")
+        elif step.phase == Phase.SCORING and poll == Poll.OPEN:
+            note = t("help.host.scoring_open")
+        elif step.phase == Phase.SCORING:
+            note = t("help.host.scoring_closed")
+        else:
+            note = t("help.host.results")
+        return note + "\n\n" + super().help_note()
+
+    def hint_projector_font(self) -> None:
+        """Once: a projector terminal of more than about 100 columns has letters too
+        small for the back row. The podium says so, never the projector (#19 §5)."""
+        size = self.store.meta("projector_size") or ""
+        width, _, height = size.partition("x")
+        if self._font_hinted or not width.isdigit() or int(width) <= SMALL_PRINT_COLUMNS:
+            return
+        self._font_hinted = True
+        self.notify(t("host.projector_font", width=width, height=height), timeout=12)
 
     def apply(self, state: MeetingState) -> None:
         self.state = state
@@ -309,15 +352,11 @@ class HostApp(SanshuApp):
 
     # -- actions: every meeting key goes through the podium's guard -------------
 
-    @property
-    def dialog_open(self) -> bool:
-        return len(self.screen_stack) > 1
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While a dialog is open no meeting key acts: only the dialog's own keys do.
         A phase without a clock (the results) hides the clock's keys, so the footer
         keeps room for the keys that do something there."""
-        if action in HOST_KEYS and self.dialog_open:
+        if action in HOST_ACTIONS and self.dialog_open:
             return False
         return not (action in TIMER_ACTIONS and self.state.step.timing is None)
 

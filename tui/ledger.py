@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from core.i18n import t, tn
 from core.ledger.items import (
@@ -35,6 +35,8 @@ from core.ledger.labels import column_label, status_label
 from core.ledger.ledger import Ledger, today_of
 from core.store import Clock
 from tui.base import SanshuApp
+from tui.keys import LEDGER, bindings
+from tui.widgets.footer import OrderedFooter
 
 ALL = "__all__"
 TABLE_COLUMNS = ("subject", "seq", "source", "problem", "owner", "deadline", "completion")
@@ -180,14 +182,8 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
 class LedgerApp(SanshuApp):
     CSS_PATH = "ledger.tcss"
     ACTOR = "office"
-    BINDINGS = [
-        Binding("a", "add", t("tui.ledger.add")),
-        Binding("e", "edit", t("tui.ledger.edit")),
-        Binding("c", "close_item", t("tui.ledger.close")),
-        Binding("o", "overdue", t("tui.ledger.overdue")),
-        Binding("m", "answered", t("tui.ledger.answered")),
-        Binding("q", "quit", t("tui.ledger.quit")),
-    ]
+    BINDINGS = bindings(LEDGER)
+    KEYS = LEDGER
 
     def __init__(self, db_path: str | Path, *, clock: Clock = time.time) -> None:
         super().__init__(db_path, clock=clock)
@@ -219,7 +215,7 @@ class LedgerApp(SanshuApp):
                 table.add_column(column_label(name), key=name)
             yield table
             yield Static(id="detail")
-        yield Footer()
+        yield OrderedFooter(LEDGER)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -232,6 +228,9 @@ class LedgerApp(SanshuApp):
     def on_resize(self) -> None:
         if self.is_mounted:
             self.reload()
+
+    def help_note(self) -> str:
+        return t("help.ledger") + "\n\n" + super().help_note()
 
     @property
     def today(self) -> dt.date:

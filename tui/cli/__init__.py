@@ -16,6 +16,7 @@ from core.i18n import set_language, t
 from tui.cli import (  # noqa: F401  (they register commands)
     feedback,
     imports,
+    keys,
     ledger,
     meeting,
     reports,
