@@ -143,3 +143,14 @@ async def test_a_question_mark_typed_by_the_clerk_stays_in_the_box(demo_db, cloc
         await pilot.press("a", "question_mark")
         assert not isinstance(app.screen, HelpPanel)
         assert app.query_one("#question-text").text == "a?"
+
+
+def test_the_demo_files_commented_keys_are_valid_and_the_defaults():
+    """The demo file shows the [keys] section commented out: uncommented, it is the
+    defaults, so an organiser can start from it."""
+    from core.meeting.file.keys import CLICKER_DEFAULTS
+
+    fields = ("[keys]", "next ", "previous ", "blank ", "scoring ", "results ")
+    block = [line[2:] for line in DEMO_TEXT.splitlines() if line[2:].startswith(fields)]
+    assert block[0] == "[keys]" and len(block) == 6
+    assert parse_meeting(DEMO_TEXT + "\n" + "\n".join(block)).keys == CLICKER_DEFAULTS
