@@ -4,6 +4,7 @@ never shows a traceback to the user."""
 
 from __future__ import annotations
 
+import io
 import sqlite3
 import threading
 import time
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
 from textual.app import App
 from textual.theme import BUILTIN_THEMES, Theme
 
@@ -94,6 +96,11 @@ class SanshuApp(App[None]):
         super().__init__()
         self.register_theme(THEME)
         self.theme = THEME.name
+        # Textual prints its own traceback, with local variables (a paper ballot's
+        # grades, say), to this console as it exits: it goes nowhere. The crash report
+        # (tui/crash.py) keeps what a developer needs and nothing a voter chose.
+        self.error_console = Console(file=io.StringIO(), color_system=None)
+        self.crash: BaseException | None = None
         self.db_path = Path(db_path)
         self.clock = clock
         self.store = MeetingStore(
@@ -317,3 +324,23 @@ class SanshuApp(App[None]):
 
     def meeting_changed(self) -> None:
         """Show `self.state` (and whatever else another process may have written)."""
+
+    # -- a crash: one report, no traceback on the screen ---------------------------
+
+    def run(self, *args: Any, **kwargs: Any) -> None:
+        """Run the console; if it ends in a crash, write a report and say where it is
+        (the meeting itself is safe: every change was committed when it happened)."""
+        result = super().run(*args, **kwargs)
+        if self.return_code == 1:  # Textual's code for an unhandled error
+            from tui.crash import report_crash
+
+            report_crash(self.crash, type(self).__name__)
+        return result
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Keep the error for the report. The one private name the consoles use, and
+        only for the report's details: if a Textual release renamed it, the console
+        still exits with one Chinese line and a report, without the stack."""
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
