@@ -15,7 +15,7 @@ from pathlib import Path
 from core.errors import StoreError
 from core.i18n import t
 from core.meeting import timer as timers
-from core.meeting.agenda import MeetingState, step_from_row, step_payload
+from core.meeting.agenda import AgendaStep, MeetingState, step_from_row, step_payload
 from core.meeting.definition import write_definition
 from core.meeting.file import parse_meeting
 from core.meeting.model import Meeting, Phase, Poll
@@ -164,17 +164,23 @@ class MeetingStore(Store):
             if old.timer is not None and old.timer.running:
                 self._save_timer(old.position, timers.pause(old.timer, now))
             new = state.steps[target]
-            if (
-                new.timer is not None
-                and new.timing
-                and new.timing.auto_start
-                and not new.timer.started
-                and new.phase != Phase.SCORING  # its clock starts when scoring opens
-            ):
+            if new.timer is not None and self._starts_on_arrival(new, state.poll):
                 self._save_timer(new.position, timers.start(new.timer, now))
             self.conn.execute("UPDATE state SET position = ? WHERE id = 1", [target])
             self.record("agenda.moved", {"from": old.position, "to": target, **step_payload(new)})
         return self.state()
+
+    @staticmethod
+    def _starts_on_arrival(step: AgendaStep, poll: Poll) -> bool:
+        """A step's clock starts as the agenda reaches it when the file says `auto_start`
+        and it never ran; 测评's clock runs with the voting instead: it starts when
+        scoring opens, and again on coming back while phones vote."""
+        if step.timer is None:
+            return False
+        if step.phase == Phase.SCORING:
+            return poll == Poll.OPEN and not step.timer.running
+        auto = step.timing is not None and step.timing.auto_start
+        return auto and not step.timer.started
 
     # -- scoring open or closed ----------------------------------------------------------
 
