@@ -214,33 +214,28 @@ class MeetingStore(Store):
 
     def _start_scoring_timers(self) -> None:
         """Scoring opened: its clock starts (or goes on) with it."""
-        now = self.clock()
-        for step in self.state().steps:
-            if step.phase == Phase.SCORING and step.timer is not None and not step.timer.running:
-                started = timers.start(step.timer, now)
-                self._save_timer(step.position, started)
-                self.record(
-                    "timer.started",
-                    {
-                        **step_payload(step),
-                        "remaining_s": round(started.remaining(now), 3),
-                        "timer": asdict(started),
-                    },
-                )
+        self._scoring_timers(running=True)
 
     def _stop_scoring_timers(self) -> None:
         """Scoring closed: its clock stops too (inside the closing transaction)."""
+        self._scoring_timers(running=False)
+
+    def _scoring_timers(self, *, running: bool) -> None:
         now = self.clock()
+        change = timers.start if running else timers.pause
+        kind = "timer.started" if running else "timer.paused"
         for step in self.state().steps:
-            if step.phase == Phase.SCORING and step.timer is not None and step.timer.running:
-                stopped = timers.pause(step.timer, now)
-                self._save_timer(step.position, stopped)
+            if step.phase == Phase.SCORING and step.timer is not None:
+                if step.timer.running == running:
+                    continue
+                new = change(step.timer, now)
+                self._save_timer(step.position, new)
                 self.record(
-                    "timer.paused",
+                    kind,
                     {
                         **step_payload(step),
-                        "remaining_s": round(stopped.remaining(now), 3),
-                        "timer": asdict(stopped),
+                        "remaining_s": round(new.remaining(now), 3),
+                        "timer": asdict(new),
                     },
                 )
 

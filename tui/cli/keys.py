@@ -10,21 +10,14 @@ from core.i18n import t
 from tui.cli.root import cli
 
 
+def _file_option(name: str, dest: str, text: str):
+    path = click.Path(dir_okay=False, path_type=Path)
+    return click.option(name, dest, type=path, default=None, help=text)
+
+
 @cli.command(short_help="试按键（翻页笔） · Try the keys (a presenter clicker)")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="按这次会议的按键设置 · the keys of this meeting database",
-)
-@click.option(
-    "--meeting",
-    "meeting_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="按会议文件的 [keys] 设置 · the keys of a meeting file's [keys]",
-)
+@_file_option("--db", "db_path", "按这次会议的按键设置 · the keys of this meeting database")
+@_file_option("--meeting", "meeting_file", "按会议文件的 [keys] 设置 · a meeting file's [keys]")
 def keys(db_path: Path | None, meeting_file: Path | None) -> None:
     """按下翻页笔或键盘上的键，显示主持台把它当作什么（不改变任何会议）· Press a key and
     see what the podium reads it as (nothing is changed)."""
