@@ -104,3 +104,25 @@ async def test_no_code_before_scoring_opens_or_after_it_closes(demo_db, clock, s
         assert not app.query_one("#qr-column").display
         assert "测评已结束" in str(app.query_one("#turnout").render())
         assert "扫码" not in str(app.query_one("#turnout").render())
+
+
+async def test_the_podium_suggests_a_larger_font_once_for_a_wide_projector(demo_db, clock, store):
+    """#19 §5: beyond about 100 columns a projector's letters are too small for the back
+    row; the podium (not the audience) says so, once."""
+    from tui.host import HostApp
+
+    projector = DisplayApp(demo_db, clock=clock)
+    async with projector.run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        await wait_until(pilot, lambda: store.meta("projector_size") == "200x60")
+    host = HostApp(demo_db, clock=clock, manage_service=False)
+    async with host.run_test(size=(120, 32)) as pilot:
+        said: list[str] = []
+        shown = host.notify
+        host.notify = lambda message, *a, **k: (said.append(str(message)), shown(message, *a, **k))
+        store.set_meta("projector_size", "200x61")  # the projector tells its size again
+        await wait_until(pilot, lambda: said, what="the hint")
+        assert said == [next(n for n in said if "200×61" in n and "放大" in n)]
+        store.set_meta("projector_size", "210x61")
+        await settle(pilot)
+        assert len(said) == 1  # once
