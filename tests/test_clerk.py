@@ -44,7 +44,7 @@ async def test_focus_starts_in_the_question_box_and_enter_logs_it(demo_db, clock
 async def test_commentary_needs_a_commenter_and_is_saved_with_the_time(demo_db, clock):
     app = ClerkApp(demo_db, clock=clock)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("f1")
+        await pilot.press("f2")
         assert app.focused.id == "commentary-text"
         await type_text(pilot, "要持续擦亮支部党建品牌")
         await pilot.press("enter")
@@ -151,7 +151,7 @@ async def test_paper_ballot_is_entered_by_keys_and_counts_after_a_second_person(
     store.set_poll("open")
     app = ClerkApp(demo_db, clock=clock, clerk="王记录")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("f3")
+        await pilot.press("f4")
         grid = app.query_one(BallotGrid)
         assert app.focused is grid
         cells = len(grid.subjects) * len(grid.columns_)
@@ -219,7 +219,7 @@ async def test_delete_and_withdraw_can_be_undone(demo_db, clock, store):
         assert record.questions("法工委")[0].state == "withdrawn"
         await pilot.press("u")
         assert record.questions("法工委")[0].state == "asking"  # as it was
-        await pilot.press("f1")
+        await pilot.press("f2")
         comments = app.query_one("#commentary-list", ListView)
         comments.focus()
         await pilot.pause()
@@ -248,7 +248,7 @@ async def test_a_blank_paper_ballot_needs_an_explicit_choice(demo_db, clock, sto
     store.set_poll("open")
     app = ClerkApp(demo_db, clock=clock, clerk="王记录")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("f3")
+        await pilot.press("f4")
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, Confirm)
         await pilot.press("ctrl+s")  # a second Ctrl+S does not save it
@@ -291,3 +291,43 @@ async def test_footer_offers_the_ledger_key_on_a_list_only(demo_db, clock):
             app.query_one(focus).focus()
             await wait_until(pilot, lambda shown=shown: offered(app) == shown)
             assert offered(app) == shown, focus
+
+
+@pytest.mark.slow  # real typing pace: about 6 s
+async def test_typing_at_thirty_characters_a_second_loses_and_misplaces_nothing(
+    demo_db, clock, store
+):
+    """#19 §11: the clerk types fast (30 characters a second, the pace is the behaviour
+    under test, so it is real time) while the console saves drafts every 0.3 s and the
+    podium moves on; every character lands in the box it was typed into."""
+    import asyncio
+
+    from textual.widgets import TextArea
+
+    question = "请问，在立法工作中如何坚持全过程人民民主，确保每一项立法都更好体现人民意志？"
+    remark = "要进一步发挥示范引领作用，持续擦亮支部党建品牌，把学习成果转化为工作实效。"
+
+    async def type_fast(text: str) -> None:
+        for char in text:
+            pilot.app.post_message(events.Key(_character_to_key(char), char))
+            await asyncio.sleep(1 / 30)
+
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await type_fast(question[:20])
+        store.move(1)  # the podium moves on mid-sentence (same subject: 点评)
+        await type_fast(question[20:])
+        await wait_until(pilot, lambda: app.query_one("#question-text", TextArea).text == question)
+        await pilot.press("enter")
+        await pilot.press("f2")
+        app.query_one("#commenter", Input).focus()
+        await type_fast("李清")
+        await pilot.press("tab")
+        await type_fast(remark)
+        await wait_until(pilot, lambda: app.query_one("#commentary-text", TextArea).text == remark)
+        assert app.query_one("#commenter", Input).value == "李清"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not app.query_one("#commentary-text", TextArea).text)
+    record = Record(MeetingStore(demo_db))
+    assert [q.text for q in record.questions("法工委")] == [question]
+    assert [(c.commenter, c.text) for c in record.commentary("法工委")] == [("李清", remark)]

@@ -95,23 +95,40 @@ def test_demo_with_ballots_reaches_the_results(tmp_path, monkeypatch):
     assert load_tally(MeetingStore(db)).ballots.returned == 72
 
 
-def test_a_console_that_crashes_shows_a_chinese_line_and_logs_the_traceback(
+def test_a_console_that_crashes_shows_a_chinese_line_and_writes_a_report(
     demo_db, tmp_path, monkeypatch, capsys
 ):
+    """One report per crash, the time in its name, no local variable and no message that
+    may carry data: here a paper ballot's grades and a slip's token (#19 §2)."""
     from tui.base import SanshuApp
+    from tui.crash import KEEP
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    token = "tok_" + "Zq9" * 8
 
     class Broken(SanshuApp):
         def on_mount(self) -> None:
-            raise RuntimeError("boom in on_mount")
+            grades = {("法工委", "抓基层党建工作"): "不了解", "voter": token}  # a local
+            raise KeyError(f"{grades} {token}")
 
+    reports = tmp_path / "sanshu" / "crashes"
+    for number in range(2):
+        Broken(demo_db).run(headless=True)
+        err = capsys.readouterr().err
+        assert "程序出错了，会议数据未受影响" in err
+        assert "Traceback" not in err and token not in err and "不了解" not in err
+        assert len(list(reports.glob("crash-*.txt"))) == number + 1  # one file per crash
+    report = sorted(reports.glob("crash-*.txt"))[-1]
+    assert str(report) in err
+    text = report.read_text("utf-8")
+    assert "KeyError" in text and "on_mount" in text and "raise KeyError" in text
+    assert token not in text and "不了解" not in text and "grades =" not in text
+
+    for number in range(KEEP + 5):  # old reports are pruned
+        (reports / f"crash-20200101-000000-{number:06d}-1.txt").write_text("old")
     Broken(demo_db).run(headless=True)
-    err = capsys.readouterr().err
-    assert "程序出错了，会议数据未受影响" in err
-    assert "Traceback" not in err and "boom in on_mount" not in err
-    log = (tmp_path / "sanshu" / "crash.log").read_text("utf-8")
-    assert "RuntimeError" in log and "boom in on_mount" in log
+    assert len(list(reports.glob("crash-*.txt"))) == KEEP
+    assert report.exists()  # the newest stay
 
 
 def test_an_output_file_that_cannot_be_written_is_a_clear_error(demo_db, tmp_path, capsys):

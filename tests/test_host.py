@@ -189,14 +189,17 @@ async def test_closing_scoring_rewrites_the_file_while_the_podium_answers(
         assert wal.exists() and wal.stat().st_size == 0
 
 
-async def test_quit_asks_only_while_the_timer_runs(demo_db, clock):
+async def test_quit_always_asks(demo_db, clock, store):
+    """A stray `q` never closes the podium: on 结果 with no clock, and with a clock running."""
+    store.move(len(store.state().steps) - 1)  # 结果: no clock runs
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 32)) as pilot:
-        await pilot.press("space", "q")
+        await pilot.press("q")
         assert isinstance(app.screen, Confirm)
+        assert "确定退出主持台吗" in str(app.screen.query_one("Static").render())
         await pilot.press("n")
-        assert app.is_running and app.state.step.timer.running
-        await pilot.press("space", "q")
+        assert app.is_running
+        await pilot.press("q", "y")
         await pilot.pause()
         assert not app.is_running
 
@@ -235,3 +238,36 @@ def test_a_second_podium_is_refused_politely(demo_db, capsys):
         assert run(["host", "--db", str(demo_db)]) == 1
     message = capsys.readouterr().err
     assert "已有一个主持台" in message and "Traceback" not in message
+
+
+async def test_the_scoring_clock_runs_with_scoring_and_the_code_shows_only_then(
+    demo_db, clock, store
+):
+    """#19 §6: entering 测评 starts no clock and shows no code; v opens scoring and starts
+    its clock; leaving and coming back while it is open, the clock runs again."""
+    from tests.conftest import rendered
+
+    store.move(11)  # 询问 of the last on-site subject
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=(120, 32)) as pilot:
+        clock.advance(2)
+        await pilot.press("pagedown")
+        step = app.store.state().step
+        assert step.phase == "scoring" and not step.timer.started
+        assert "测评尚未开始" in rendered(app, "#turnout-panel")
+        assert "█" not in rendered(app, "#turnout-panel")
+        await pilot.press("space")  # refused: the clock starts with scoring
+        assert not app.store.state().step.timer.started
+        await pilot.press("v")
+        assert app.store.poll() == "open" and app.store.state().step.timer.running
+        assert "█" in rendered(app, "#turnout-panel")
+        clock.advance(2)
+        await pilot.press("pageup", "y")  # leaving open scoring asks
+        assert app.store.state().step.phase == "questions"
+        clock.advance(2)
+        await pilot.press("pagedown")
+        assert app.store.state().step.timer.running  # phones still vote: it runs again
+        await pilot.press("v", "y")  # close
+        assert not app.store.state().step.timer.running
+        assert "测评已结束" in rendered(app, "#turnout-panel")
+        assert "█" not in rendered(app, "#turnout-panel")

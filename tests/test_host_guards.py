@@ -39,10 +39,12 @@ TIMED = {"report-idle", "report-running", "commentary", "questions"} | {
 
 def allowed_to_change(phase: str, key: str) -> bool:
     """The table the host can rely on: keys that change the meeting at once."""
-    if key in ("space", "plus", "minus"):
+    if key == "space":  # 测评's clock runs with scoring: v starts it, closing stops it
+        return phase in TIMED and phase not in ("scoring-not-open", "scoring-closed")
+    if key in ("plus", "minus"):
         return phase in TIMED
-    if key in ("pagedown", "right"):
-        return phase not in ("scoring-open", "results", "results-hidden")
+    if key in ("pagedown", "right"):  # out of open or never-opened scoring: asks first
+        return phase not in ("scoring-open", "scoring-not-open", "results", "results-hidden")
     if key in ("pageup", "left"):
         return phase != "scoring-open" and PHASES[phase][0] > 0  # the start stays the start
     if key == "v":
@@ -137,7 +139,7 @@ async def test_behind_a_dialog_no_meeting_key_acts(demo_db, clock, store, phase)
 
 
 @pytest.mark.parametrize("key", ["q", "ctrl+q", "ctrl+c"])
-async def test_quit_keys_all_ask_while_the_timer_runs(demo_db, clock, key):
+async def test_quit_keys_all_ask(demo_db, clock, key):
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 32)) as pilot:
         await pilot.press("space", key)
@@ -148,7 +150,9 @@ async def test_quit_keys_all_ask_while_the_timer_runs(demo_db, clock, key):
         await pilot.press("n")
         assert app.is_running and app.state.step.timer.running
         no_english(app)
-        await pilot.press("space", key)
+        await pilot.press("space", key)  # the clock paused: still asks
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
         await pilot.pause()
         assert not app.is_running
 
@@ -165,9 +169,9 @@ async def test_closing_scoring_asks_and_stops_its_timer(demo_db, clock, store):
     store.move(SCORING)
     app = HostApp(demo_db, clock=clock, manage_service=False)
     async with app.run_test(size=(120, 32)) as pilot:
-        assert app.state.step.timer.running  # auto-started on arrival
+        assert not app.state.step.timer.started  # 测评's clock waits for scoring (#19 §6)
         await pilot.press("v")
-        assert app.state.poll == "open"
+        assert app.state.poll == "open" and app.state.step.timer.running
         await pilot.press("v")
         assert isinstance(app.screen, Confirm)
         await pilot.press("y")
@@ -257,6 +261,9 @@ def test_the_guard_table(store):
     assert judge("next_phase", state).do == ACT
     state = store.move(SCORING)
     assert judge("toggle_poll", state).do == ACT
+    assert judge("next_phase", state).do == ASK  # on to 结果 with no ballot cast
+    assert judge("previous_phase", state).do == ACT
+    assert judge("toggle_timer", state).do == REFUSE  # its clock starts with scoring
     state = store.set_poll("open")
     assert judge("toggle_poll", state).do == ASK
     assert judge("next_phase", state).do == ASK

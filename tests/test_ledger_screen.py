@@ -144,7 +144,7 @@ async def test_the_clerks_l_key_drafts_the_selected_entry_into_the_ledger(demo_d
         await pilot.pause()
         await pilot.press("l")
         await pilot.press("l")  # twice: still one item
-        await pilot.press("f1")
+        await pilot.press("f2")
         app.query_one("#commentary-list", ListView).focus()
         await pilot.pause()
         await pilot.press("l")

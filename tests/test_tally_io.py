@@ -86,7 +86,7 @@ async def test_results_on_the_podium_only_after_scoring_closes(demo_db, clock, s
         table = app.query_one("#ranking", DataTable)
         assert table.row_count == 21
         first = [str(c) for c in table.get_row_at(0)]
-        assert first[:2] == ["1", "法工委"]
+        assert first[:2] == ["▶1", "法工委"]  # the selected row is marked
         poor = [str(c) for c in table.get_row_at(table.get_row_index("人事室"))]
         assert poor[2] == "差" and "约谈提醒" in poor[4]
         await pilot.press("down")

@@ -8,7 +8,6 @@ from pathlib import Path
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import (
@@ -22,13 +21,14 @@ from textual.widgets import (
     TabPane,
 )
 
-from core.i18n import t
+from core.i18n import t, tn
 from core.record.drafts import draft_subjects, load_draft, save_draft
 from core.record.entries import Commentary, Question, QuestionState
 from core.record.labels import question_state_label
 from core.store import Clock
-from tui.base import SanshuApp
+from tui.base import SanshuApp, write_problem
 from tui.host import step_title
+from tui.keys import CLERK, bindings
 from tui.messages import EntrySubmitted
 from tui.paper import PaperPane
 from tui.widgets.confirm import Confirm
@@ -64,13 +64,8 @@ LEDGER_LISTS = {"question-list": "question", "commentary-list": "commentary"}  #
 class ClerkApp(SanshuApp):
     CSS_PATH = "clerk.tcss"
     ACTOR = "clerk"
-    BINDINGS = [
-        Binding("f1", "tab('commentary')", t("key.tab_commentary")),
-        Binding("f2", "tab('questions')", t("key.tab_questions")),
-        Binding("f3", "tab('paper')", t("key.tab_paper")),
-        Binding("l", "to_ledger", t("key.to_ledger")),  # 列入整改台账 (#13), on a list only
-        Binding("ctrl+q", "request_quit", t("key.quit_clerk"), priority=True),
-    ]
+    BINDINGS = bindings(CLERK)
+    KEYS = CLERK
 
     def __init__(
         self, db_path: str | Path, *, clock: Clock = time.time, clerk: str = "记录员"
@@ -101,9 +96,7 @@ class ClerkApp(SanshuApp):
                 yield from self.entry_pane("asker", self.meeting.askers, "question")
             with TabPane(t("clerk.tab.paper"), id="paper"):
                 yield PaperPane(self.store, self.clerk)
-        yield OrderedFooter(
-            ["tab('commentary')", "tab('questions')", "tab('paper')", "to_ledger"], compact=True
-        )
+        yield OrderedFooter(CLERK, compact=True)
 
     def entry_pane(self, who: str, names: tuple[str, ...], kind: str) -> ComposeResult:
         """Who (suggested from the meeting file, any name may be typed), what, and the list."""
@@ -176,16 +169,31 @@ class ClerkApp(SanshuApp):
             self._saved_drafts[box] = text
 
     def save_drafts(self) -> None:
-        if not self.is_running:
-            return  # shutting down: the boxes are going (what they held is stored)
+        """What is typed reaches the database as it is typed. While a saved entry waits
+        for a busy database, its draft stays as it was (a crash then loses nothing)."""
+        if not self.is_running or self.writes_waiting:
+            return  # shutting down (what the boxes held is stored), or the database is busy
         for box in DRAFT_BOXES:
             text = self.query_one(f"#{box}", EntryArea).text
             if text != self._saved_drafts.get(box, ""):
-                save_draft(self.store, self.clerk, box, self.subject, text)
+                subject = self.subject
+                try:
+                    save_draft(self.store, self.clerk, box, subject, text)
+                except Exception as exc:
+                    if write_problem(exc) is None:
+                        raise
+                    self._end_transaction()
+                    return  # tried again at the next interval; the box keeps the text
                 self._saved_drafts[box] = text
 
     def action_request_quit(self) -> None:
         if self.dialog_open:
+            return
+        if self.writes_waiting:  # the database was busy: entries not stored yet
+            self.push_screen(
+                Confirm(tn("write.quit_waiting", self.writes_waiting)),
+                lambda yes: self.exit() if yes else None,
+            )
             return
         self.save_drafts()
         waiting = draft_subjects(self.store, self.clerk)
@@ -197,9 +205,15 @@ class ClerkApp(SanshuApp):
         else:
             self.exit()
 
-    @property
-    def dialog_open(self) -> bool:
-        return len(self.screen_stack) > 1
+    def help_note(self) -> str:
+        tab = self.query_one(TabbedContent).active
+        if tab == "commentary":
+            note = t("help.clerk.commentary")
+        elif tab == "paper":
+            note = t("help.clerk.paper")
+        else:
+            note = t("help.clerk.questions")
+        return note + "\n\n" + super().help_note()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`l` drafts a ledger item from the selected entry: the footer offers it only
@@ -252,23 +266,31 @@ class ClerkApp(SanshuApp):
             view.index = index
 
     def on_entry_submitted(self, message: EntrySubmitted) -> None:
+        subject, text = self.subject, message.text
         if message.area_id == "commentary-text":
             commenter = self.query_one("#commenter", Input).value.strip()
             if not commenter:
                 self.notify(t("clerk.need_name", what=t("clerk.commenter")), severity="warning")
                 self.query_one("#commenter", Input).focus()
                 return
-            self.record.add_commentary(self.subject, commenter, message.text)
-            self.notify(t("clerk.saved_commentary", commenter=commenter))
+            note = t("clerk.saved_commentary", commenter=commenter)
+            change = lambda: self.record.add_commentary(subject, commenter, text)  # noqa: E731
         elif message.area_id == "question-text":
             asker = self.query_one("#asker", Input).value.strip()
-            self.record.add_question(self.subject, asker, message.text)
-            self.notify(t("clerk.saved_question"))
+            note = t("clerk.saved_question")
+            change = lambda: self.record.add_question(subject, asker, text)  # noqa: E731
         else:
             return
+
+        def stored(_result: object) -> None:
+            self.notify(note)
+            self.save_drafts()  # the saved text is no longer a draft
+            self.show_record()
+
+        # The box is free for the next entry at once; a busy database keeps this one
+        # (and its draft) until it is stored.
         self.query_one(f"#{message.area_id}", EntryArea).load_text("")
-        self.save_drafts()  # the saved text is no longer a draft
-        self.show_record()
+        self.write(change, then=stored, wait=True)
 
     def selected(self, list_id: str) -> int | None:
         view = self.query_one(list_id, ListView)
@@ -293,8 +315,7 @@ class ClerkApp(SanshuApp):
             }
             if event.key in actions:
                 event.stop()
-                actions[event.key]()
-                self.show_record()
+                self.write(actions[event.key], then=lambda _: self.show_record())
             elif event.key == "e":
                 event.stop()
                 self.edit_question(question_id)
@@ -307,18 +328,24 @@ class ClerkApp(SanshuApp):
                 self.edit_commentary(entry_id)
             elif event.key == "delete":
                 event.stop()
-                self.record.delete_commentary(entry_id)
-                self._undo = ("commentary", entry_id, "")
-                self.notify(t("clerk.deleted"))
-                self.show_record()
+
+                def deleted(_result: object) -> None:
+                    self._undo = ("commentary", entry_id, "")
+                    self.notify(t("clerk.deleted"))
+                    self.show_record()
+
+                self.write(lambda: self.record.delete_commentary(entry_id), then=deleted)
 
     def withdraw(self, question_id: int) -> None:
         before = next(q.state for q in self.record.questions(self.subject) if q.id == question_id)
         if before == QuestionState.WITHDRAWN:
             return
-        self.record.withdraw(question_id)
-        self._undo = ("question", question_id, before)
-        self.notify(t("clerk.withdrawn"))
+
+        def withdrawn(_result: object) -> None:
+            self._undo = ("question", question_id, before)
+            self.notify(t("clerk.withdrawn"))
+
+        self.write(lambda: self.record.withdraw(question_id), then=withdrawn)
 
     def undo(self) -> None:
         """Bring back the last deleted commentary or withdrawn question."""
@@ -326,13 +353,16 @@ class ClerkApp(SanshuApp):
             self.notify(t("clerk.nothing_to_undo"), severity="warning")
             return
         kind, entry_id, before = self._undo
-        self._undo = None
+
+        def undone(_result: object) -> None:
+            self._undo = None
+            self.notify(t("clerk.undone"))
+            self.show_record()
+
         if kind == "commentary":
-            self.record.restore_commentary(entry_id)
+            self.write(lambda: self.record.restore_commentary(entry_id), then=undone)
         else:
-            self.record.restore_question(entry_id, before)
-        self.notify(t("clerk.undone"))
-        self.show_record()
+            self.write(lambda: self.record.restore_question(entry_id, before), then=undone)
 
     @on(ListView.Selected, "#question-list")
     def answer_question(self, event: ListView.Selected) -> None:
@@ -343,8 +373,12 @@ class ClerkApp(SanshuApp):
 
         def save(result: tuple[str, str] | None) -> None:
             if result:
-                self.record.answer(question_id, result[1])
-                self.show_record()
+                answer = result[1]
+                self.write(
+                    lambda: self.record.answer(question_id, answer),
+                    then=lambda _: self.show_record(),
+                    wait=True,
+                )
 
         self.push_screen(
             EntryEditor(
@@ -360,8 +394,12 @@ class ClerkApp(SanshuApp):
 
         def save(result: tuple[str, str] | None) -> None:
             if result:
-                self.record.edit_question(question_id, result[0], result[1])
-                self.show_record()
+                asker, text = result
+                self.write(
+                    lambda: self.record.edit_question(question_id, asker, text),
+                    then=lambda _: self.show_record(),
+                    wait=True,
+                )
 
         self.push_screen(
             EntryEditor(
@@ -380,8 +418,12 @@ class ClerkApp(SanshuApp):
 
         def save(result: tuple[str, str] | None) -> None:
             if result:
-                self.record.edit_commentary(entry_id, result[0] or entry.commenter, result[1])
-                self.show_record()
+                commenter, text = result[0] or entry.commenter, result[1]
+                self.write(
+                    lambda: self.record.edit_commentary(entry_id, commenter, text),
+                    then=lambda _: self.show_record(),
+                    wait=True,
+                )
 
         self.push_screen(
             EntryEditor(
@@ -414,4 +456,7 @@ class ClerkApp(SanshuApp):
         )
         if entry_id is not None and not self.dialog_open:
             kind = LEDGER_LISTS[focused.id]
-            self.notify(drafted_message(*draft_entry(self.store, kind, entry_id)))
+            self.write(
+                lambda: draft_entry(self.store, kind, entry_id),
+                then=lambda drafted: self.notify(drafted_message(*drafted)),
+            )

@@ -9,9 +9,9 @@ row; the host's `b` blanks it.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.widgets import Static
 
@@ -19,16 +19,18 @@ from core.ballots.slips import ballot_address
 from core.ballots.turnout import Counts
 from core.i18n import t, tn
 from core.meeting.labels import phase_label
-from core.meeting.model import Phase
+from core.meeting.model import Phase, Poll
 from core.record.entries import QuestionState
 from tui.base import SanshuApp
 from tui.host import TICK_S
+from tui.keys import DISPLAY, bindings
 from tui.widgets.phase_timer import PhaseTimer
-from tui.widgets.qr import fit_scale, qr_text
+from tui.widgets.qr import fit_scale, qr_size, qr_text
 from tui.widgets.results import ResultsView
 from tui.widgets.turnout import turnout_text
 
-TURNOUT_COLUMNS = 34  # beside the QR code: category names, bars, counts
+# Block-letter sizes for the clock, largest first: as large as the screen allows.
+CLOCK_SCALES = (8, 7, 6, 5, 4, 3, 2, 1)
 
 
 def phase_line(phase: str, subject: str | None) -> str:
@@ -46,15 +48,19 @@ class DisplayApp(SanshuApp):
     ACTOR = "display"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     # Not Esc: a presenter clicker sends it, and must never close the projector.
-    BINDINGS = [Binding("q,ctrl+q", "quit", show=False)]
+    BINDINGS = bindings(DISPLAY)
+    KEYS = DISPLAY
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.timer_widget = PhaseTimer(id="timer", reserve=(0, 6), scales=(3, 2, 1), notes=False)
+        self.timer_widget = PhaseTimer(
+            id="timer", reserve=(0, 6), scales=CLOCK_SCALES, notes="paused"
+        )
+        self._laid_out_for: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self.meeting.title, id="title-bar")
-        yield ResultsView(id="results", page_hint=False)
+        yield ResultsView(id="results", page_hint=False, spread=True)
         with Horizontal(id="body"):
             with Vertical(id="qr-column"):
                 yield Static(id="qr")
@@ -81,8 +87,14 @@ class DisplayApp(SanshuApp):
         self.show_state()
 
     def on_resize(self) -> None:
-        if self.state.step.phase == Phase.SCORING:
-            self.show_qr()
+        """Every view is laid out again for the new size (a zoomed font, a new projector):
+        the QR code, the clock's digits and the ranking's rows. After the refresh: the
+        new size is the screen's only once the resize is laid out."""
+        self.call_after_refresh(self.show_state)
+
+    @property
+    def scoring_open(self) -> bool:
+        return self.state.step.phase == Phase.SCORING and self.state.poll == Poll.OPEN
 
     def show_state(self) -> None:
         state, step = self.state, self.state.step
@@ -96,17 +108,24 @@ class DisplayApp(SanshuApp):
             unit = tn("stage.all_subjects", len(self.meeting.subjects))
         self.query_one("#unit", Static).update(unit)
         asking = self.show_asking(step.subject)
+        scoring = step.phase == Phase.SCORING
+        # The QR code only while phones can vote: before, 测评尚未开始; after, 测评已结束
+        # with the turnout (#19 §6).
+        self.screen.set_class(self.scoring_open, "-scoring")
+        if self.scoring_open:
+            self.show_qr()
+        note = ""
+        if step.phase == Phase.RESULTS and not state.results_visible(self.meeting):
+            note = t("results.hidden")
+        elif scoring and state.poll == Poll.NOT_OPEN:
+            note = t("display.scoring_not_open")
+        self.query_one("#stage-note", Static).update(note)
         timer = self.timer_widget
         # The question or the turnout needs its lines: the clock takes what is left.
-        timer.reserve = (0, 12 if asking or step.phase == Phase.SCORING else 6)
+        timer.reserve = (0, self.rows_beside_clock(asking, scoring))
         timer.show(step.timer, step.timing, self.clock())
-        scoring = step.phase == Phase.SCORING
-        self.screen.set_class(scoring, "-scoring")
-        if scoring:
-            self.show_qr()
+        timer.on_resize()  # the reserve or the screen changed: the digits follow
         showing = state.results_visible(self.meeting)
-        hidden = step.phase == Phase.RESULTS and not showing
-        self.query_one("#stage-note", Static).update(t("results.hidden") if hidden else "")
         self.screen.set_class(showing, "-results")
         row = self.store.meta("results_row")
         if row is not None:
@@ -114,29 +133,60 @@ class DisplayApp(SanshuApp):
         self.request_counts(with_tally=showing)
         if self.counts is not None:
             self.counts_changed(self.counts)
+        self.say_size()
+
+    def help_note(self) -> str:
+        return t("help.display") + "\n\n" + super().help_note()
+
+    def rows_beside_clock(self, asking: bool, scoring: bool) -> int:
+        """Lines the stage needs besides the clock: title, phase, unit, the note and,
+        in 询问 the question, in 测评 the turnout (a line per voter category)."""
+        rows = 5
+        if asking:
+            rows += 7
+        if scoring:
+            rows += len(self.meeting.categories) + 3
+        return rows
+
+    def say_size(self) -> None:
+        """Tell the podium this screen's size (it suggests a larger font when the
+        letters are too small for the back row). Best effort: never worth a retry."""
+        size = f"{self.size.width}x{self.size.height}"
+        if self.size.width and self.store.meta("projector_size") != size:
+            self.write(lambda: self.store.set_meta("projector_size", size), quiet=True)
 
     def counts_changed(self, counts: Counts) -> None:
         scoring = self.state.step.phase == Phase.SCORING
         self.query_one("#turnout", Static).update(
-            turnout_text(
-                counts,
-                self.state.poll,
-                self.meeting.expected_voters,
-                bar=12 if self.size.width >= 120 else 6,
-            )
-            if scoring
+            turnout_text(counts, self.state.poll, self.meeting.expected_voters, bar=self.bar())
+            if scoring and self.state.poll != Poll.NOT_OPEN
             else ""
         )
         if counts.tally is not None and self.state.results_visible(self.meeting):
             self.query_one(ResultsView).show(counts.tally)
 
-    def show_qr(self) -> None:
-        """As large as the screen allows beside the turnout, the address under it."""
-        url = ballot_address(self.store)
+    def bar(self) -> int:
+        """Turnout bars as long as the stage allows (6 to 30 cells)."""
+        stage = self.size.width - (self.qr_columns() if self.scoring_open else 0) - 4
+        names = max((cell_len(c.name) for c in self.meeting.categories), default=4)
+        return max(6, min(30, stage - names - 12))
+
+    def qr_scale(self) -> int:
+        """As large as fits: at most half the width (the clock and the turnout keep the
+        other half), under the title and above the address."""
         width, height = self.size
-        # Up to half the width: the time and the turnout keep the other half.
-        scale = fit_scale(url, min(width - TURNOUT_COLUMNS - 4, width // 2), height - 4)
-        self.query_one("#qr", Static).update(qr_text(url, scale))
+        return fit_scale(ballot_address(self.store), width // 2 - 2, height - 3)
+
+    def qr_columns(self) -> int:
+        scale = self.qr_scale()
+        return qr_size(ballot_address(self.store), scale)[0] + 2 if scale else 0
+
+    def show_qr(self) -> None:
+        url = ballot_address(self.store)
+        scale = self.qr_scale()
+        qr = self.query_one("#qr", Static)
+        qr.display = scale > 0  # too small a screen for a code that scans: the address
+        qr.update(qr_text(url, scale) if scale else "")
         self.query_one("#address", Static).update(url)
 
     def show_asking(self, subject: str | None) -> bool:

@@ -24,7 +24,7 @@ from core.record.entries import Question, QuestionState
 from core.store import Clock
 from core.web.serve import ensure_service
 from tui.base import SanshuApp
-from tui.keys import HOST_KEYS, PAGE_ACTIONS, TIMER_ACTIONS, bindings
+from tui.keys import HOST, PAGE_ACTIONS, TIMER_ACTIONS, bindings, keymap
 from tui.widgets.agenda import Agenda
 from tui.widgets.confirm import Confirm
 from tui.widgets.entry_list import EntryList
@@ -36,6 +36,8 @@ from tui.widgets.results import ResultsView
 from tui.widgets.turnout import turnout_text
 
 TICK_S = 0.1  # timer redraw; the time itself comes from stored instants
+# A projector terminal wider than this has letters too small for the back row.
+SMALL_PRINT_COLUMNS = 100
 
 
 def question_entry(number: int, question: Question, digits: int) -> tuple[Text, Text]:
@@ -59,6 +61,9 @@ def queue_focus(questions: list[Question]) -> int | None:
     return len(questions) - 1 if questions else None
 
 
+HOST_ACTIONS = frozenset(key.action for key in HOST)
+
+
 def step_title(step: AgendaStep) -> str:
     phase = phase_label(step.phase)
     return f"{phase} · {step.subject}" if step.subject else phase
@@ -69,7 +74,8 @@ class HostApp(SanshuApp):
     ACTOR = "host"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
-    BINDINGS = bindings(HOST_KEYS)
+    BINDINGS = bindings(HOST, priority=True)
+    KEYS = HOST
 
     def __init__(
         self, db_path: str | Path, *, clock: Clock = time.time, manage_service: bool = True
@@ -82,6 +88,8 @@ class HostApp(SanshuApp):
         self.timer_widget = PhaseTimer(id="timer")
         self._footer_shows: tuple[object, ...] | None = None  # what the footer says now
         self._shown_text: dict[str, object] = {}  # selector → what its Static shows
+        self._font_hinted = False
+        self.set_keymap(keymap(self.meeting.keys))  # the meeting's clicker ([keys])
 
     # -- layout ---------------------------------------------------------------
 
@@ -111,13 +119,14 @@ class HostApp(SanshuApp):
                     panel = Static(id="turnout-panel", classes="panel")
                     panel.border_title = t("panel.turnout")
                     yield panel
-        yield OrderedFooter(HOST_KEYS, compact=True)
+        yield OrderedFooter(HOST, compact=True)
 
     def on_mount(self) -> None:
         self.title = f"{self.meeting.title} · " + t("host.title")
         self.query_one(ResultsView).selected = int(self.store.meta("results_row") or 0)
         self.show_state()
-        self.show_blank(self.store.projector_blank())
+        self._blank_wanted = self.store.projector_blank()
+        self.show_blank(self._blank_wanted)
         self.set_interval(TICK_S, self.tick)
         if self.state.poll == Poll.OPEN:
             self.keep_service_running()  # after a restart: find it again, or start it
@@ -225,12 +234,18 @@ class HostApp(SanshuApp):
             self.screen.set_class(phase == name, f"-{name}")
         if record_changed or self._record_shown_for != self.state.step.subject:
             self.show_record()
-        if phase == Phase.SCORING:
-            self.show_text("#turnout-panel", qr_with_caption(ballot_address(self.store)))
+        if phase == Phase.SCORING:  # the code only while phones can vote (#19 §6)
+            if self.state.poll == Poll.OPEN:
+                self.show_text("#turnout-panel", qr_with_caption(ballot_address(self.store)))
+            elif self.state.poll == Poll.NOT_OPEN:
+                self.show_text("#turnout-panel", t("host.scoring_not_open"))
+            else:
+                self.show_text("#turnout-panel", t("host.scoring_closed"))
 
     def on_results_view_selected(self, message: ResultsView.Selected) -> None:
         """The projector follows the row (and so the page) the host selects."""
-        self.store.set_meta("results_row", str(message.row))
+        row = str(message.row)
+        self.write(lambda: self.store.set_meta("results_row", row), wait=True, key="results_row")
         self.refresh_footer()
 
     def show_record(self) -> None:
@@ -270,7 +285,13 @@ class HostApp(SanshuApp):
 
     def keep_service_running(self) -> None:
         if self.manage_service:
-            self.run_worker(self._ensure_service, thread=True, exclusive=True, group="service")
+            self.run_worker(
+                self._ensure_service,
+                thread=True,
+                exclusive=True,
+                group="service",
+                exit_on_error=False,  # a busy database: the next open or restart tries again
+            )
 
     def _ensure_service(self) -> None:
         """In a thread: a health check may wait up to half a second."""
@@ -294,6 +315,36 @@ class HostApp(SanshuApp):
 
     def meeting_changed(self) -> None:
         self.show_state(record_changed=True)  # another console wrote: maybe the record
+        self.hint_projector_font()
+
+    def help_note(self) -> str:
+        """What this moment of the meeting expects of the host."""
+        step, poll = self.state.step, self.state.poll
+        if step.phase == Phase.REPORT:
+            note = t("help.host.report")
+        elif step.phase == Phase.COMMENTARY:
+            note = t("help.host.commentary")
+        elif step.phase == Phase.QUESTIONS:
+            note = t("help.host.questions")
+        elif step.phase == Phase.SCORING and poll == Poll.NOT_OPEN:
+            note = t("help.host.scoring_not_open")
+        elif step.phase == Phase.SCORING and poll == Poll.OPEN:
+            note = t("help.host.scoring_open")
+        elif step.phase == Phase.SCORING:
+            note = t("help.host.scoring_closed")
+        else:
+            note = t("help.host.results")
+        return note + "\n\n" + super().help_note()
+
+    def hint_projector_font(self) -> None:
+        """Once: a projector terminal of more than about 100 columns has letters too
+        small for the back row. The podium says so, never the projector (#19 §5)."""
+        size = self.store.meta("projector_size") or ""
+        width, _, height = size.partition("x")
+        if self._font_hinted or not width.isdigit() or int(width) <= SMALL_PRINT_COLUMNS:
+            return
+        self._font_hinted = True
+        self.notify(t("host.projector_font", width=width, height=height), timeout=12)
 
     def apply(self, state: MeetingState) -> None:
         self.state = state
@@ -301,15 +352,11 @@ class HostApp(SanshuApp):
 
     # -- actions: every meeting key goes through the podium's guard -------------
 
-    @property
-    def dialog_open(self) -> bool:
-        return len(self.screen_stack) > 1
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While a dialog is open no meeting key acts: only the dialog's own keys do.
         A phase without a clock (the results) hides the clock's keys, so the footer
         keeps room for the keys that do something there."""
-        if action in HOST_KEYS and self.dialog_open:
+        if action in HOST_ACTIONS and self.dialog_open:
             return False
         return not (action in TIMER_ACTIONS and self.state.step.timing is None)
 
@@ -331,7 +378,7 @@ class HostApp(SanshuApp):
             do()
 
     def action_toggle_timer(self) -> None:
-        self.apply(self.store.toggle_timer())
+        self.guarded("toggle_timer", lambda: self.write(self.store.toggle_timer, then=self.apply))
 
     def turn_results_page(self, delta: int) -> bool:
         """On the results screen PageDown/PageUp turn the ranking's pages first."""
@@ -346,57 +393,74 @@ class HostApp(SanshuApp):
             return
         step = self.state.step
         auto = step.timing is not None and step.timing.auto_start
+        auto = auto and step.phase != Phase.SCORING  # 测评's clock starts with scoring (v)
         if auto and step.timer is not None and not step.timer.started:
-            self.apply(self.store.toggle_timer())  # the clicker's first press starts the clock
+            self.write(self.store.toggle_timer, then=self.apply)  # the first press starts it
             return
-        self.guarded("next_phase", lambda: self.apply(self.store.move(+1)))
+        self.guarded("next_phase", lambda: self.write(lambda: self.store.move(+1), then=self.apply))
 
     def action_previous_phase(self) -> None:
         if not self.clicker.accept():
             return
         if self.turn_results_page(-1):
             return
-        self.guarded("previous_phase", lambda: self.apply(self.store.move(-1)))
+        self.guarded(
+            "previous_phase", lambda: self.write(lambda: self.store.move(-1), then=self.apply)
+        )
 
     def action_add_time(self) -> None:
-        self.apply(self.store.adjust_timer(+30))
+        self.write(lambda: self.store.adjust_timer(+30), then=self.apply)
 
     def action_remove_time(self) -> None:
-        self.apply(self.store.adjust_timer(-30))
+        self.write(lambda: self.store.adjust_timer(-30), then=self.apply)
 
     def action_reset_timer(self) -> None:
-        self.guarded("reset_timer", lambda: self.apply(self.store.reset_timer()))
+        self.guarded("reset_timer", lambda: self.write(self.store.reset_timer, then=self.apply))
 
     def action_show_results(self) -> None:
         def go() -> None:
-            self.apply(self.store.move(len(self.state.steps) - 1 - self.state.position))
+            last = len(self.state.steps) - 1
+            self.write(lambda: self.store.move(last - self.store.state().position), then=self.apply)
 
         self.guarded("show_results", go)
 
     def action_toggle_poll(self) -> None:
+        def opened(state: MeetingState) -> None:
+            self.apply(state)
+            self.keep_service_running()
+            self.notify(t("poll.opened"))
+
+        def closed(state: MeetingState) -> None:
+            self.apply(state)
+            self.notify(t("poll.closed_now"))
+            self.run_worker(self._forget_history, thread=True, group="forget", exit_on_error=False)
+
         def toggle() -> None:
             if self.state.poll == Poll.NOT_OPEN:
-                self.apply(self.store.set_poll(Poll.OPEN))
-                self.keep_service_running()
-                self.notify(t("poll.opened"))
+                self.write(lambda: self.store.set_poll(Poll.OPEN), then=opened)
             elif self.state.poll == Poll.OPEN:
-                self.apply(self.store.set_poll(Poll.CLOSED, forget_now=False))
-                self.notify(t("poll.closed_now"))
-                self.run_worker(
-                    self._forget_history, thread=True, group="forget", exit_on_error=False
-                )
+                self.write(lambda: self.store.set_poll(Poll.CLOSED, forget_now=False), then=closed)
 
         self.guarded("toggle_poll", toggle)
 
     def reopen_poll(self, reason: str) -> None:
-        self.apply(self.store.set_poll(Poll.OPEN, reason))
-        self.keep_service_running()
-        self.notify(t("poll.reopened"))
+        def reopened(state: MeetingState) -> None:
+            self.apply(state)
+            self.keep_service_running()
+            self.notify(t("poll.reopened"))
+
+        self.write(lambda: self.store.set_poll(Poll.OPEN, reason), then=reopened)
 
     def action_toggle_blank(self) -> None:
-        blank = not self.store.projector_blank()
-        self.store.set_projector_blank(blank)
-        self.show_blank(blank)
+        """Can wait: kept and retried while the database is busy (the title bar says
+        what the projector shows once it is stored)."""
+        blank = self._blank_wanted = not self._blank_wanted
+        self.write(
+            lambda: self.store.set_projector_blank(blank),
+            then=lambda _: self.show_blank(blank),
+            wait=True,
+            key="blank",
+        )
 
     def show_blank(self, blank: bool) -> None:
         self.show_text(
@@ -405,8 +469,8 @@ class HostApp(SanshuApp):
         )
 
     def action_request_quit(self) -> None:
+        """Always asks: a stray `q` (or a clicker's key that lands here) never closes
+        the podium in front of the room."""
         timer = self.state.step.timer
-        if timer is not None and timer.running:
-            self.push_screen(Confirm(t("quit.confirm")), lambda yes: self.exit() if yes else None)
-        else:
-            self.exit()
+        question = t("quit.confirm") if timer is not None and timer.running else t("quit.ask")
+        self.push_screen(Confirm(question), lambda yes: self.exit() if yes else None)

@@ -1,31 +1,103 @@
-"""Every key of the consoles, in one place.
+"""Every key of every console, in one table.
 
-Presenter clickers send PageUp/PageDown (next/previous slide) and usually `b`
-or `.` (black screen), F5 and Esc (start/stop the slide show): PageUp/PageDown
-move through the agenda, `b`/`.` blank the projector, F5 and Esc do nothing.
-To rebind a key, change it here (Textual key names, comma-separated).
-The footer shows the keys in this order; the ones a host needs most come first
-so a narrow terminal never loses them.
+Each console's keys: the action, its keys (Textual key names, comma-separated), what
+the footer and the help panel call it (looked up when shown, so the language is the
+one in force then, never the one at import), whether the footer shows it, and how it
+names the keys. The consoles build their bindings, their footers and their help
+panels from here and nowhere else.
+
+Presenter clickers differ by vendor: PageUp/PageDown, Left/Right, F5/Shift+F5/Esc,
+`.`/`b`. The meeting's own clicker keys (next, previous, blank, scoring, results)
+come from the meeting file's `[keys]` section (`core/meeting/file/keys.py`) and
+replace the defaults below through Textual's keymap: the bindings' ids are the
+actions. `sanshu keys` shows what each pressed key is read as.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
 from textual.binding import Binding
 
 from core.i18n import t
+from core.meeting.file.keys import CLICKER_DEFAULTS, PODIUM_FIXED
 
-# action: (keys, description, shown in the footer)
-HOST_KEYS: dict[str, tuple[str, str, bool]] = {
-    "toggle_timer": ("space", t("key.toggle"), True),
-    "next_phase": ("pagedown,right", t("key.next"), True),
-    "previous_phase": ("pageup,left", t("key.prev"), True),
-    "toggle_poll": ("v", t("key.poll"), True),
-    "show_results": ("t", t("key.results"), True),
-    "request_quit": ("q,ctrl+q,ctrl+c", t("key.quit"), True),
-    "add_time": ("plus,equals_sign", t("key.plus"), True),
-    "remove_time": ("minus,underscore", t("key.minus"), False),  # shown with "+" as "+/-"
-    "reset_timer": ("r", t("key.reset"), True),
-    "toggle_blank": ("b,full_stop", t("key.blank"), True),
+
+@dataclass(frozen=True)
+class Key:
+    action: str
+    keys: str  # Textual key names, comma-separated; the first is the main one
+    label: Callable[[], str]  # what it does, in the current language
+    show: bool = True  # in the footer
+    display: str | None = None  # how the footer names the keys (None: Textual's way)
+    priority: bool = False  # before the focused widget's own use of the key
+
+
+HELP = Key("help", ",".join(PODIUM_FIXED["help"]), lambda: t("key.help"), display="?")
+
+
+def _podium(action: str) -> str:
+    """The podium's keys are the meeting file's defaults (core.meeting.file.keys), so
+    the file's checks know every key the podium uses."""
+    names = {
+        "next_phase": "next",
+        "previous_phase": "previous",
+        "toggle_blank": "blank",
+        "toggle_poll": "scoring",
+        "show_results": "results",
+    }
+    keys = CLICKER_DEFAULTS[names[action]] if action in names else PODIUM_FIXED[action]
+    return ",".join(keys)
+
+
+HOST = (
+    Key("toggle_timer", _podium("toggle_timer"), lambda: t("key.toggle")),
+    Key("next_phase", _podium("next_phase"), lambda: t("key.next"), display="PgDn"),
+    Key("previous_phase", _podium("previous_phase"), lambda: t("key.prev"), display="PgUp"),
+    Key("toggle_poll", _podium("toggle_poll"), lambda: t("key.poll")),
+    Key("show_results", _podium("show_results"), lambda: t("key.results")),
+    Key("request_quit", _podium("request_quit"), lambda: t("key.quit"), display="q"),
+    HELP,
+    Key("add_time", _podium("add_time"), lambda: t("key.plus"), display="+/-"),
+    Key("remove_time", _podium("remove_time"), lambda: t("key.minus"), show=False),
+    Key("reset_timer", _podium("reset_timer"), lambda: t("key.reset")),
+    Key("toggle_blank", _podium("toggle_blank"), lambda: t("key.blank"), display="b"),
+)
+
+CLERK = (
+    Key("tab('commentary')", "f2", lambda: t("key.tab_commentary")),
+    Key("tab('questions')", "f3", lambda: t("key.tab_questions")),
+    Key("tab('paper')", "f4", lambda: t("key.tab_paper")),
+    Key("to_ledger", "l", lambda: t("key.to_ledger")),  # 列入整改台账, on a list only
+    Key("request_quit", "ctrl+q", lambda: t("key.quit_clerk"), priority=True),
+    # In a text box `?` is a character: there F1 opens the help.
+    Key("help", "f1,question_mark", lambda: t("key.help"), display="F1"),
+)
+
+LEDGER = (
+    Key("add", "a", lambda: t("tui.ledger.add")),
+    Key("edit", "e", lambda: t("tui.ledger.edit")),
+    Key("close_item", "c", lambda: t("tui.ledger.close")),
+    Key("overdue", "o", lambda: t("tui.ledger.overdue")),
+    Key("answered", "m", lambda: t("tui.ledger.answered")),
+    Key("quit", "q", lambda: t("tui.ledger.quit")),
+    HELP,
+)
+
+# The projector: nothing for the operator on screen; not Esc (a clicker sends it).
+DISPLAY = (
+    Key("quit", "q,ctrl+q", lambda: t("key.quit"), show=False),
+    Key("help", "f1,question_mark", lambda: t("key.help"), show=False),
+)
+
+# The meeting file's [keys] section: its names for the clicker's actions.
+CLICKER_ACTIONS = {
+    "next": "next_phase",
+    "previous": "previous_phase",
+    "blank": "toggle_blank",
+    "scoring": "toggle_poll",
+    "results": "show_results",
 }
 
 # Keys of the phase clock: hidden (and inert) in a phase that has none.
@@ -33,26 +105,68 @@ TIMER_ACTIONS = frozenset({"toggle_timer", "add_time", "remove_time", "reset_tim
 # Keys that turn the ranking's pages on the results screen before they move a step.
 PAGE_ACTIONS = ("next_phase", "previous_phase")
 
-KEY_DISPLAY = {
-    "pagedown,right": "PgDn",
-    "pageup,left": "PgUp",
-    "plus,equals_sign": "+/-",
-    "minus,underscore": "-",
-    "q,ctrl+q,ctrl+c": "q",
-    "b,full_stop": "b",
+
+def bindings(keys: Iterable[Key], *, priority: bool = False) -> list[Binding]:
+    """Textual bindings for a console's keys; each binding's id is its action, so the
+    meeting's keymap can rebind it. The footer and the help panel look the label up
+    when they are drawn (`Key.label`); the description here only tells Textual the
+    key has one (it hides bindings without)."""
+    return [
+        Binding(
+            key.keys,
+            key.action,
+            key.action,
+            show=key.show,
+            key_display=key.display,
+            id=key.action,
+            priority=priority or key.priority,
+        )
+        for key in keys
+    ]
+
+
+def label(keys: Iterable[Key], action: str) -> str:
+    """What `action` does, in the current language."""
+    return next((key.label() for key in keys if key.action == action), "")
+
+
+def keymap(clicker: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """The meeting file's clicker keys as a Textual keymap (binding id → keys)."""
+    return {CLICKER_ACTIONS[name]: ",".join(keys) for name, keys in clicker.items() if keys}
+
+
+KEY_NAMES = {  # how a person names a key the help panel shows
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "right": "→",
+    "left": "←",
+    "up": "↑",
+    "down": "↓",
+    "full_stop": ".",
+    "comma": ",",
+    "plus": "+",
+    "minus": "-",
+    "equals_sign": "=",
+    "underscore": "_",
+    "question_mark": "?",
+    "escape": "Esc",
+    "enter": "Enter",
+    "tab": "Tab",
+    "backspace": "Backspace",
+    "delete": "Delete",
 }
 
 
-def bindings(keys: dict[str, tuple[str, str, bool]]) -> list[Binding]:
-    return [
-        Binding(
-            key,
-            action,
-            label,
-            show=show,
-            key_display=t("key.space") if key == "space" else KEY_DISPLAY.get(key),
-            id=action,
-            priority=True,
-        )
-        for action, (key, label, show) in keys.items()
-    ]
+def key_name(key: str) -> str:
+    """`pagedown` → PgDn, `ctrl+q` → Ctrl+Q, `f5` → F5, `shift+f5` → Shift+F5."""
+    *modifiers, base = key.split("+")
+    if base == "space":
+        return "+".join([*(m.title() for m in modifiers), t("key.space")])
+    name = KEY_NAMES.get(base) or (base.upper() if len(base) <= 3 else base.title())
+    if len(base) == 1:
+        name = base.upper() if modifiers else base
+    return "+".join([*(m.title() for m in modifiers), name])
+
+
+def key_names(keys: str) -> str:
+    return " / ".join(key_name(key) for key in keys.split(",") if key)

@@ -19,9 +19,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
-from core.errors import StoreError
 from core.i18n import t, tn
 from core.ledger.items import (
     COMPLETIONS,
@@ -36,6 +35,8 @@ from core.ledger.labels import column_label, status_label
 from core.ledger.ledger import Ledger, today_of
 from core.store import Clock
 from tui.base import SanshuApp
+from tui.keys import LEDGER, bindings
+from tui.widgets.footer import OrderedFooter
 
 ALL = "__all__"
 TABLE_COLUMNS = ("subject", "seq", "source", "problem", "owner", "deadline", "completion")
@@ -181,14 +182,8 @@ class ItemForm(ModalScreen[dict[str, Any] | None]):
 class LedgerApp(SanshuApp):
     CSS_PATH = "ledger.tcss"
     ACTOR = "office"
-    BINDINGS = [
-        Binding("a", "add", t("tui.ledger.add")),
-        Binding("e", "edit", t("tui.ledger.edit")),
-        Binding("c", "close_item", t("tui.ledger.close")),
-        Binding("o", "overdue", t("tui.ledger.overdue")),
-        Binding("m", "answered", t("tui.ledger.answered")),
-        Binding("q", "quit", t("tui.ledger.quit")),
-    ]
+    BINDINGS = bindings(LEDGER)
+    KEYS = LEDGER
 
     def __init__(self, db_path: str | Path, *, clock: Clock = time.time) -> None:
         super().__init__(db_path, clock=clock)
@@ -220,7 +215,7 @@ class LedgerApp(SanshuApp):
                 table.add_column(column_label(name), key=name)
             yield table
             yield Static(id="detail")
-        yield Footer()
+        yield OrderedFooter(LEDGER)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -233,6 +228,9 @@ class LedgerApp(SanshuApp):
     def on_resize(self) -> None:
         if self.is_mounted:
             self.reload()
+
+    def help_note(self) -> str:
+        return t("help.ledger") + "\n\n" + super().help_note()
 
     @property
     def today(self) -> dt.date:
@@ -307,16 +305,17 @@ class LedgerApp(SanshuApp):
         if values is None:
             return
         subject = values.pop("subject")
-        try:
-            item_id = self.ledger.add(subject, **values)
-        except StoreError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            return
-        self.reload()
-        if any(i.id == item_id for i in self.shown):
-            table = self.query_one("#items", DataTable)
-            table.move_cursor(row=table.get_row_index(str(item_id)))
-        self.notify(t("tui.ledger.saved"))
+
+        def added(item_id: int) -> None:
+            self.reload()
+            if any(i.id == item_id for i in self.shown):
+                table = self.query_one("#items", DataTable)
+                table.move_cursor(row=table.get_row_index(str(item_id)))
+            self.notify(t("tui.ledger.saved"))
+
+        # A busy database keeps the item and stores it when it can; a refused value
+        # (StoreError) is said in one line.
+        self.write(lambda: self.ledger.add(subject, **values), then=added, wait=True)
 
     def action_edit(self) -> None:
         item = self.current
@@ -327,13 +326,12 @@ class LedgerApp(SanshuApp):
         def edited(values: dict[str, Any] | None) -> None:
             if values is None:
                 return
-            try:
-                self.ledger.edit(item.id, values)
-            except StoreError as exc:
-                self.notify(str(exc), severity="error", timeout=8)
-                return
-            self.reload()
-            self.notify(t("tui.ledger.saved"))
+
+            def saved(_result: object) -> None:
+                self.reload()
+                self.notify(t("tui.ledger.saved"))
+
+            self.write(lambda: self.ledger.edit(item.id, values), then=saved, wait=True)
 
         self.push_screen(ItemForm(subjects, item, None), edited)
 
@@ -343,12 +341,18 @@ class LedgerApp(SanshuApp):
         if item is None:
             return
         if item.closed:
-            self.ledger.reopen(item.id)
-            self.notify(t("tui.ledger.reopened", subject=item.subject, seq=item.seq))
+            change, note = self.ledger.reopen, "tui.ledger.reopened"
         else:
-            self.ledger.close(item.id)
-            self.notify(t("tui.ledger.closed", subject=item.subject, seq=item.seq))
-        self.reload()
+            change, note = self.ledger.close, "tui.ledger.closed"
+
+        def done(_result: object) -> None:
+            if note == "tui.ledger.reopened":
+                self.notify(t("tui.ledger.reopened", subject=item.subject, seq=item.seq))
+            else:
+                self.notify(t("tui.ledger.closed", subject=item.subject, seq=item.seq))
+            self.reload()
+
+        self.write(lambda: change(item.id), then=done)
 
     def action_answered(self) -> None:
         """A carried item was answered in this year's report (or not after all)."""
@@ -359,9 +363,12 @@ class LedgerApp(SanshuApp):
             self.notify(t("carry.not_carried"), severity="warning")
             return
         answered = item.answered_at is None
-        self.ledger.mark_answered(item.id, answered)
-        if answered:
-            self.notify(t("carry.marked", subject=item.subject, seq=item.seq))
-        else:
-            self.notify(t("carry.unmarked", subject=item.subject, seq=item.seq))
-        self.reload()
+
+        def done(_result: object) -> None:
+            if answered:
+                self.notify(t("carry.marked", subject=item.subject, seq=item.seq))
+            else:
+                self.notify(t("carry.unmarked", subject=item.subject, seq=item.seq))
+            self.reload()
+
+        self.write(lambda: self.ledger.mark_answered(item.id, answered), then=done)

@@ -11,12 +11,12 @@ from textual.widgets import Button, DataTable, Input, Label, ListItem, ListView,
 
 from core.ballots.items import Item, choice_labels, form_columns
 from core.ballots.paper import confirm_paper_ballot, enter_paper_ballot, pending_paper_ballots
-from core.ballots.storing import BallotEntry, ballot_grades
+from core.ballots.storing import BallotEntry, Stored, ballot_grades
 from core.ballots.tokens import BallotRefused
 from core.ballots.validity import ballot_problems
 from core.i18n import t, tn
 from core.meeting.store import MeetingStore
-from core.store import StoreError
+from core.store import StoreBusy, StoreError
 from tui.widgets.confirm import Confirm
 
 
@@ -159,15 +159,25 @@ class PaperPane(Vertical):
         self.store_ballot(grades)
 
     def store_ballot(self, grades: dict[Item, str | None]) -> None:
-        grid = self.query_one(BallotGrid)
         problems = ballot_problems(self.store.meeting, grades, on_screen=False)
         category = str(self.query_one("#paper-category", Select).value)
         entered_by = self.query_one("#paper-by", Input).value.strip() or self.clerk
-        try:
-            stored = enter_paper_ballot(self.store, category, BallotEntry(grades), entered_by)
-        except BallotRefused:
+
+        def enter() -> Stored | None:
+            try:
+                return enter_paper_ballot(self.store, category, BallotEntry(grades), entered_by)
+            except BallotRefused:
+                return None
+
+        # A busy database refuses it in one line and the grid keeps every grade: Ctrl+S
+        # again stores the same ballot.
+        self.app.write(enter, then=lambda stored: self.stored(stored, problems))
+
+    def stored(self, stored: Stored | None, problems: list) -> None:
+        if stored is None:
             self.notify(t("paper.not_open"), severity="error")
             return
+        grid = self.query_one(BallotGrid)
         self._warned_incomplete = False
         if problems:
             reasons = "；".join(p.message for p in problems)
@@ -241,14 +251,25 @@ class ConfirmPaper(ModalScreen[str | None]):
         confirmer = box.value.strip()
         if not confirmer:
             return
-        try:
-            confirm_paper_ballot(self.store, self.ballot_id, confirmer)
-        except StoreError as exc:
-            self.query_one("#confirm-problem", Static).update(str(exc))
+
+        def confirm() -> str | None:
+            try:
+                confirm_paper_ballot(self.store, self.ballot_id, confirmer)
+            except StoreBusy:
+                raise  # the console says so; the name stays for another try
+            except StoreError as exc:
+                return str(exc)  # refused: e.g. the person who typed it
+            return None
+
+        def done(refusal: str | None) -> None:
+            if refusal is None:
+                self.dismiss(confirmer)
+                return
+            self.query_one("#confirm-problem", Static).update(refusal)
             box.value = ""
             box.focus()
-            return
-        self.dismiss(confirmer)
+
+        self.app.write(confirm, then=done)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,4 +1,4 @@
-"""Where sanshu keeps its own files (demo database, crash log)."""
+"""Where sanshu keeps its own files (the demo database, crash reports)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,3 @@ import platformdirs
 
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("sanshu"))
-
-
-def crash_log() -> Path:
-    path = data_dir() / "crash.log"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path

@@ -17,34 +17,50 @@ if TYPE_CHECKING:
 # core.ballots.tally and the office helpers load when a table is first drawn, not when a
 # console starts (the podium's first frame, #14 §2).
 
-GRADE_STYLES = ["bold green", "cyan", "yellow", "bold red"]  # best … worst
-BAR_STYLES = ["green", "cyan", "yellow", "red", "grey50"]
+# Colours follow meaning, whatever the scale: the best grade green … the worst red,
+# the ones between in order; 不了解 (not scored) a neutral grey, never red (#19 §4).
+SCALE_COLOURS = {
+    1: ["green"],
+    2: ["green", "red"],
+    3: ["green", "yellow", "red"],
+    4: ["green", "cyan", "yellow", "red"],
+    5: ["green", "cyan", "yellow", "dark_orange", "red"],
+}
+ABSTAIN_COLOUR = "grey50"
+
+
+def grade_colours(meeting) -> dict[str, str]:
+    """Each choice's colour: grades best first (as the meeting file lists them)."""
+    labels = [g.label for g in meeting.grades]
+    count = len(labels)
+    palette = SCALE_COLOURS.get(count)
+    if palette is None:  # a longer scale: spread the five colours over it
+        five = SCALE_COLOURS[5]
+        palette = [five[round(4 * i / (count - 1))] for i in range(count)]
+    colours = dict(zip(labels, palette, strict=True))
+    if meeting.abstain:
+        colours[meeting.abstain] = ABSTAIN_COLOUR
+    return colours
 
 
 def grade_style(tally: Tally, grade: str | None) -> str:
-    labels = [g.label for g in tally.meeting.grades]
-    if grade not in labels:
-        return ""
-    index = labels.index(grade)
-    return (
-        GRADE_STYLES[min(index, len(GRADE_STYLES) - 1)]
-        if index < len(labels) - 1
-        else GRADE_STYLES[-1]
-    )
+    colour = grade_colours(tally.meeting).get(grade or "")
+    return f"bold {colour}" if colour and grade != tally.meeting.abstain else ""
 
 
 def distribution_bar(tally: Tally, subject: SubjectResult, width: int = 20) -> Text:
-    """Shares of each grade (abstentions grey) as one coloured bar."""
+    """Shares of each choice as one bar, each in its grade's colour (abstentions grey)."""
     total = sum(subject.counts.values())
     bar = Text()
     if not total:
         return bar
+    colours = grade_colours(tally.meeting)
     used = running = 0
-    for index, count in enumerate(subject.counts.values()):
+    for label, count in subject.counts.items():
         running += count
         cells = round(width * running / total) - used  # cumulative, so the bar is exactly `width`
         used += cells
-        bar.append("█" * cells, style=BAR_STYLES[min(index, len(BAR_STYLES) - 1)])
+        bar.append("█" * cells, style=colours.get(label, ABSTAIN_COLOUR))
     return bar
 
 

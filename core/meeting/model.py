@@ -220,6 +220,9 @@ class Meeting:
     host: str = ""  # 主持人, for the minutes
     recorder: str = ""  # 记录人; the clerk's --name when unset
     quorum: Fraction | None = None  # share of expected voters below which results are flagged
+    # The podium's clicker keys the file sets ([keys]): next, previous, blank, scoring,
+    # results → Textual key names. Actions left out keep the console's defaults.
+    keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @functools.cached_property  # a meeting never changes once read
     def onsite(self) -> tuple[Subject, ...]:

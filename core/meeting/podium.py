@@ -110,7 +110,15 @@ def judge(action: str, state: MeetingState) -> Verdict:
     if action in ("next_phase", "previous_phase"):
         if scoring and state.poll == Poll.OPEN:
             return Verdict(ASK, t("guard.leave_open_scoring"), t("guard.leave_yes"))
+        if scoring and state.poll == Poll.NOT_OPEN and action == "next_phase":
+            # On to 结果 with no ballot cast: a clicker's press must not do that by itself.
+            return Verdict(ASK, t("guard.leave_unopened_scoring"), t("guard.leave_yes"))
         return Verdict(ACT)
+    if action == "toggle_timer" and scoring and state.poll != Poll.OPEN:
+        # 测评's clock is the voting's: it starts when scoring opens and stops at close.
+        if state.poll == Poll.NOT_OPEN:
+            return Verdict(REFUSE, t("guard.scoring_clock_not_open"))
+        return Verdict(REFUSE, t("guard.scoring_clock_closed"))
     if action == "reset_timer":
         if step.timer is not None and step.timer.started:
             return Verdict(ASK, t("timer.reset_confirm"), t("timer.reset_yes"))

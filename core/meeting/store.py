@@ -15,7 +15,7 @@ from pathlib import Path
 from core.errors import StoreError
 from core.i18n import t
 from core.meeting import timer as timers
-from core.meeting.agenda import MeetingState, step_from_row, step_payload
+from core.meeting.agenda import AgendaStep, MeetingState, step_from_row, step_payload
 from core.meeting.definition import write_definition
 from core.meeting.file import parse_meeting
 from core.meeting.model import Meeting, Phase, Poll
@@ -164,16 +164,23 @@ class MeetingStore(Store):
             if old.timer is not None and old.timer.running:
                 self._save_timer(old.position, timers.pause(old.timer, now))
             new = state.steps[target]
-            if (
-                new.timer is not None
-                and new.timing
-                and new.timing.auto_start
-                and not new.timer.started
-            ):
+            if new.timer is not None and self._starts_on_arrival(new, state.poll):
                 self._save_timer(new.position, timers.start(new.timer, now))
             self.conn.execute("UPDATE state SET position = ? WHERE id = 1", [target])
             self.record("agenda.moved", {"from": old.position, "to": target, **step_payload(new)})
         return self.state()
+
+    @staticmethod
+    def _starts_on_arrival(step: AgendaStep, poll: Poll) -> bool:
+        """A step's clock starts as the agenda reaches it when the file says `auto_start`
+        and it never ran; 测评's clock runs with the voting instead: it starts when
+        scoring opens, and again on coming back while phones vote."""
+        if step.timer is None:
+            return False
+        if step.phase == Phase.SCORING:
+            return poll == Poll.OPEN and not step.timer.running
+        auto = step.timing is not None and step.timing.auto_start
+        return auto and not step.timer.started
 
     # -- scoring open or closed ----------------------------------------------------------
 
@@ -199,23 +206,36 @@ class MeetingStore(Store):
             self.record(f"poll.{poll}", {"from": before, "reason": reason})
             if poll == Poll.CLOSED:
                 self._stop_scoring_timers()
+            else:
+                self._start_scoring_timers()
         if poll == Poll.CLOSED and forget_now:
             self.forget_history()
         return self.state()
 
+    def _start_scoring_timers(self) -> None:
+        """Scoring opened: its clock starts (or goes on) with it."""
+        self._scoring_timers(running=True)
+
     def _stop_scoring_timers(self) -> None:
         """Scoring closed: its clock stops too (inside the closing transaction)."""
+        self._scoring_timers(running=False)
+
+    def _scoring_timers(self, *, running: bool) -> None:
         now = self.clock()
+        change = timers.start if running else timers.pause
+        kind = "timer.started" if running else "timer.paused"
         for step in self.state().steps:
-            if step.phase == Phase.SCORING and step.timer is not None and step.timer.running:
-                stopped = timers.pause(step.timer, now)
-                self._save_timer(step.position, stopped)
+            if step.phase == Phase.SCORING and step.timer is not None:
+                if step.timer.running == running:
+                    continue
+                new = change(step.timer, now)
+                self._save_timer(step.position, new)
                 self.record(
-                    "timer.paused",
+                    kind,
                     {
                         **step_payload(step),
-                        "remaining_s": round(stopped.remaining(now), 3),
-                        "timer": asdict(stopped),
+                        "remaining_s": round(new.remaining(now), 3),
+                        "timer": asdict(new),
                     },
                 )
 

@@ -2,7 +2,7 @@
 
 `run()` turns every user error into one clear line (never a traceback) and
 returns the exit code: 0 done, 1 a problem the user can fix, 2 a usage error,
-70 a bug (logged to the crash log), 130 interrupted.
+70 a bug (a crash report written, `tui/crash.py`), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from core.i18n import set_language, t
 from tui.cli import (  # noqa: F401  (they register commands)
     feedback,
     imports,
+    keys,
     ledger,
     meeting,
     reports,
@@ -25,6 +26,7 @@ from tui.cli import (  # noqa: F401  (they register commands)
 )
 from tui.cli.common import LANG_OPTION_KW, err, error_line
 from tui.cli.root import cli
+from tui.crash import command_name
 
 __all__ = ["cli", "main", "run"]
 
@@ -77,17 +79,10 @@ def run(argv: list[str] | None = None) -> int:
     except OSError as exc:  # an output folder that does not exist, a full disk, no permission
         error_line(t("cli.os_error", path=exc.filename or "", detail=exc.strerror or exc))
         return 1
-    except Exception:
-        import datetime as dt
-        import traceback
+    except Exception as exc:
+        from tui.crash import report_crash
 
-        from tui.paths import crash_log
-
-        log = crash_log()
-        with log.open("a", encoding="utf-8") as handle:
-            handle.write(f"--- {dt.datetime.now().isoformat()} {sys.argv}\n")
-            handle.write(traceback.format_exc())
-        error_line(t("cli.crash", log=log))
+        report_crash(exc, command_name(sys.argv))
         return 70
     return code if isinstance(code, int) else 0
 

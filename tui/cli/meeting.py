@@ -156,9 +156,21 @@ def clerk(db_path: Path, name: str) -> None:
 
 @cli.command(short_help="投影画面 · Open the projector view")
 @DB_OPTION
-def display(db_path: Path) -> None:
+@click.option(
+    "--web",
+    is_flag=True,
+    help="给只能开浏览器的大屏：打印投影网页地址（带密钥）· print the address of the projector "
+    "view as a web page (with its key) for a big screen that only runs a browser",
+)
+def display(db_path: Path, web: bool) -> None:
     """投影用的只读画面，跟随主持台 · The read-only projector view that follows the podium."""
     from core.meeting.store import MeetingStore
+
+    if web:
+        from tui.cli.screen import print_web_screen
+
+        print_web_screen(db_path)
+        return
     from tui.display import DisplayApp
 
     MeetingStore(db_path).close()

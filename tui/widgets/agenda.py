@@ -10,7 +10,7 @@ from textual.widgets import Static
 from core.i18n import t
 from core.meeting.agenda import MeetingState
 from core.meeting.labels import phase_label
-from core.meeting.model import Meeting, Phase
+from core.meeting.model import Meeting, Phase, Poll
 
 
 def agenda_text(meeting: Meeting, state: MeetingState) -> Text:
@@ -41,9 +41,10 @@ def agenda_text(meeting: Meeting, state: MeetingState) -> Text:
     for step in state.steps:
         if step.subject is None:
             label = phase_label(step.phase)
+            unopened = step.phase == Phase.SCORING and state.poll == Poll.NOT_OPEN
             if step.position == state.position:
                 line("▶", label, "bold reverse")
-            elif step.position < state.position:
+            elif step.position < state.position and not unopened:  # no ✓ without a vote
                 line("✓", label, "dim")
             else:
                 line(" ", label, "")

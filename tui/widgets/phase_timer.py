@@ -37,6 +37,7 @@ class PhaseTimer(Vertical):
     PhaseTimer.-overtime Digits { color: $error; text-style: bold; }
     PhaseTimer.-overtime #timer-note { color: $error; text-style: bold; }
     PhaseTimer.-paused Digits { text-style: dim; }
+    PhaseTimer.-paused #timer-note { color: $warning; text-style: bold; }
     """
 
     def __init__(
@@ -44,12 +45,13 @@ class PhaseTimer(Vertical):
         *,
         reserve: tuple[int, int] = (90, 26),
         scales: tuple[int, ...] = (3, 2),
-        notes: bool = True,
+        notes: bool | str = True,
         **kwargs,
     ) -> None:
         """`reserve`: columns and rows the rest of the screen needs beside the clock;
         `scales`: block-letter sizes allowed, largest first; `notes`: the operator's
-        line under the clock (not on a projector)."""
+        line under the clock (True), or only "paused" (a projector says 已暂停 and
+        nothing for the operator)."""
         super().__init__(**kwargs)
         self.reserve = reserve
         self.scales = scales
@@ -117,7 +119,8 @@ class PhaseTimer(Vertical):
             text = t("timer.idle")
         else:
             text = t("timer.running") if self.timer.running else t("timer.paused")
-        note.display = self.notes
+        paused = self.timer.started and not self.timer.running and current != "overtime"
+        note.display = self.notes is True or (self.notes == "paused" and paused)
         if text != self._note:
             self._note = text
             note.update(text)

@@ -15,13 +15,18 @@ from rich.text import Text
 from core.ballots.slips import qr_matrix
 from core.i18n import t
 
-_INK = Style(color="black", bgcolor="white")
+_INK = Style(color="#000000", bgcolor="#ffffff")  # pure: "white" is grey in 256 colours
+QUIET = 1  # white modules added around qrcode's border of one
 
 
 @lru_cache(maxsize=8)
-def _matrix(data: str) -> tuple[tuple[bool, ...], ...]:
-    """The code's modules, computed once per address (the screen redraws often)."""
-    return tuple(tuple(row) for row in qr_matrix(data))
+def _matrix(data: str, quiet: int = QUIET) -> tuple[tuple[bool, ...], ...]:
+    """The code's modules with `quiet` more white modules all round than qrcode's own
+    border of one, computed once per address (the screen redraws often). Scanners
+    want a white margin: beside it the screen is dark."""
+    rows = [[False] * quiet + list(row) + [False] * quiet for row in qr_matrix(data)]
+    blank = [False] * len(rows[0])
+    return tuple(tuple(row) for row in [blank] * quiet + rows + [blank] * quiet)
 
 
 def qr_size(data: str, scale: int = 1) -> tuple[int, int]:
@@ -30,13 +35,13 @@ def qr_size(data: str, scale: int = 1) -> tuple[int, int]:
     return modules * scale, -(-modules * scale // 2)
 
 
-def fit_scale(data: str, columns: int, rows: int, largest: int = 4) -> int:
-    """The largest scale whose code fits in columns x rows (at least 1)."""
-    for scale in range(largest, 1, -1):
+def fit_scale(data: str, columns: int, rows: int, largest: int = 8) -> int:
+    """The largest scale whose code fits in columns x rows; 0 when none does."""
+    for scale in range(largest, 0, -1):
         width, height = qr_size(data, scale)
         if width <= columns and height <= rows:
             return scale
-    return 1
+    return 0
 
 
 def qr_text(data: str, scale: int = 1) -> Text:

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from core.i18n import t
-from tui.tally_view import BAR_STYLES, distribution_bar, grade_style, number
+from tui.tally_view import distribution_bar, grade_colours, grade_style, number
 
 if TYPE_CHECKING:
     from core.ballots.tally import Tally
@@ -30,14 +30,10 @@ BREAKDOWN_MIN_WIDTH = 110  # the breakdown pane beside the ranking
 
 
 def legend(tally: Tally) -> Text:
-    """What the bar's colours mean: one entry per choice."""
+    """What the bar's colours mean: one entry per choice, in the bars' own colours."""
     text = Text(t("results.legend") + " ")
-    labels = [g.label for g in tally.meeting.grades]
-    if tally.meeting.abstain:
-        labels.append(tally.meeting.abstain)
-    for index, label in enumerate(labels):
-        style = BAR_STYLES[-1] if label == tally.meeting.abstain else BAR_STYLES[min(index, 3)]
-        text.append("██", style=style)
+    for label, colour in grade_colours(tally.meeting).items():
+        text.append("██", style=colour)
         text.append(f" {label}  ")
     return text
 
@@ -102,17 +98,26 @@ class ResultsView(Vertical):
             super().__init__()
             self.row = row
 
-    def __init__(self, *, page_hint: bool = True, **kwargs) -> None:
+    def __init__(self, *, page_hint: bool = True, spread: bool = False, **kwargs) -> None:
+        """`spread`: rows grow taller to fill the height (the projector, #19 §5)."""
         super().__init__(**kwargs)
         self.tally: Tally | None = None
         self.selected = 0
         self.page_hint = page_hint
+        self.spread = spread
         self._shown: tuple | None = None
         self._filling = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="results-main"):
-            yield DataTable(id="ranking", cursor_type="row", zebra_stripes=True)
+            # The selected row keeps its grades' colours: it is marked by its background
+            # and a ▶, never by turning its bar white (#19 §4).
+            yield DataTable(
+                id="ranking",
+                cursor_type="row",
+                zebra_stripes=True,
+                cursor_foreground_priority="renderable",
+            )
             yield Static(id="breakdown")
         with Horizontal(id="results-foot"):
             # Until the tally arrives from the counting worker (after the first frame).
@@ -120,9 +125,17 @@ class ResultsView(Vertical):
             yield Static(id="page-mark")
 
     @property
+    def row_height(self) -> int:
+        """1, or on a projector as tall as lets every row of a page fill the height."""
+        height = self.query_one(DataTable).size.height
+        if not self.spread or self.tally is None or height <= 1:
+            return 1
+        return max(1, min(3, (height - 1) // max(1, len(self.tally.subjects))))
+
+    @property
     def page_size(self) -> int:
         height = self.query_one(DataTable).size.height
-        return max(1, height - 1) if height > 1 else 10  # one header row
+        return max(1, (height - 1) // self.row_height) if height > 1 else 10  # a header row
 
     @property
     def page(self) -> Page:
@@ -161,7 +174,8 @@ class ResultsView(Vertical):
         self.query_one("#breakdown").display = width >= BREAKDOWN_MIN_WIDTH
         bar_width = 40 if width >= 160 else 20
         page = self.page
-        key = (id(self.tally), page, show_bar, bar_width, self.selected)
+        row_height = self.row_height
+        key = (id(self.tally), page, show_bar, bar_width, self.selected, row_height)
         if key == self._shown:
             return
         self._shown = key
@@ -171,16 +185,19 @@ class ResultsView(Vertical):
         table.clear(columns=True)
         labels = [t("col.rank"), t("col.subject"), t("col.final_grade"), t("col.final_score")]
         labels.append(t("col.flags"))
-        for label, column_width in zip(labels, column_widths(tally, labels), strict=True):
+        widths = column_widths(tally, labels)
+        widths[0] += 1  # the ▶ of the selected row
+        for label, column_width in zip(labels, widths, strict=True):
             table.add_column(label, width=column_width)
         if show_bar:
             label = t("col.distribution")
             table.add_column(label, width=max(bar_width, cell_len(label)))
         digits = tally.meeting.rules.digits
-        for subject in tally.subjects[page.first : page.first + page.size]:
+        for index, subject in enumerate(tally.subjects[page.first : page.first + page.size]):
             grade = Text(subject.final_grade or "—", style=grade_style(tally, subject.final_grade))
+            mark = "▶" if page.first + index == self.selected else ""
             cells = [
-                Text(str(subject.rank or "—"), justify="right"),
+                Text(f"{mark}{subject.rank or '—'}", justify="right"),
                 subject.name,
                 grade,
                 Text(number(subject.final_score, digits), justify="right"),
@@ -188,7 +205,7 @@ class ResultsView(Vertical):
             ]
             if show_bar:
                 cells.append(distribution_bar(tally, subject, bar_width))
-            table.add_row(*cells, key=subject.name)
+            table.add_row(*cells, key=subject.name, height=row_height)
         table.move_cursor(row=self.selected - page.first, animate=False)
         self._filling = False
         self.query_one("#legend", Static).update(legend(tally) if show_bar else "")
@@ -204,8 +221,7 @@ class ResultsView(Vertical):
         row = self.page.first + event.cursor_row
         if row != self.selected:
             self.selected = row
-            self._shown = None
-            self.show_breakdown(row)
+            self.fill()  # the ▶ moves with it
             self.post_message(self.Selected(row))
 
     def show_breakdown(self, row: int) -> None:

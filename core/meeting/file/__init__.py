@@ -20,6 +20,7 @@ from typing import Any
 from core.i18n import t
 from core.meeting.file.agenda import AgendaReader
 from core.meeting.file.fields import MeetingFileError, Problem
+from core.meeting.file.keys import KeysReader
 from core.meeting.file.people import PeopleReader
 from core.meeting.file.reports import ReportsReader
 from core.meeting.file.scoring import ScoringReader
@@ -74,7 +75,7 @@ def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:
     return meeting
 
 
-class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader):
+class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader, KeysReader):
     """The whole file: the [meeting] head and every section."""
 
     def meeting(self, data: dict[str, Any]) -> Meeting | None:
@@ -93,6 +94,7 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader):
                 "people",
                 "reports",
                 "feedback",
+                "keys",
             ),
         )
         head = self.section(
@@ -121,6 +123,7 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader):
         askers = self.strings(people, "people", "askers", required=False)
         reports = self.report_rules(top.get("reports", {}))
         feedback = self.feedback_rules(top.get("feedback", {}))
+        keys = self.clicker_keys(top.get("keys", {}))
 
         if self.problems or title is None or date is None:  # each None was a problem
             return None
@@ -144,4 +147,5 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader):
             host=(host or "").strip(),
             recorder=(recorder or "").strip(),
             quorum=quorum,
+            keys=keys,
         )
