@@ -7,7 +7,8 @@ as `subjects[3].mode` (array positions count from 1, as a person counts the
 
 One module per part of the file: `fields` (the readers of single values),
 `people` (categories, subjects), `agenda` (phase timings), `scoring` (criteria,
-grades, rules, poll). `MeetingReader` puts them together.
+grades, rules, poll), `reports` ([reports], [feedback]), `documents` ([documents],
+[roles], [[attendees]]). `MeetingReader` puts them together.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from core.i18n import t
 from core.meeting.file.agenda import AgendaReader
+from core.meeting.file.documents import DocumentsReader
 from core.meeting.file.fields import MeetingFileError, Problem
 from core.meeting.file.people import PeopleReader
 from core.meeting.file.reports import ReportsReader
@@ -74,7 +76,7 @@ def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:
     return meeting
 
 
-class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader):
+class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader, DocumentsReader):
     """The whole file: the [meeting] head and every section."""
 
     def meeting(self, data: dict[str, Any]) -> Meeting | None:
@@ -93,6 +95,9 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader):
                 "people",
                 "reports",
                 "feedback",
+                "documents",
+                "roles",
+                "attendees",
             ),
         )
         head = self.section(
@@ -121,6 +126,9 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader):
         askers = self.strings(people, "people", "askers", required=False)
         reports = self.report_rules(top.get("reports", {}))
         feedback = self.feedback_rules(top.get("feedback", {}))
+        documents = self.documents(top.get("documents", {}))
+        roles = self.roles(top.get("roles", {}))
+        attendees = self.attendees(top)
 
         if self.problems or title is None or date is None:  # each None was a problem
             return None
@@ -144,4 +152,7 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader):
             host=(host or "").strip(),
             recorder=(recorder or "").strip(),
             quorum=quorum,
+            documents=documents,
+            roles=roles,
+            attendees=attendees,
         )
