@@ -35,6 +35,7 @@ import docx
 from docx.document import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
+from docx.shared import Twips
 from docx.text.paragraph import Paragraph
 
 from core.office.document import (
@@ -136,7 +137,9 @@ def styles_xml() -> str:
         paragraph_style(
             "Title",
             "Title",
-            f'{NO_GRID}{exact(700)}<w:jc w:val="center"/>',
+            # One empty line under the title (GB/T 9704 7.3.2), then the 主送机关.
+            f'{NO_GRID}<w:spacing w:before="0" w:after="{LINE_PITCH_TWIPS}" w:line="700" '
+            'w:lineRule="exact"/><w:jc w:val="center"/>',
             run_props(TITLE_FONT, "二号"),
             next_style="Normal",
         ),
@@ -484,6 +487,12 @@ class Builder:
                     run._r.insert(0, parse_xml(f"<w:br {W}/>"))
         return paragraph
 
+    def form_title(self, text: str) -> Paragraph:
+        """A form's title: the Title style with little room under it."""
+        paragraph = self.p(text, "Title")
+        paragraph.paragraph_format.space_after = Twips(120)
+        return paragraph
+
     def tag(self, jinja: str) -> Paragraph:
         """A paragraph holding only a docxtpl paragraph tag: {%p if … %}."""
         return self.p("{%p " + jinja + " %}", "Normal")
@@ -783,7 +792,7 @@ def bulletin(lang: str) -> Builder:
 def ranking(lang: str) -> Builder:
     w = WORDS[lang]["ranking"]
     b = Builder(Page(margins=(25, 20, 25, 25), grid=False), w["name"])
-    b.p(w["title"], "Title")
+    b.form_title(w["title"])
     b.p(w["meeting"], "FormText").alignment = 1
     b.table(
         [22, 70, 34, 34],
@@ -889,7 +898,7 @@ def ballot(lang: str) -> Builder:
     w = WORDS[lang]["ballot"]
     b = Builder(Page(margins=(15, 15, 15, 15), grid=False, numbers=False), w["name"])
     b.tag("for k in 表")
-    b.p(w["title"], "Title")
+    b.form_title(w["title"])
     b.p(w["category"], "FormText").alignment = 1
     b.p(w["rules"], "FormText")
     # Columns: 序号, 述职对象, then per criterion a tick box per choice (docxtpl repeats the
@@ -940,7 +949,7 @@ def ballot(lang: str) -> Builder:
 def signin(lang: str) -> Builder:
     w = WORDS[lang]["signin"]
     b = Builder(Page(margins=(20, 20, 25, 25), grid=False), w["name"])
-    b.p(w["title"], "Title")
+    b.form_title(w["title"])
     b.p(w["meeting"], "FormText").alignment = 1
     b.tag("for g in 分组")
     b.p(w["group"], "Heading3")

@@ -89,3 +89,15 @@ def attendance_list(db_path: Path) -> None:
     screen.print(table)
     counts = "，".join(f"{mark_label(m)} {roll.count(m)}" for m in (*MARKS, None))
     screen.print(t("attendance.counts", expected=roll.expected, counts=counts), highlight=False)
+
+
+@attendance.command("screen", short_help="出席登记画面 · The marking screen")
+@DB_OPTION
+def attendance_screen(db_path: Path) -> None:
+    """全屏出席登记：选中姓名按 1 出席、2 请假、3 缺席、0 清除，/ 查找。
+    · Mark attendance on a full screen: 1 present, 2 leave, 3 absent, 0 clear, / find."""
+    from core.meeting.store import MeetingStore
+    from tui.attendance import AttendanceApp
+
+    MeetingStore(db_path).close()  # a clear error before the screen takes over
+    AttendanceApp(db_path).run()
