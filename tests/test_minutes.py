@@ -60,7 +60,7 @@ def test_minutes_in_markdown(held, tmp_path):
     assert run(["minutes", "--db", str(held), "--out", str(out)]) == 0
     text = out.read_text("utf-8")
     assert "**主持人**：张主任" in text and "**记录人**：王记录" in text
-    assert "应到 72 人，出席 0 人，请假 0 人，缺席 0 人，未登记 72 人" in text
+    assert "应到 76 人，出席 0 人，请假 0 人，缺席 0 人，未登记 76 人" in text
     assert "### 1. 法工委（法制工作委员会）" in text
     assert "述职用时 7:42（计划 8:00）" in text
     assert "询问用时 9:00（计划 8:00，超时 1:00）" in text

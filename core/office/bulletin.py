@@ -159,23 +159,14 @@ def ranking_notes(results: OfficeResults) -> list[str]:
     method = method_text(meeting)
     if method:
         notes.append(t("ranking.note_method", text=method))
-    changed = [r for r in tally.subjects if r.override_reason]
+    changed = []
+    for r in tally.subjects:
+        if r.override_reason:
+            computed, final = r.computed_grade or "—", r.final_grade or "—"
+            changed.append(t("ranking.override", name=r.name, computed=computed, final=final))
     if changed:
-        notes.append(
-            t(
-                "ranking.note_override",
-                convener=convener(meeting),
-                names="；".join(
-                    t(
-                        "ranking.override",
-                        name=r.name,
-                        computed=r.computed_grade or "—",
-                        final=r.final_grade or "—",
-                    )
-                    for r in changed
-                ),
-            )
-        )
+        names = "；".join(changed)
+        notes.append(t("ranking.note_override", convener=convener(meeting), names=names))
     missing = [r.name for r in tally.subjects if any(v is None for v in r.components.values())]
     if missing:
         notes.append(t("ranking.note_missing", names="、".join(missing)))

@@ -280,7 +280,11 @@ def _header_lines(data: MinutesData) -> list[tuple[str, str]]:
 
 def _override_text(o: OverrideLine) -> str:
     return t(
-        "minutes.override", subject=o.subject, computed=o.computed, final=o.final, reason=o.reason
+        "minutes.override",
+        subject=o.subject,
+        computed=o.computed,
+        final=o.final,
+        reason=sentence(o.reason),
     )
 
 
