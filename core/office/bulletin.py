@@ -32,7 +32,7 @@ def method_text(meeting: Meeting) -> str:
     if rules.combination_method == Combination.COMMITTEE:
         return t("bulletin.method_committee", convener=convener(meeting))
     names = {"meeting": t("bulletin.part_meeting"), "daily": t("bulletin.part_daily")}
-    parts = "、".join(
+    parts = t("office.list_sep").join(
         t("bulletin.part", name=names.get(name, name), weight=_weight(weight))
         for name, weight in rules.combination.items()
     )
@@ -46,7 +46,7 @@ def method_text(meeting: Meeting) -> str:
                 described.append(t("bulletin.band_last", below=below, grade=band.grade))
             else:
                 described.append(t("bulletin.band", low=_score(band.min), grade=band.grade))
-        text += t("bulletin.bands", bands="，".join(described))
+        text += t("bulletin.bands", bands=t("office.clause_sep").join(described))
     return text
 
 
@@ -63,7 +63,7 @@ def ballots_parts(tally: Tally) -> str:
         parts.append(t("bulletin.ballots_paper", count=b.paper))
     if b.imported:
         parts.append(t("bulletin.ballots_imported", count=b.imported))
-    return "、".join(parts)
+    return t("office.list_sep").join(parts)
 
 
 def ordered(results: OfficeResults) -> list[SubjectResult]:
