@@ -605,6 +605,24 @@ def repack(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def centred(text: str) -> Cell:
+    return Cell(text, align="center")
+
+
+def rows_table(
+    b: Builder,
+    widths_mm: list[float],
+    heads: list[str | Cell],
+    loop: str,
+    cells: list[str | Cell],
+    *,
+    row_height_mm: float | None = None,
+) -> None:
+    """A table with a row per item of a list: `loop` is docxtpl's "r in 结果"."""
+    rows = [heads, ["{%tr for " + loop + " %}"], cells, ["{%tr endfor %}"]]
+    b.table(widths_mm, rows, row_height_mm=row_height_mm)
+
+
 # -- the parts official documents share ---------------------------------------------------
 
 
@@ -743,33 +761,14 @@ def bulletin(lang: str) -> Builder:
     b.p(w["h_result"], "Heading1")
     b.p(w["lead"], "KeepWithNext")
     b.tag("if 公布得分")
-    b.table(
-        [20, 70, 33, 33],
-        [
-            [w["col_rank"], w["col_subject"], w["col_score"], w["col_grade"]],
-            ["{%tr for r in 结果 %}"],
-            [
-                Cell("{{ r.名次 }}", align="center"),
-                "{{ r.述职对象 }}",
-                Cell("{{ r.综合得分 }}", align="center"),
-                Cell("{{ r.等次 }}", align="center"),
-            ],
-            ["{%tr endfor %}"],
-        ],
-    )
+    ranked(b, [20, 70, 33, 33], w, "r in 结果")
     b.tag("else")
-    b.table(
+    rows_table(
+        b,
         [20, 90, 46],
-        [
-            [w["col_order"], w["col_subject"], w["col_grade"]],
-            ["{%tr for r in 结果 %}"],
-            [
-                Cell("{{ r.序号 }}", align="center"),
-                "{{ r.述职对象 }}",
-                Cell("{{ r.等次 }}", align="center"),
-            ],
-            ["{%tr endfor %}"],
-        ],
+        [w["col_order"], w["col_subject"], w["col_grade"]],
+        "r in 结果",
+        [centred("{{ r.序号 }}"), "{{ r.述职对象 }}", centred("{{ r.等次 }}")],
     )
     b.tag("endif")
     b.p(w["h_grades"], "Heading1")
@@ -789,25 +788,24 @@ def bulletin(lang: str) -> Builder:
     return b
 
 
+def ranked(b: Builder, widths_mm: list[float], w: dict[str, str], loop: str) -> None:
+    """名次, 述职对象, 综合得分, 等次: the 通报's table and the 排名表's."""
+    heads: list[str | Cell] = [w["col_rank"], w["col_subject"], w["col_score"], w["col_grade"]]
+    cells: list[str | Cell] = [
+        centred("{{ r.名次 }}"),
+        "{{ r.述职对象 }}",
+        centred("{{ r.综合得分 }}"),
+        centred("{{ r.等次 }}"),
+    ]
+    rows_table(b, widths_mm, heads, loop, cells)
+
+
 def ranking(lang: str) -> Builder:
     w = WORDS[lang]["ranking"]
     b = Builder(Page(margins=(25, 20, 25, 25), grid=False), w["name"])
     b.form_title(w["title"])
     b.p(w["meeting"], "FormText").alignment = 1
-    b.table(
-        [22, 70, 34, 34],
-        [
-            [w["col_rank"], w["col_subject"], w["col_score"], w["col_grade"]],
-            ["{%tr for r in 排名 %}"],
-            [
-                Cell("{{ r.名次 }}", align="center"),
-                "{{ r.述职对象 }}",
-                Cell("{{ r.综合得分 }}", align="center"),
-                Cell("{{ r.等次 }}", align="center"),
-            ],
-            ["{%tr endfor %}"],
-        ],
-    )
+    ranked(b, [22, 70, 34, 34], w, "r in 排名")
     b.tag("for n in 说明")
     b.p("{{ n }}", "FormText")
     b.tag("endfor")
@@ -842,28 +840,24 @@ def minutes(lang: str) -> Builder:
     b.p("{{ s.用时 }}")
     b.p(w["commentary"], "KeepWithNext", bold=True)
     b.tag("if s.点评")
-    b.table(
+    rows_table(
+        b,
         [16, 26, 114],
-        [
-            [w["col_time"], w["col_commenter"], w["col_content"]],
-            ["{%tr for c in s.点评 %}"],
-            ["{{ c.时间 }}", "{{ c.点评人 }}", "{{ c.内容 }}"],
-            ["{%tr endfor %}"],
-        ],
+        [w["col_time"], w["col_commenter"], w["col_content"]],
+        "c in s.点评",
+        [centred("{{ c.时间 }}"), "{{ c.点评人 }}", "{{ c.内容 }}"],
     )
     b.tag("else")
     b.p(w["none"])
     b.tag("endif")
     b.p(w["questions"], "KeepWithNext", bold=True)
     b.tag("if s.询问")
-    b.table(
+    rows_table(
+        b,
         [16, 24, 56, 60],
-        [
-            [w["col_time"], w["col_asker"], w["col_question"], w["col_answer"]],
-            ["{%tr for q in s.询问 %}"],
-            ["{{ q.时间 }}", "{{ q.询问人 }}", "{{ q.问题 }}", "{{ q.答复 }}"],
-            ["{%tr endfor %}"],
-        ],
+        [w["col_time"], w["col_asker"], w["col_question"], w["col_answer"]],
+        "q in s.询问",
+        [centred("{{ q.时间 }}"), "{{ q.询问人 }}", "{{ q.问题 }}", "{{ q.答复 }}"],
     )
     b.tag("else")
     b.p(w["none"])
@@ -877,13 +871,16 @@ def minutes(lang: str) -> Builder:
     b.tag("endfor")
     b.p(w["h_overrides"], "Heading1")
     b.tag("if 等次调整")
-    b.table(
+    rows_table(
+        b,
         [32, 22, 22, 80],
+        [w["col_subject"], w["col_computed"], w["col_final"], w["col_reason"]],
+        "o in 等次调整",
         [
-            [w["col_subject"], w["col_computed"], w["col_final"], w["col_reason"]],
-            ["{%tr for o in 等次调整 %}"],
-            ["{{ o.述职对象 }}", "{{ o.计算等次 }}", "{{ o.最终等次 }}", "{{ o.理由 }}"],
-            ["{%tr endfor %}"],
+            "{{ o.述职对象 }}",
+            centred("{{ o.计算等次 }}"),
+            centred("{{ o.最终等次 }}"),
+            "{{ o.理由 }}",
         ],
     )
     b.tag("else")
@@ -953,20 +950,19 @@ def signin(lang: str) -> Builder:
     b.p(w["meeting"], "FormText").alignment = 1
     b.tag("for g in 分组")
     b.p(w["group"], "Heading3")
-    b.table(
+    pair = [w["col_no"], w["col_name"], w["col_sign"]]
+    rows_table(
+        b,
         [14, 27, 37, 14, 27, 37],
+        [*pair, *pair],
+        "row in g.行",
         [
-            [w["col_no"], w["col_name"], w["col_sign"], w["col_no"], w["col_name"], w["col_sign"]],
-            ["{%tr for row in g.行 %}"],
-            [
-                Cell("{{ row[0].序号 }}", align="center"),
-                "{{ row[0].姓名 }}",
-                "{{ row[0].备注 }}",
-                Cell("{{ row[1].序号 }}", align="center"),
-                "{{ row[1].姓名 }}",
-                "{{ row[1].备注 }}",
-            ],
-            ["{%tr endfor %}"],
+            centred("{{ row[0].序号 }}"),
+            "{{ row[0].姓名 }}",
+            "{{ row[0].备注 }}",
+            centred("{{ row[1].序号 }}"),
+            "{{ row[1].姓名 }}",
+            "{{ row[1].备注 }}",
         ],
         row_height_mm=10,
     )

@@ -22,16 +22,8 @@ from core.office.document import chinese_date
 from core.office.letters import deadline
 from core.record.entries import Record
 from tests.conftest import DEMO_TEXT, FakeClock
+from tests.office import text_of
 from tui.cli import run
-
-
-def _text(path: Path) -> str:
-    document = docx.Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text for cell in row.cells))
-    return "\n".join(parts)
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +73,7 @@ def test_letters_carry_the_tally_numbers_exactly(held, letters):
     digits = held.meeting.rules.digits
     for result in tally.subjects:
         path = _letter(letters, result.name)
-        text = _text(path)
+        text = text_of(path)
         assert f"会议测评得分{report(result.meeting_score, digits)}分" in text
         assert f"日常考核得分{report(result.daily_score, digits)}分" in text
         assert f"综合得分{report(result.final_score, digits)}分" in text
@@ -101,24 +93,24 @@ def test_letters_carry_the_tally_numbers_exactly(held, letters):
 
 def test_the_record_and_comments_are_in_the_letter(letters):
     first = sorted(letters.glob("*.docx"))[0]
-    text = _text(first)
+    text = text_of(first)
     assert first.name == "01-法工委-评议情况反馈.docx"
     assert "希望加强调研成果转化" in text  # the voter's comment, without any voter
     assert "李清：理论学习抓得实，调研成果转化不够。" in text
     assert "高天庚：廉政风险点排查发现了哪些问题？" in text
     assert "答复：共排查风险点9个，已全部制定防控措施。" in text
     assert "（会上未作答复）" in text
-    written = _text(_letter(letters, "秘书处"))  # a written report: no commentary, no questions
+    written = text_of(_letter(letters, "秘书处"))  # a written report: no commentary, no questions
     assert "书面述职，会上未进行点评和询问" in written
 
 
 def test_a_poor_letter_has_the_warning_paragraph_with_the_deadline(held, letters):
-    text = _text(_letter(letters, "信息中心"))
+    text = text_of(_letter(letters, "信息中心"))
     due = chinese_date(deadline(held.meeting))
     assert due == "2024年4月29日"  # 2024-01-30 + 90 days (the demo's [feedback] rule)
     assert f"于{due}前完成整改" in text and "约谈提醒、限期整改" in text
     assert "经机关党组研究确定为“差”" in text and "信息安全管理存在严重问题" in text
-    good = _text(_letter(letters, "法工委"))
+    good = text_of(_letter(letters, "法工委"))
     assert "约谈提醒" not in good and "前完成整改" not in good
 
 
@@ -176,7 +168,7 @@ def test_the_template_can_be_edited_and_a_bad_one_is_named(held_db, tmp_path, ca
     out = tmp_path / "反馈"
     args = ["feedback", "--db", str(held_db), "--out", str(out), "--template", str(edited)]
     assert run(args) == 0
-    assert "五、整改工作要求" in _text(next(out.glob("01-*.docx")))
+    assert "五、整改工作要求" in text_of(next(out.glob("01-*.docx")))
 
     result = next(p for p in document.paragraphs if "评价等次为“{{ 最终等次 }}”" in p.text)
     for run_ in result.runs:

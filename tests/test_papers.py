@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import docx
@@ -223,29 +222,12 @@ soffice = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice no
 
 def pdf_pages(paths: list[Path], folder: Path) -> dict[str, list[str]]:
     """Each document's pages as text, through LibreOffice."""
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(folder),
-                *map(str, paths),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
+    from core.office.pdf import to_pdfs
+
     pages = {}
-    for path in paths:
+    for path, pdf in zip(paths, to_pdfs(paths, folder), strict=True):
         text = subprocess.run(
-            ["pdftotext", "-layout", str(folder / (path.stem + ".pdf")), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
         ).stdout
         # pdftotext puts a space between a digit and a Chinese character: take them out.
         pages[path.name] = [page.replace(" ", "") for page in text.split("\f")[:-1]]

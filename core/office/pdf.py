@@ -10,7 +10,7 @@ from pathlib import Path
 from core.errors import StoreError
 from core.i18n import t
 
-TIMEOUT_S = 180
+TIMEOUT_S = 300
 
 
 def soffice() -> str | None:
@@ -19,6 +19,11 @@ def soffice() -> str | None:
 
 def to_pdf(source: Path, folder: Path) -> Path:
     """`source` converted to folder/<stem>.pdf; a clear refusal without LibreOffice."""
+    return to_pdfs([source], folder)[0]
+
+
+def to_pdfs(sources: list[Path], folder: Path) -> list[Path]:
+    """Several documents in one run of LibreOffice (it starts in seconds, converts fast)."""
     program = soffice()
     if program is None:
         raise StoreError(t("pdf.no_soffice"))
@@ -35,16 +40,17 @@ def to_pdf(source: Path, folder: Path) -> Path:
                     "pdf",
                     "--outdir",
                     str(folder),
-                    str(source),
+                    *map(str, sources),
                 ],
                 capture_output=True,
                 text=True,
                 timeout=TIMEOUT_S,
             )
         except subprocess.TimeoutExpired:
-            raise StoreError(t("pdf.failed", file=source.name, detail="timeout")) from None
-    pdf = folder / (source.stem + ".pdf")
-    if done.returncode != 0 or not pdf.exists():
-        detail = (done.stderr or done.stdout).strip()[-300:]
-        raise StoreError(t("pdf.failed", file=source.name, detail=detail))
-    return pdf
+            raise StoreError(t("pdf.failed", file=sources[0].name, detail="timeout")) from None
+    pdfs = [folder / (source.stem + ".pdf") for source in sources]
+    for source, pdf in zip(sources, pdfs, strict=True):
+        if done.returncode != 0 or not pdf.exists():
+            detail = (done.stderr or done.stdout).strip()[-300:]
+            raise StoreError(t("pdf.failed", file=source.name, detail=detail))
+    return pdfs
