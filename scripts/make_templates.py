@@ -143,29 +143,17 @@ def styles_xml() -> str:
             run_props(TITLE_FONT, "二号"),
             next_style="Normal",
         ),
-        paragraph_style(
-            "Heading1",
-            "heading 1",
-            f"<w:keepNext/>{TWO_CHARS}",
-            run_props(HEADING1_FONT, "三号", spacing=BODY_CHAR_SPACING),
-            next_style="BodyText",
-            outline=0,
-        ),
-        paragraph_style(
-            "Heading2",
-            "heading 2",
-            f"<w:keepNext/>{TWO_CHARS}",
-            run_props(HEADING2_FONT, "三号", spacing=BODY_CHAR_SPACING),
-            next_style="BodyText",
-            outline=1,
-        ),
-        paragraph_style(
-            "Heading3",
-            "heading 3",
-            f"<w:keepNext/>{TWO_CHARS}",
-            run_props(BODY_FONT, "三号", bold=True, spacing=BODY_CHAR_SPACING),
-            next_style="BodyText",
-            outline=2,
+        # 一、 in 黑体, （一） in 楷体, 1. in bold 仿宋: each kept with what follows it.
+        *(
+            paragraph_style(
+                f"Heading{level}",
+                f"heading {level}",
+                f"<w:keepNext/>{TWO_CHARS}",
+                run_props(font, "三号", bold=level == 3, spacing=BODY_CHAR_SPACING),
+                next_style="BodyText",
+                outline=level - 1,
+            )
+            for level, font in ((1, HEADING1_FONT), (2, HEADING2_FONT), (3, BODY_FONT))
         ),
         paragraph_style(
             "IssuerMark",
@@ -661,9 +649,17 @@ def border(paragraph: Paragraph, *, top: int, bottom: int) -> None:
     )
 
 
-def keep_with_next(paragraph: Paragraph) -> Paragraph:
-    paragraph.paragraph_format.keep_with_next = True
-    return paragraph
+def opening(b: Builder, title: str, addressee: str) -> None:
+    """An official document's start: the 版头, the title, the 主送机关."""
+    red_head(b)
+    b.p(title, "Title")
+    b.p(addressee, "Addressee")
+
+
+def closing(b: Builder, lang: str) -> None:
+    """An official document's end: 署名, 成文日期, 版记."""
+    signature_block(b)
+    colophon(b, WORDS[lang]["colophon"])
 
 
 # -- the documents ---------------------------------------------------------------------
@@ -674,9 +670,7 @@ from make_templates_words import WORDS
 def letter(lang: str) -> Builder:
     w = WORDS[lang]["letter"]
     b = Builder(Page(), w["name"])
-    red_head(b)
-    b.p(w["title"], "Title")
-    b.p("{{ 单位 }}" + w["colon"], "Addressee")
+    opening(b, w["title"], "{{ 单位 }}" + w["colon"])
     b.p(w["opening"])
     b.p(w["h_result"], "Heading1")
     b.tag("if 有日常考核")
@@ -745,17 +739,14 @@ def letter(lang: str) -> Builder:
     b.p(w["warning"], bold=True)
     b.tag("endif")
     b.p(w["rectify"], "KeepWithNext")
-    signature_block(b)
-    colophon(b, WORDS[lang]["colophon"])
+    closing(b, lang)
     return b
 
 
 def bulletin(lang: str) -> Builder:
     w = WORDS[lang]["bulletin"]
     b = Builder(Page(), w["name"])
-    red_head(b)
-    b.p(w["title"], "Title")
-    b.p("{{ 主送机关 }}" + WORDS[lang]["letter"]["colon"], "Addressee")
+    opening(b, w["title"], "{{ 主送机关 }}" + WORDS[lang]["letter"]["colon"])
     b.p(w["opening"])
     b.p(w["method"])
     b.p(w["h_result"], "Heading1")
@@ -783,8 +774,7 @@ def bulletin(lang: str) -> Builder:
     b.tag("endif")
     b.p(w["h_next"], "Heading1")
     b.p(w["next"], "KeepWithNext")
-    signature_block(b)
-    colophon(b, WORDS[lang]["colophon"])
+    closing(b, lang)
     return b
 
 
