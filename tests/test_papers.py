@@ -258,10 +258,24 @@ def test_no_signature_stands_alone_on_a_page(held, tmp_path):
 def test_the_one_page_papers_are_one_page(held, tmp_path):
     ranking = tmp_path / "排名表.docx"
     assert run(["ranking", "--db", str(held), "--out", str(ranking)]) == 0
-    ballot = tmp_path / "测评票.docx"
+    assert len(pdf_pages([ranking], tmp_path / "pdf")["排名表.docx"]) == 1
+    ballot = tmp_path / "测评票.pdf"  # printed straight from the command
     assert run(["ballots", "paper", "--db", str(held), "--out", str(ballot)]) == 0
-    pages = pdf_pages([ranking, ballot], tmp_path / "pdf")
-    assert len(pages["排名表.docx"]) == 1
-    assert len(pages["测评票.docx"]) == 6  # one A4 form per voter category, no blank page
-    for page in pages["测评票.docx"]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(ballot), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")[:-1]
+    assert len(pages) == 6  # one A4 form per voter category, no blank page
+    for page in pages:
         assert "测评人类别" in page and "老干部处" in page  # the whole form on its page
+
+
+def test_without_libreoffice_a_pdf_is_refused_with_the_way_out(held, tmp_path, monkeypatch, capsys):
+    from core.office import pdf
+
+    monkeypatch.setattr(pdf, "soffice", lambda: None)
+    out = tmp_path / "测评票.pdf"
+    assert run(["ballots", "paper", "--db", str(held), "--out", str(out)]) == 1
+    error = capsys.readouterr().err
+    assert "LibreOffice" in error and ".docx" in error  # and what to do instead
+    assert not out.exists()
