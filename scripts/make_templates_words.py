@@ -34,7 +34,8 @@ ZH = {
         "comments": "测评人以不记名方式提出的意见建议如下（按文字排序，与投票先后无关）：",
         "no_comments": "本次测评中，测评人未对你单位提出书面意见建议。",
         "h_record": "四、会上点评和询问情况",
-        "record": "会议现场，{{ 点评人 }}对你单位述职作了点评，{{ 询问人 }}进行了询问，具体如下：",
+        "record": "会议现场，{% if 点评 %}{{ 点评人 }}对你单位述职作了点评{% endif %}"
+        "{% if 点评 and 询问 %}，{% endif %}{% if 询问 %}{{ 询问人 }}进行了询问{% endif %}，具体如下：",
         "h_commentary": "（一）点评意见",
         "h_questions": "（{{ '二' if 点评 else '一' }}）询问及答复",
         "question": "{{ loop.index }}. {{ q.询问人 }}{{ '：' if q.询问人 else '' }}{{ q.问题 }}",
@@ -172,8 +173,8 @@ EN = {
         "of voting):",
         "no_comments": "Voters made no written comments about your unit.",
         "h_record": "4. Commentary and questions at the meeting",
-        "record": "At the meeting, {{ 点评人 }} commented on your report and {{ 询问人 }} asked "
-        "questions:",
+        "record": "At the meeting, {% if 点评 %}{{ 点评人 }} commented on your report{% endif %}"
+        "{% if 点评 and 询问 %} and {% endif %}{% if 询问 %}{{ 询问人 }} asked questions{% endif %}:",
         "h_commentary": "(1) Commentary",
         "h_questions": "({{ '2' if 点评 else '1' }}) Questions and answers",
         "question": "{{ loop.index }}. {{ q.询问人 }}{{ ': ' if q.询问人 else '' }}{{ q.问题 }}",

@@ -189,3 +189,21 @@ def test_a_missing_template_is_named(held_db, tmp_path, capsys):
     assert run([*args, "--template", str(tmp_path / "没有.docx")]) == 1
     assert "没有.docx" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_a_subject_only_commented_on_is_not_said_to_have_been_asked(held_db, tmp_path):
+    import shutil
+
+    db = tmp_path / "copy.db"
+    for suffix in ("", "-wal"):
+        if Path(f"{held_db}{suffix}").exists():
+            shutil.copyfile(f"{held_db}{suffix}", f"{db}{suffix}")
+    with MeetingStore(db) as store:
+        Record(store).add_commentary("教科文卫办", "李清", "调研成果转化要加快。")
+    out = tmp_path / "反馈"
+    assert run(["feedback", "--db", str(db), "--out", str(out)]) == 0
+    text = text_of(next(out.glob("02-教科文卫办-*.docx")))
+    assert "会议现场，党组成员对你单位述职作了点评，具体如下：" in text
+    assert "进行了询问" not in text
+    first = text_of(next(out.glob("01-法工委-*.docx")))
+    assert "会议现场，党组成员对你单位述职作了点评，纪检监察人员进行了询问，具体如下：" in first
