@@ -207,3 +207,9 @@ def test_a_subject_only_commented_on_is_not_said_to_have_been_asked(held_db, tmp
     assert "进行了询问" not in text
     first = text_of(next(out.glob("01-法工委-*.docx")))
     assert "会议现场，党组成员对你单位述职作了点评，纪检监察人员进行了询问，具体如下：" in first
+
+
+def test_the_letter_template_is_written_as_a_word_file_only(tmp_path, capsys):
+    assert run(["feedback", "template", "--out", str(tmp_path / "模板.txt")]) == 2
+    assert ".docx" in capsys.readouterr().err
+    assert not (tmp_path / "模板.txt").exists()

@@ -82,5 +82,7 @@ def feedback_template(out: Path) -> None:
     · Write the letter template (Word) to edit; use it with --template or the meeting file."""
     from core.office.templates import default_path
 
+    if out.suffix.lower() != ".docx":
+        raise click.UsageError(t("feedback.template_suffix"))
     shutil.copyfile(default_path("letter"), out)
     done_line(t("feedback.template_written", path=out))
