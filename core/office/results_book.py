@@ -50,11 +50,12 @@ def to_xlsx(results: OfficeResults, path: Path) -> None:
     _detail_sheet(book.create_sheet(t("sheet.detail")), results)
     _ballots_sheet(book.create_sheet(t("sheet.ballots")), results)
     _comments_sheet(book.create_sheet(t("sheet.comments")), results)
-    _chart_sheet(book.create_sheet(t("sheet.score_chart")), results)
+    chart = book.create_sheet(t("sheet.score_chart"))
+    _chart_sheet(chart, results)
     for sheet in book.worksheets:
         fit_row_heights(sheet)
-        last_column = max(sheet.max_column, 12 if sheet._charts else 1)  # the chart beside
-        last_row = max(sheet.max_row, 36 if sheet._charts else 1)
+        last_column = max(sheet.max_column, 12 if sheet is chart else 1)  # the chart beside
+        last_row = max(sheet.max_row, 36 if sheet is chart else 1)
         sheet.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
     book.save(str(path))
 
