@@ -26,6 +26,7 @@ OWNERS = {
     "state": "core.meeting",
     "commentary": "core.record",
     "questions": "core.record",
+    "attendance": "core.record",
     "tokens": "core.ballots",
     "ballots": "core.ballots",
     "scores": "core.ballots",

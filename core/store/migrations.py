@@ -9,7 +9,7 @@ from core.i18n import t
 from core.store import schema
 from core.store.transactions import immediate
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def schema_version(conn: sqlite3.Connection) -> int:

@@ -336,6 +336,16 @@ def _migrate_to_8(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_to_9(db: sqlite_utils.Database) -> None:
+    """Attendance (出席 / 请假 / 缺席) of the people the meeting file expects; no row:
+    not marked yet (see core/record/attendance.py)."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS attendance (name TEXT PRIMARY KEY, "
+        "mark TEXT NOT NULL CHECK (mark IN ('present', 'leave', 'absent')), "
+        "note TEXT NOT NULL DEFAULT '', at REAL NOT NULL) WITHOUT ROWID"
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
@@ -345,4 +355,5 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     6: _migrate_to_6,
     7: _migrate_to_7,
     8: _migrate_to_8,
+    9: _migrate_to_9,
 }

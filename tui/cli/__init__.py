@@ -14,14 +14,18 @@ import click
 from core.errors import ImportProblems, StoreError
 from core.i18n import set_language, t
 from tui.cli import (  # noqa: F401  (they register commands)
+    attendance,
+    bulletin,
     feedback,
     imports,
     keys,
     ledger,
     meeting,
+    paper,
     reports,
     results,
     roster,
+    templates,
     voting,
 )
 from tui.cli.common import LANG_OPTION_KW, err, error_line

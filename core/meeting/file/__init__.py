@@ -7,7 +7,8 @@ as `subjects[3].mode` (array positions count from 1, as a person counts the
 
 One module per part of the file: `fields` (the readers of single values),
 `people` (categories, subjects), `agenda` (phase timings), `scoring` (criteria,
-grades, rules, poll). `MeetingReader` puts them together.
+grades, rules, poll), `reports` ([reports], [feedback]), `documents` ([documents],
+[roles], [[attendees]]). `MeetingReader` puts them together.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from core.i18n import t
 from core.meeting.file.agenda import AgendaReader
+from core.meeting.file.documents import DocumentsReader
 from core.meeting.file.fields import MeetingFileError, Problem
 from core.meeting.file.keys import KeysReader
 from core.meeting.file.people import PeopleReader
@@ -75,7 +77,9 @@ def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:
     return meeting
 
 
-class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader, KeysReader):
+class MeetingReader(
+    PeopleReader, AgendaReader, ScoringReader, ReportsReader, KeysReader, DocumentsReader
+):
     """The whole file: the [meeting] head and every section."""
 
     def meeting(self, data: dict[str, Any]) -> Meeting | None:
@@ -95,6 +99,9 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader, Ke
                 "reports",
                 "feedback",
                 "keys",
+                "documents",
+                "roles",
+                "attendees",
             ),
         )
         head = self.section(
@@ -124,6 +131,9 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader, Ke
         reports = self.report_rules(top.get("reports", {}))
         feedback = self.feedback_rules(top.get("feedback", {}))
         keys = self.clicker_keys(top.get("keys", {}))
+        documents = self.documents(top.get("documents", {}))
+        roles = self.roles(top.get("roles", {}))
+        attendees = self.attendees(top)
 
         if self.problems or title is None or date is None:  # each None was a problem
             return None
@@ -148,4 +158,7 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader, Ke
             recorder=(recorder or "").strip(),
             quorum=quorum,
             keys=keys,
+            documents=documents,
+            roles=roles,
+            attendees=attendees,
         )
