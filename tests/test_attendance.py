@@ -183,3 +183,26 @@ def test_the_minutes_name_who_attended_with_the_counts(demo_db, tmp_path):
     assert "党组成员（2人）：张明远、李清" in text
     assert "驻机关纪检监察组（1人）：高天庚" in text
     assert "请假：丁雅琴（因公出差）" in text and "缺席：潘思远" in text
+
+
+async def test_the_clerks_console_opens_the_sign_in_list_with_f5(demo_db, clock):
+    """In the clerk's console F5 opens the sign-in list; a mark is stored; Esc goes
+    back to the record where it was."""
+    from textual.widgets._footer import FooterKey
+
+    from tui.clerk import ClerkApp
+
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(120, 32)) as pilot:
+        before = app.screen
+        await pilot.press("f5")
+        screen = await wait_until(
+            pilot, lambda: isinstance(app.screen, AttendanceScreen) and app.screen
+        )
+        await wait_until(pilot, lambda: screen.selected == "张明远")
+        await pilot.press("1")
+        await wait_until(pilot, lambda: marks(demo_db) == {"张明远": "present"})
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is before)
+        footer = [key.description for key in app.query(FooterKey)]
+        assert "签到" in footer  # the footer names the key
