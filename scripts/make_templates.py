@@ -657,9 +657,11 @@ def opening(b: Builder, title: str, addressee: str) -> None:
 
 
 def closing(b: Builder, lang: str) -> None:
-    """An official document's end: 署名, 成文日期, 版记."""
+    """An official document's end: 署名, 成文日期, 版记, and under it the fingerprint of
+    the result the document reports (`sanshu tally --check` reads it back)."""
     signature_block(b)
     colophon(b, WORDS[lang]["colophon"])
+    b.p(WORDS[lang]["colophon"]["fingerprint"], "Colophon")
 
 
 # -- the documents ---------------------------------------------------------------------
