@@ -107,15 +107,7 @@ class Store:
         try:
             # Never migrate someone else's database: only a new one starts at version 0.
             if not new:
-                version = schema_version(self.conn)
-                if version == 0:
-                    raise StoreError(t("db.not_sanshu", path=self.path))
-                if version > SCHEMA_VERSION:
-                    raise TooNew(version)
-                if missing := missing_tables(self.conn, min(version, SCHEMA_VERSION)):
-                    raise StoreError(
-                        t("db.incomplete", path=self.path, tables="、".join(missing[:5]))
-                    )
+                self._check_file()
             with self.writing():
                 migrate(self.conn)
         except BadVersion as exc:
@@ -135,6 +127,22 @@ class Store:
         except StoreError:
             self.close()
             raise
+
+    def _check_file(self) -> None:
+        """Is it a Sanshu database this program can open? Asked through a read-only
+        connection: someone else's file, or one from a newer Sanshu, is left exactly
+        as it was (the first write a normal connection makes turns on WAL)."""
+        probe = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            version = schema_version(probe)
+            if version == 0:
+                raise StoreError(t("db.not_sanshu", path=self.path))
+            if version > SCHEMA_VERSION:
+                raise TooNew(version)
+            if missing := missing_tables(probe, min(version, SCHEMA_VERSION)):
+                raise StoreError(t("db.incomplete", path=self.path, tables="、".join(missing[:5])))
+        finally:
+            probe.close()
 
     # -- connections: one per thread ------------------------------------------------
 
