@@ -1,7 +1,7 @@
 """`sanshu ballots import` as a whole command, against inserting the same rows into the
 same tables, at 1k / 20k / 100k ballots, from one CSV and from one .xlsx.
 
-    .venv/bin/python bench/bench_import.py [--sizes 1000,20000,100000] [--runs 1]
+    .venv/bin/python bench/bench_import.py [--sizes 1000,20000,100000] [--runs 3]
 
 - floor: the ballots' rows and their score rows (made in memory beforehand, not
   timed) written into a copy of the same empty meeting database, with the store's own
@@ -40,6 +40,7 @@ from sanshu_data import demo_meeting_path
 
 from core.ballots.importing import header
 from core.ballots.items import criterion_ids_of, form_items
+from core.ballots.table import column_letter
 from core.meeting.store import MeetingStore
 from core.store import insert_rows, random_keys
 from core.store.database import connect
@@ -76,14 +77,6 @@ def write_csv(rows: list[list[str]], path: Path) -> None:
         csv.writer(handle).writerows(rows)
 
 
-def _letter(column: int) -> str:
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def write_xlsx(rows: list[list[str]], path: Path) -> None:
     """An .xlsx as Excel writes it: shared strings, no element for a blank cell."""
     strings: dict[str, int] = {}
@@ -91,7 +84,7 @@ def write_xlsx(rows: list[list[str]], path: Path) -> None:
         for text in row:
             if text:
                 strings.setdefault(text, len(strings))
-    letters = [_letter(c) for c in range(1, max(map(len, rows)) + 1)]
+    letters = [column_letter(c) for c in range(1, max(map(len, rows)) + 1)]
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     package = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -232,7 +225,7 @@ def measure(n: int, tmp: Path, runs: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,20000,100000")
-    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3, help="best of N runs, in turns")
     args = parser.parse_args()
     print(
         f"{'ballots':>8} {'floor':>8} {'CSV':>8} {'÷floor':>7} {'peak MB':>8} "

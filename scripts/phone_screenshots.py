@@ -18,7 +18,6 @@ under OUT_DIR/all/ (to look at, not committed).
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import tempfile
 from pathlib import Path
@@ -34,7 +33,7 @@ from core.ballots.slips import ballot_url
 from core.ballots.tokens import issue_tokens
 from core.meeting.store import MeetingStore
 from core.web.form import field_names
-from tests.phone import PHONES, launch, phone, serving
+from tests.phone import PHONES, holding_the_database, launch, phone, serving
 
 CATEGORY = "支部书记和支委委员"
 LABELS = ("好", "较好", "一般", "好", "较好", "不了解")
@@ -94,13 +93,8 @@ class Shots:
         page = self._page(size, javascript)
         for n, item in enumerate(self.items):
             tap(page, self.names[item], LABELS[n % len(LABELS)])
-        holder = sqlite3.connect(self.db, isolation_level=None)
-        holder.execute("BEGIN IMMEDIATE")  # another program holds the meeting database
-        try:
+        with holding_the_database(self.db):
             submit(page)
-        finally:
-            holder.execute("ROLLBACK")
-            holder.close()
         page.screenshot(path=str(path))
 
     def large(self, path: Path, size: str, javascript: bool) -> None:

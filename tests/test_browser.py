@@ -15,7 +15,7 @@ from core.ballots.tokens import issue_tokens
 from core.meeting.store import MeetingStore
 from core.web.form import field_names
 from tests.conftest import DEMO_TEXT
-from tests.phone import launch, phone, phone_with_font, serving
+from tests.phone import choose, phone, phone_with_font, serving, varied_grades
 
 # CI installs Debian's chromium and must run this; elsewhere a missing browser skips.
 pytestmark = [
@@ -27,21 +27,6 @@ pytestmark = [
 ]
 MAX_FORM_HEIGHT = 5_400  # 8 screens of 667 px, where the first release needed 17
 CATEGORY = "支部书记和支委委员"
-
-
-@pytest.fixture(scope="module")
-def playwright():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(playwright):
-    browser = launch(playwright)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture
@@ -68,19 +53,6 @@ def quota_store(tmp_path, clock):
     store.set_poll("open")
     yield store
     store.close()
-
-
-def varied_grades(store) -> dict:
-    """Every item graded, not all the same, within any quota: a valid ballot."""
-    labels = ["好", "较好", "一般", "不了解"]
-    return {item: labels[n % 4] for n, item in enumerate(form_items(store.meeting))}
-
-
-def choose(page, store, grades: dict) -> None:
-    """Tap each grade's button, as a finger does."""
-    names = field_names(store.meeting)
-    for item, grade in grades.items():
-        page.locator(f"#{names[item]} label").filter(has_text=grade).first.tap()
 
 
 ROW_LAYOUTS = """() => [...document.querySelectorAll('.row')].map(row => {

@@ -23,8 +23,17 @@ def ledger(store) -> Ledger:
     return ledger
 
 
-def _headings(sheet) -> dict[str, int]:
-    return {sheet.cell(row=HEADER_ROW, column=c).value: c for c in range(1, sheet.max_column + 1)}
+def _headings(sheet, row: int = HEADER_ROW) -> dict[str, int]:
+    return {sheet.cell(row=row, column=c).value: c for c in range(1, sheet.max_column + 1)}
+
+
+def exported(ledger, tmp_path):
+    """The exported workbook, open to edit as a subject would: (path, book, sheet, columns)."""
+    path = tmp_path / "台账.xlsx"
+    write_ledger(ledger, path)
+    book = load_workbook(path)
+    sheet = book[SHEET]
+    return path, book, sheet, _headings(sheet)
 
 
 def _ledger_rows(db) -> int:
@@ -33,11 +42,7 @@ def _ledger_rows(db) -> int:
 
 
 def test_more_rows_than_an_import_takes_are_refused_with_the_count(demo_db, ledger, tmp_path):
-    path = tmp_path / "台账.xlsx"
-    write_ledger(ledger, path)
-    book = load_workbook(path)
-    sheet = book[SHEET]
-    columns = _headings(sheet)
+    path, book, sheet, columns = exported(ledger, tmp_path)
     first = sheet.max_row + 1
     for row in range(first, first + 10_000):  # 10,000 new 自查 items
         sheet.cell(row=row, column=columns["述职对象"], value="法工委")
@@ -53,11 +58,7 @@ def test_more_rows_than_an_import_takes_are_refused_with_the_count(demo_db, ledg
 
 
 def test_two_rows_with_one_id_are_refused_naming_both(demo_db, ledger, tmp_path, capsys):
-    path = tmp_path / "台账.xlsx"
-    write_ledger(ledger, path)
-    book = load_workbook(path)
-    sheet = book[SHEET]
-    columns = _headings(sheet)
+    path, book, sheet, columns = exported(ledger, tmp_path)
     copy = sheet.max_row + 1
     for column in range(1, sheet.max_column + 1):  # the first item's row, pasted again
         sheet.cell(
@@ -74,11 +75,7 @@ def test_two_rows_with_one_id_are_refused_naming_both(demo_db, ledger, tmp_path,
 
 
 def test_a_formula_without_a_saved_value_is_refused_cell_by_cell(demo_db, ledger, tmp_path, capsys):
-    path = tmp_path / "台账.xlsx"
-    write_ledger(ledger, path)
-    book = load_workbook(path)
-    sheet = book[SHEET]
-    columns = _headings(sheet)
+    path, book, sheet, columns = exported(ledger, tmp_path)
     sheet.cell(row=HEADER_ROW + 1, column=columns["进展"], value='=CONCAT("已","完成")')
     sheet.cell(row=HEADER_ROW + 2, column=columns["佐证材料"], value="=1+1")
     book.save(path)  # openpyxl saves formulas without a value, as a script would
@@ -99,7 +96,7 @@ def test_a_workbook_exported_before_the_notes_moved_still_imports(ledger, tmp_pa
     [notes] = [r for r in sheet.merged_cells.ranges if r.min_row == 3]
     sheet.unmerge_cells(str(notes))
     sheet.delete_rows(3)  # no 填写说明 row: the header moves up to row 3
-    columns = _headings_at(sheet, 3)
+    columns = _headings(sheet, 3)
     sheet.cell(row=4, column=columns["进展"], value="已开展集中学习")
     book.save(path)
     plan = plan_import(ledger, path)
@@ -107,10 +104,6 @@ def test_a_workbook_exported_before_the_notes_moved_still_imports(ledger, tmp_pa
     assert [(c.field, c.new, c.cell) for c in plan.changes] == [
         ("progress", "已开展集中学习", f"{sheet.cell(row=4, column=columns['进展']).coordinate}")
     ]
-
-
-def _headings_at(sheet, row: int) -> dict[str, int]:
-    return {sheet.cell(row=row, column=c).value: c for c in range(1, sheet.max_column + 1)}
 
 
 def test_the_ledger_prints_one_page_wide_with_its_notes_on_the_sheet(ledger, tmp_path):

@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import socket
-import sqlite3
 import threading
 
 import pytest
@@ -22,7 +21,7 @@ from core.ballots.slips import ballot_url
 from core.ballots.tokens import issue_tokens
 from core.web.form import field_names
 from tests.conftest import wait_for
-from tests.phone import launch, phone, serving
+from tests.phone import choose, holding_the_database, phone, serving, varied_grades
 
 pytestmark = [
     pytest.mark.skipif(
@@ -35,21 +34,6 @@ CATEGORY = "党员代表"
 SIZES = ["360x640", "375x667"]
 
 
-@pytest.fixture(scope="module")
-def playwright():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(playwright):
-    browser = launch(playwright)
-    yield browser
-    browser.close()
-
-
 @pytest.fixture
 def server(demo_db, store):
     store.set_poll("open")
@@ -59,17 +43,6 @@ def server(demo_db, store):
 
 def new_link(server, store) -> str:
     return ballot_url(server, issue_tokens(store, CATEGORY, 1)[0].token)
-
-
-def grades(store) -> dict:
-    labels = ["好", "较好", "一般", "不了解"]
-    return {item: labels[n % 4] for n, item in enumerate(form_items(store.meeting))}
-
-
-def choose(page, store, chosen: dict) -> None:
-    names = field_names(store.meeting)
-    for item, grade in chosen.items():
-        page.locator(f"#{names[item]} label").filter(has_text=grade).first.tap()
 
 
 def ballots(store) -> int:
@@ -110,12 +83,12 @@ def test_the_pages_own_script_and_style_run_and_nothing_injected(browser, server
     )
     assert page.evaluate("window.injected") is None
     injected = len(refused)
-    choose(page, store, dict(list(grades(store).items())[:5]))
+    choose(page, store, dict(list(varied_grades(store).items())[:5]))
     page.evaluate("document.getElementById('ballot').noValidate = true")
     submit(page)  # refused (incomplete): the summary page, with its script
     page.locator("header").get_by_role("button", name="大字").click()
     page.wait_for_load_state()
-    choose(page, store, grades(store))
+    choose(page, store, varied_grades(store))
     submit(page)
     assert "提交成功" in page.content()
     page.goto(server + "/v/NO-SUCH-CODE")
@@ -134,7 +107,7 @@ def test_the_phones_own_post_goes_through_in_wechat(browser, server, store, java
     sent = []
     page.on("request", lambda r: sent.append(r.headers) if r.method == "POST" else None)
     page.goto(new_link(server, store))
-    choose(page, store, grades(store))
+    choose(page, store, varied_grades(store))
     submit(page)
     assert "提交成功" in page.content() and ballots(store) == 1
     # What the browser sent is what the service checks: its own origin, same-origin.
@@ -149,7 +122,7 @@ def test_a_post_from_another_sites_page_is_refused(browser, server, store):
     names = field_names(store.meeting)
     fields = "".join(
         f'<input type="hidden" name="{names[item]}" value="{grade}">'
-        for item, grade in grades(store).items()
+        for item, grade in varied_grades(store).items()
     )
     evil = server.replace("127.0.0.1", "localhost") + "/prize.html"
     page = phone(browser, "360x640", javascript=False)
@@ -230,7 +203,7 @@ def test_without_javascript_a_second_tap_on_a_slow_network_keeps_the_receipt(
     try:
         page = phone(browser, "375x667", javascript=False)
         page.goto(ballot_url(network.base, issue_tokens(store, CATEGORY, 1)[0].token))
-        choose(page, store, grades(store))
+        choose(page, store, varied_grades(store))
         button = page.get_by_role("button", name="提交测评票")
         button.scroll_into_view_if_needed()
         box = button.bounding_box()
@@ -256,14 +229,9 @@ def test_without_javascript_a_second_tap_on_a_slow_network_keeps_the_receipt(
 def test_the_busy_notice_has_the_submit_button_beside_it(browser, server, store, demo_db, size):
     page = phone(browser, size, javascript=False)
     page.goto(new_link(server, store))
-    choose(page, store, grades(store))
-    holder = sqlite3.connect(demo_db, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")  # another program holds the meeting database
-    try:
+    choose(page, store, varied_grades(store))
+    with holding_the_database(demo_db):
         submit(page)
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert "请稍候再提交" in page.content()
     again = page.get_by_role("button", name="再次提交")
     box = again.bounding_box()

@@ -109,9 +109,14 @@ class Parsed(Sequence[tuple[str, BallotEntry]]):
     ) -> tuple[str, BallotEntry] | Sequence[tuple[str, BallotEntry]]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        category, codes, comments = self.ballots[index]
+        category = self.ballots[index][0]
+        return self.categories[category], _Entry(self, index)
+
+    def entry(self, index: int) -> tuple[dict[Item, str | None], dict[str, str]]:
+        """Ballot `index`'s grades (form order) and comments, as a ballot holds them."""
+        _category, codes, comments = self.ballots[index]
         grades = dict(zip(self._items, map(self._grades.__getitem__, codes), strict=True))
-        return self.categories[category], BallotEntry(grades, dict(comments))
+        return grades, dict(comments)
 
     @property
     def _items(self) -> tuple[Item, ...]:
@@ -123,6 +128,21 @@ class Parsed(Sequence[tuple[str, BallotEntry]]):
         if len(self._lookup) != len(self.values):
             self._lookup = tuple(value or None for value in self.values)
         return self._lookup
+
+
+class _Entry(BallotEntry):
+    """A ballot of a file, made from its compact form only when its grades are read:
+    storing asks some ballots only for their category."""
+
+    def __init__(self, parsed: Parsed, index: int):  # no fields yet: see __getattr__
+        self._parsed = parsed
+        self._index = index
+
+    def __getattr__(self, name: str) -> object:
+        if name not in ("grades", "comments"):
+            raise AttributeError(name)
+        self.grades, self.comments = self._parsed.entry(self._index)
+        return getattr(self, name)
 
 
 def parse_ballot_file(store: MeetingStore, path: Path) -> tuple[Parsed, Table]:

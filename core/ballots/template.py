@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.ballots.importing import COMMENT, header
 from core.ballots.items import choice_labels
@@ -10,6 +11,9 @@ from core.ballots.table import BALLOT_SHEET, column_letter
 from core.i18n import t
 from core.meeting.model import Layout
 from core.meeting.store import MeetingStore
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 TEMPLATE_ROWS = 1000
 GRADE_WIDTH = 5.5  # 不了解 fits; the header above is turned upright
@@ -142,16 +146,14 @@ def write_template(store: MeetingStore, path: Path) -> None:
         grade_check.add(f"{column_letter(first)}2:{column_letter(end)}{TEMPLATE_ROWS}")
     sheet.add_data_validation(grade_check)
 
-    _print_setup(sheet, f"A1:{last}{1 + PRINT_ROWS}", landscape=True)
+    print_setup(sheet, f"A1:{last}{1 + PRINT_ROWS}", landscape=True, fit=False)
     sheet.print_title_rows = "1:1"
     sheet.print_title_cols = "A:A"
     sheet.page_setup.scale = PRINT_SCALE
-    sheet.page_setup.fitToWidth = sheet.page_setup.fitToHeight = None
-    sheet.sheet_properties.pageSetUpPr = None
     sheet.print_options.gridLines = True  # an empty grid to read the rows by
     for column in _page_breaks(names):
         sheet.col_breaks.append(Break(id=column))
-    _print_setup(guide, f"A1:A{len(lines)}", landscape=False)
+    print_setup(guide, f"A1:A{len(lines)}", landscape=False)
     book.save(str(path))
 
 
@@ -188,20 +190,22 @@ def _runs(columns: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _print_setup(sheet: object, area: str, *, landscape: bool) -> None:
-    """A4, one page wide (as many pages down as it takes), pages numbered 第 N 页 共 M 页."""
+def print_setup(
+    sheet: Worksheet, area: str, *, landscape: bool, margins: float = 0.5, fit: bool = True
+) -> None:
+    """A4, one page wide (as many pages down as it takes) unless `fit` is off, pages
+    numbered 第 N 页 共 M 页. Shared by the workbooks people print (the ledger too)."""
     from openpyxl.worksheet.properties import PageSetupProperties
-    from openpyxl.worksheet.worksheet import Worksheet
 
-    assert isinstance(sheet, Worksheet)
     sheet.print_area = area
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.75
+    if fit:
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins.left = sheet.page_margins.right = margins
+    sheet.page_margins.top = sheet.page_margins.bottom = margins + 0.25
     sheet.page_margins.header = sheet.page_margins.footer = 0.3
     footer = sheet.oddFooter
     assert footer is not None  # a new sheet has every header and footer

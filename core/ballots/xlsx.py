@@ -22,7 +22,6 @@ import zipfile
 from collections import deque
 from collections.abc import Iterator
 from html import unescape
-from operator import itemgetter
 from pathlib import PurePosixPath
 from typing import IO
 from xml.etree import ElementTree
@@ -153,7 +152,7 @@ def _texts(element: ElementTree.Element) -> Iterator[str]:
 
 _ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _COLUMN = re.compile(rb"[A-Za-z]{1,3}")
-_INTEGRAL = re.compile(r"-?\d+\.0+")
+_DIGITS = re.compile(r"-?\d{1,15}")
 
 
 def column_number(letters: bytes) -> int:
@@ -179,13 +178,20 @@ class _Places(dict[bytes, int]):
         return index
 
 
-_letters_of = itemgetter(0)
-_value = itemgetter(2)
-
-
 def number_text(text: str) -> str:
-    """A number as a spreadsheet stores it, as a person typed it: 88 for 88.0."""
-    return text.split(".", 1)[0] if _INTEGRAL.fullmatch(text) else text
+    """A number as a spreadsheet stores it, as a person typed it and a spreadsheet shows
+    it: 88 for 88.0, 0.69 for the 0.6899999999999999 a tool may have written."""
+    if _DIGITS.fullmatch(text):
+        return text
+    if len(text) > 40:
+        return text  # bounded before it is converted; the importer refuses it
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
 
 
 class _SheetReader:
@@ -213,9 +219,8 @@ class _SheetReader:
         self.inline = re.compile(rb"<" + p + rb"is>(.*?)</" + p + rb"is>", re.S)
         self.text = re.compile(rb"<" + p + rb"t(?:\s[^>]*)?>(.*?)</" + p + rb"t>", re.S)
         self.phonetic = re.compile(rb"<" + p + rb"rPh\b.*?</" + p + rb"rPh>", re.S)
-        self.plain_cell = re.compile(
-            rb'<c r="([A-Z]{1,3})[0-9]+"(?: s="[0-9]+")?( t="s")?><v>([^<]*)</v></c>'
-        )
+        self.fast_value = re.compile(rb"<v>([^<]*)</v>")
+        self.fast_letters = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
         if not self.by_index:
             self.by_index = {str(i).encode(): s for i, s in enumerate(self.strings)}
 
@@ -264,33 +269,36 @@ class _SheetReader:
 
     def _fast(self, body: bytes) -> list[str] | None:
         """The row read in C, if it is in the plain shape; None otherwise. In that shape
-        every cell is `<c r="B7" [s="1"] [t="s"]><v>…</v></c>`: four tags a cell."""
+        every cell is `<c r="B7" …><v>…</v></c>`: four tags a cell, one of them `<v>`,
+        and either every cell a shared string (t="s") or none."""
         count = body.count(b"<c ")
-        if not count or body.count(b"<") != 4 * count or b"'" in body:
+        if (
+            not count
+            or body.count(b"<") != 4 * count
+            or body.count(b"<v>") != count
+            or b"'" in body
+        ):
             return None
-        cells = self.plain_cell.findall(body)
-        if len(cells) != count:
-            return None
+        values = self.fast_value.findall(body)
         shared = body.count(b' t="s"')
+        if len(values) != count:
+            return None
         if shared == count:
             try:
-                texts = list(map(self.by_index.__getitem__, map(_value, cells)))
+                texts = list(map(self.by_index.__getitem__, values))
             except KeyError:
                 return None  # an index past the shared strings: let the general reader say so
-        elif shared == 0:
-            texts = [number_text(value.decode()) for _, _, value in cells]
-        else:  # text and numbers in one row (a category, then scores)
-            try:
-                texts = [
-                    self.by_index[value] if kind else number_text(value.decode())
-                    for _, kind, value in cells
-                ]
-            except KeyError:
-                return None
-        if cells[0][0] == b"A" and cells[-1][0] == _letters(count):
+        elif shared == 0 and b' t="' not in body:
+            texts = [number_text(value.decode()) for value in values]
+        else:
+            return None  # text and numbers in one row: the general reader
+        letters = self.fast_letters.findall(body)
+        if len(letters) != count:
+            return None
+        if letters[0] == b"A" and letters[-1] == _letters(count):
             return texts  # from column A, no gap
         # A blank cell has no element: each value goes to its own column.
-        places = list(map(self.places.__getitem__, map(_letters_of, cells)))
+        places = list(map(self.places.__getitem__, letters))
         row = [""] * (max(places) + 1)
         deque(map(row.__setitem__, places, texts), maxlen=0)  # the loop runs in C
         return row

@@ -23,9 +23,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.ballots.template import print_setup
 from core.errors import ImportProblems
 from core.files import check_zip, read_bounded
 from core.i18n import t, tn
@@ -153,18 +153,7 @@ def write_ledger(ledger: Ledger, path: Path, subject: str | None = None) -> int:
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=4).coordinate
     sheet.auto_filter.ref = f"B{HEADER_ROW}:{last}{HEADER_ROW + max(len(items), 1)}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.print_area = f"A1:{last}{HEADER_ROW + max(len(items), 1)}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    sheet.page_margins.header = sheet.page_margins.footer = 0.3
-    footer = sheet.oddFooter
-    assert footer is not None  # a new sheet has every header and footer
-    footer.center.text = t("ledgerbook.page_footer")
+    print_setup(sheet, f"A1:{last}{HEADER_ROW + max(len(items), 1)}", landscape=True, margins=0.4)
 
     base = book.create_sheet(BASE_SHEET)
     base.append(list(COLUMNS))

@@ -334,6 +334,14 @@ def test_malformed_multipart_never_breaks_the_service(service):
     assert "Traceback" not in log and "ballot service error" not in log, log[-3000:]
 
 
+def form_post(port: int, path: str, fields: dict, *headers: str) -> bytes:
+    """A browser's form post as raw bytes, with any extra header lines."""
+    body = urlencode(fields).encode()
+    head = [f"POST {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close", *headers]
+    head += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
 def test_a_guessing_address_still_votes_with_a_valid_slip(service):
     """31 unknown codes from one address, then a valid slip from the same address: the
     ballot is stored (the limiter only ever slows and refuses unknown codes)."""
@@ -344,15 +352,10 @@ def test_a_guessing_address_still_votes_with_a_valid_slip(service):
         status, reply = send(serve.port, request.encode(), source=office)
         assert status == (404 if n < 30 else 429)
     assert "请于" in reply.decode() and "Retry-After" in reply.decode()
-    token = tokens[-10]
     before = state(serve.db)
-    body = urlencode(ballot).encode()
-    request = (
-        f"POST /v/{token} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-        "Content-Type: application/x-www-form-urlencoded\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
-    ).encode() + body
-    status, _reply = send(serve.port, request, source=office)
+    status, _reply = send(
+        serve.port, form_post(serve.port, f"/v/{tokens[-10]}", ballot), source=office
+    )
     assert status == 303
     after = state(serve.db)
     assert after[0] == before[0] + 1 and after[3] == before[3] + 1  # one ballot, slip used
@@ -360,27 +363,12 @@ def test_a_guessing_address_still_votes_with_a_valid_slip(service):
 
 def test_a_cross_site_post_is_refused_and_stores_nothing(service):
     serve, tokens, _codes, ballot = service
-    body = urlencode(ballot).encode()
-    for header in (
-        "Sec-Fetch-Site: cross-site",
-        "Origin: http://evil.example",
-        "Origin: null",
-    ):
-        request = (
-            f"POST /v/{tokens[-11]} HTTP/1.1\r\nHost: 127.0.0.1:{serve.port}\r\n"
-            f"Connection: close\r\n{header}\r\n"
-            "Content-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
-        ).encode() + body
+    path = f"/v/{tokens[-11]}"
+    for header in ("Sec-Fetch-Site: cross-site", "Origin: http://evil.example", "Origin: null"):
         before = state(serve.db)
-        status, reply = send(serve.port, request)
+        status, reply = send(serve.port, form_post(serve.port, path, ballot, header))
         assert status == 403 and "不是来自本测评页面" in reply.decode(), header
         assert state(serve.db) == before
     # The phone's own post names the service's own origin: stored.
-    request = (
-        f"POST /v/{tokens[-11]} HTTP/1.1\r\nHost: 127.0.0.1:{serve.port}\r\nConnection: close\r\n"
-        f"Origin: http://127.0.0.1:{serve.port}\r\n"
-        "Content-Type: application/x-www-form-urlencoded\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
-    ).encode() + body
-    assert send(serve.port, request)[0] == 303
+    own = f"Origin: http://127.0.0.1:{serve.port}"
+    assert send(serve.port, form_post(serve.port, path, ballot, own))[0] == 303
