@@ -218,3 +218,19 @@ async def test_the_busy_and_retry_pages_speak_english_with_lang_en(client, store
     client.session.cookie_jar.clear()  # another browser: not shown the receipt again
     again = await client.post(f"/v/{slip.token}", data=full_ballot(store))
     assert "no need to submit it again" in await again.text()
+
+
+async def test_a_database_that_cannot_be_written_gives_the_busy_page(client, store, slip):
+    """The file turned read-only (or the disk full) while voting: the voter keeps every
+    choice and gets the busy page with its retry button, never a 500."""
+    from tests.fault.helpers import read_only
+
+    store.forget_history()  # everything in the main file
+    with read_only(store.path):
+        response = await client.post(f"/v/{slip.token}", data=full_ballot(store))
+        html = await response.text()
+        assert response.status == 503 and "请稍候再提交" in html and "再次提交" in html
+        assert 'value="较好" checked' in html and "会议组织得很好" in html
+    retry = await client.post(f"/v/{slip.token}", data=full_ballot(store))
+    assert retry.status == 200 and "回执号：" in await retry.text()
+    assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 1

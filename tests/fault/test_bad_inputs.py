@@ -5,14 +5,10 @@ crash code 70, never a hang."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import shutil
 import sqlite3
-import subprocess
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +16,7 @@ import pytest
 from core.ballots.importing import header
 from core.ballots.tokens import issue_tokens
 from core.meeting.store import MeetingStore
-from tests.fault.helpers import run_command
+from tests.fault.helpers import read_only, run_command
 
 pytestmark = pytest.mark.fault
 
@@ -215,25 +211,6 @@ def test_a_bad_database_is_one_line_and_left_as_it_was(demo_db, tmp_path, capsys
     assert db.name in line and words in line
     assert fingerprint(db) == before
     assert not (tmp_path / "slips.html").exists()
-
-
-@contextlib.contextmanager
-def read_only(path: Path) -> Iterator[None]:
-    """The file cannot be written by this process: read-only for a user, immutable for
-    root (who may write any read-only file)."""
-    if os.geteuid() != 0:
-        path.chmod(0o444)
-        try:
-            yield
-        finally:
-            path.chmod(0o644)
-        return
-    if not shutil.which("chattr") or subprocess.run(["chattr", "+i", path]).returncode:
-        pytest.skip("cannot make a file read-only for root here (no chattr)")
-    try:
-        yield
-    finally:
-        subprocess.run(["chattr", "-i", path], check=True)
 
 
 @pytest.mark.parametrize("command", ["poll-open", "tokens", "serve"])
