@@ -152,6 +152,7 @@ def _texts(element: ElementTree.Element) -> Iterator[str]:
 
 _ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _COLUMN = re.compile(rb"[A-Za-z]{1,3}")
+_ROW_NUMBER = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"(\d{1,7})"|'(\d{1,7})')""")
 _DIGITS = re.compile(r"-?\d{1,15}")
 
 
@@ -257,10 +258,8 @@ class _SheetReader:
             start = piece.rfind(self.row_open, 0, start)
         else:
             return None
-        number = previous + 1
-        for key, quoted, single in _ATTRIBUTE.findall(match.group(1)):
-            if key == b"r":
-                number = _small_int((quoted or single).decode()) or number
+        found = _ROW_NUMBER.search(match.group(1))
+        number = int(found.group(1) or found.group(2)) if found else previous + 1
         body = piece[match.end() :]
         cells = self._fast(body) if not self.prefix else None
         if cells is not None:
