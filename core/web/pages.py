@@ -34,7 +34,6 @@ from core.i18n import language, t
 from core.meeting.store import MeetingStore
 from core.web import rendering
 from core.web.form import COMMENT_LIMIT, ballot_form, parse_form
-from core.web.logs import CLIENT_ERRORS
 from core.web.rendering import SERVICE, Service, log, message, render, see_other, thanks
 from core.web.worker import ServiceBusy
 
@@ -87,7 +86,7 @@ async def read_form(
         raise web.HTTPRequestTimeout() from None
     except web.HTTPException:
         raise  # too large: the middleware answers with the way back to the form
-    except (*CLIENT_ERRORS, Exception):  # a body that is not what its headers claim
+    except Exception:  # a body that is not what its headers claim (CLIENT_ERRORS and more)
         log.info("refused a malformed form post")
         raise web.HTTPBadRequest() from None
 
