@@ -38,6 +38,7 @@ OWNERS = {
     "tally_ballots": "core.ballots",
     "daily_scores": "core.ballots",
     "overrides": "core.ballots",
+    "import_rows": "core.ballots",
     "ledger": "core.ledger",
     "carried_results": "core.ledger",
 }

@@ -69,11 +69,11 @@ def init(
 
 
 def create_store(meeting_file: Path, db_path: Path, force: bool, roster: Path | None = None):
-    from core.meeting.file import load_meeting, parse_meeting
+    from core.meeting.file import parse_meeting, read_meeting_file
     from core.meeting.store import MeetingStore
 
-    load_meeting(meeting_file)  # reports problems with the file's own name
-    source = meeting_file.read_text(encoding="utf-8")
+    source = read_meeting_file(meeting_file)  # read once, bounded
+    parse_meeting(source, meeting_file.name)  # reports problems with the file's own name
     if roster is not None:
         from tui.cli.roster import with_roster
 

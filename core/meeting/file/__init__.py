@@ -18,6 +18,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from core.files import read_bounded
 from core.i18n import t
 from core.meeting.file.agenda import AgendaReader
 from core.meeting.file.documents import DocumentsReader
@@ -28,33 +29,28 @@ from core.meeting.file.reports import ReportsReader
 from core.meeting.file.scoring import ScoringReader
 from core.meeting.model import Meeting
 
-__all__ = ["MeetingFileError", "Problem", "load_meeting", "parse_meeting"]
+__all__ = ["MeetingFileError", "Problem", "load_meeting", "parse_meeting", "read_meeting_file"]
 
 
 def load_meeting(path: str | Path) -> Meeting:
     path = Path(path)
-    try:
-        text = _read_text_file(path)
-    except FileNotFoundError:
-        raise MeetingFileError(path.name, [Problem("", t("err.not_found", path=path))]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MeetingFileError(path.name, [Problem("", t("err.read", detail=exc))]) from None
-    return parse_meeting(text, path.name)
+    return parse_meeting(read_meeting_file(path), path.name)
 
 
 MAX_MEETING_FILE = 1024 * 1024  # a real meeting file is a few KiB
 
 
-def _read_text_file(path: Path) -> str:
-    """The file's text; a huge or binary file is refused before it is read whole."""
-    size = path.stat().st_size
-    if size > MAX_MEETING_FILE:
-        problem = t("err.file_too_large", size=f"{size / 1024 / 1024:.1f} MB", limit="1 MB")
-        raise MeetingFileError(path.name, [Problem("", problem)])
-    data = path.read_bytes()
+def read_meeting_file(path: Path) -> str:
+    """The file's text, read only if it is a regular file of at most 1 MB (an endless
+    stream, a FIFO or a folder is refused at once: `FileRefused`, naming the file and
+    the limit); binary content and bad UTF-8 are `MeetingFileError`s."""
+    data = read_bounded(path, MAX_MEETING_FILE)  # refused in one line, naming the file
     if b"\0" in data:
         raise MeetingFileError(path.name, [Problem("", t("err.binary"))])
-    return data.decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MeetingFileError(path.name, [Problem("", t("err.read", detail=exc))]) from None
 
 
 def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:
@@ -69,6 +65,8 @@ def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:
         ) from None
     except ValueError:  # an integer of thousands of digits: Python refuses to convert it
         raise MeetingFileError(source, [Problem("", t("err.number_too_long"))]) from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise MeetingFileError(source, [Problem("", t("err.too_deep"))]) from None
     reader = MeetingReader()
     meeting = reader.meeting(data)
     if reader.problems:
