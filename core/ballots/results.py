@@ -23,7 +23,7 @@ from core.ballots.tally import (
 )
 from core.ballots.tokens import issued_total
 from core.errors import ImportProblems, StoreError
-from core.i18n import t
+from core.i18n import t, tn
 from core.meeting.agenda import MeetingState
 from core.meeting.model import Poll
 from core.meeting.store import MeetingStore
@@ -204,22 +204,23 @@ def left_without(
 def check_complete(
     store: MeetingStore, scores: dict[str, Fraction], file: str, *, partial: bool
 ) -> list[str]:
-    """A daily-score file that leaves subjects without a score is refused, naming them,
-    unless `partial` says it is meant to; returns those subjects."""
+    """A daily-score file that does not list every subject is refused, naming the ones it
+    leaves out (and which of them would have no score at all), unless `partial` says it
+    is meant to; returns the subjects left without any score."""
+    left_out = [s.name for s in store.meeting.subjects if s.name not in scores]
     missing = left_without(store, scores)
-    if missing and not partial:
-        raise ImportProblems(
-            [
-                t(
-                    "daily.partial",
-                    file=file,
-                    count=len(scores),
-                    total=len(store.meeting.subjects),
-                    missing=len(missing),
-                    names="、".join(missing),
-                )
-            ]
+    if left_out and not partial:
+        problem = t(
+            "daily.partial",
+            file=file,
+            count=len(scores),
+            total=len(store.meeting.subjects),
+            missing=len(left_out),
+            names="、".join(left_out),
         )
+        if missing:
+            problem += tn("daily.partial_none", len(missing), names="、".join(missing))
+        raise ImportProblems([problem])
     return missing
 
 
