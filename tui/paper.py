@@ -193,7 +193,7 @@ class PaperPane(Vertical):
         if not ballots:
             view.append(ListItem(Label(t("paper.none_pending")), disabled=True))
 
-    @on(BallotGrid.CommentWanted, "#paper-grid")
+    @on(BallotGrid.CommentWanted)
     def write_comment(self, event: BallotGrid.CommentWanted) -> None:
         """The comment box for one subject; Enter keeps it in the grid, Esc leaves it."""
         grid = self.query_one(BallotGrid)
