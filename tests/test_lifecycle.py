@@ -221,3 +221,36 @@ def test_tally_check_spots_an_outdated_results_file(demo_db, store, tmp_path, ca
     err = capsys.readouterr().err
     assert f"结果.{fmt} 已过时" in err
     assert "“法工委”的最终等次调整为“一般”（理由：党组会议决定）" in err
+
+
+def test_letters_of_another_result_are_not_written_over_without_a_yes(
+    demo_db, store, tmp_path, capsys
+):
+    db = str(demo_db)
+    store.set_poll(Poll.OPEN)
+    assert (
+        run(
+            [
+                "ballots",
+                "import",
+                "--db",
+                db,
+                str(imported_file(store, tmp_path / "a.csv", "党员代表", 3)),
+            ]
+        )
+        == 0
+    )
+    assert run(["poll", "close", "--db", db]) == 0
+    out = tmp_path / "反馈"
+    assert run(["feedback", "--db", db, "--out", str(out)]) == 0
+    assert run(["feedback", "--db", db, "--out", str(out)]) == 0  # the same result: no question
+    letter = next(out.glob("01-*.docx"))
+    written = letter.stat().st_mtime_ns
+    assert run(["tally", "override", "法工委", "一般", "--reason", "党组会议决定", "--db", db]) == 0
+    capsys.readouterr()
+    assert run(["feedback", "--db", db, "--out", str(out)]) == 1  # a script: refused, told how
+    err = capsys.readouterr().err
+    assert "按另一结果" in err and "--force" in err
+    assert letter.stat().st_mtime_ns == written
+    assert run(["feedback", "--db", db, "--out", str(out), "--force"]) == 0
+    assert run(["tally", "--db", db, "--check", str(letter)]) == 0
