@@ -148,3 +148,29 @@ def test_the_background_job_finishes_once_the_reader_lets_go(voted, clock, capsy
     wait_for(lambda: not pending_mark(voted), what="the background job erased the history")
     wait_for(lambda: wal_commits(voted) == 0, what="the log emptied")
     assert free_pages(voted) == 0
+
+
+@pytest.mark.slow
+async def test_the_podium_says_in_one_line_that_a_reader_keeps_the_history(voted, clock):
+    from tests.conftest import wait_until
+    from tui.host import HostApp
+
+    reader = vote(voted, clock, reader=True)
+    assert reader is not None
+    with MeetingStore(voted, clock=clock) as store:
+        store.move(12)
+    app = HostApp(voted, clock=clock, manage_service=False)
+
+    def said() -> list[str]:
+        return [n.message for n in app._notifications]
+
+    async with app.run_test(size=(120, 32)) as pilot:
+        await pilot.press("v", "y")
+        await wait_until(pilot, lambda: any("投票记录尚未清除" in m for m in said()))
+        assert app.state.poll == "closed"  # phones are refused already
+        assert not any("投票记录已清除" in m for m in said())
+        assert pending_mark(voted)
+        reader.rollback()
+        reader.close()
+        await wait_until(pilot, lambda: any("投票记录已清除" in m for m in said()))
+    assert not pending_mark(voted) and wal_commits(voted) == 0 and free_pages(voted) == 0
