@@ -194,15 +194,19 @@ def test_imports_after_close_are_refused_until_a_reopening_with_a_reason(
 def test_a_partial_daily_file_names_what_it_leaves_out_and_needs_partial(
     demo_db, store, tmp_path, capsys
 ):
+    from tests.test_imports import daily_import
+
+    def stored() -> int:
+        return store.db.execute("SELECT count(*) FROM daily_scores").fetchone()[0]
+
     path = tmp_path / "daily.csv"
     path.write_text("述职对象,日常考核得分\n法工委,80\n人事室,85.5\n", encoding="utf-8")
-    assert run(["daily", "import", "--db", str(demo_db), str(path)]) == 1
+    refused = daily_import(demo_db, path)
     err = capsys.readouterr().err
-    assert "daily.csv 只有 2/21 个述职对象的日常考核得分，未列出的 19 个：" in err
-    assert "教科文卫办" in err and "--partial" in err
-    assert store.db.execute("SELECT count(*) FROM daily_scores").fetchone()[0] == 0
-    assert run(["daily", "import", "--db", str(demo_db), str(path), "--partial"]) == 0
-    assert store.db.execute("SELECT count(*) FROM daily_scores").fetchone()[0] == 2
+    assert (refused, stored()) == (1, 0)
+    assert "daily.csv 只有 2/21 个述职对象的日常考核得分，未列出的 19 个：教科文卫办、" in err
+    assert "--partial" in err
+    assert (daily_import(demo_db, path, "--partial"), stored()) == (0, 2)
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
