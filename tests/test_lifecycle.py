@@ -189,6 +189,14 @@ def test_imports_after_close_are_refused_until_a_reopening_with_a_reason(
     counts = [r[0] for r in load_workbook(again)["票数"].iter_rows(values_only=True) if r[0]]
     assert any("多于应到 7 人" in str(line) for line in counts)
     assert any("因“补录党组成员测评票”重新计算" in str(line) for line in counts)
+    # The podium's results say the same under the ranking, with the fingerprint.
+    from core.ballots.turnout import count
+    from tui.host import results_note
+
+    note = results_note(count(store, with_tally=True)).plain
+    assert "“党组成员”收回 8 张，多于应到 7 人（114%）" in note
+    assert "因“补录党组成员测评票”重新计算" in note
+    assert f"结果校验码：{load_computed(store).fingerprint}" in note
 
 
 def test_a_partial_daily_file_names_what_it_leaves_out_and_needs_partial(
@@ -209,21 +217,33 @@ def test_a_partial_daily_file_names_what_it_leaves_out_and_needs_partial(
     assert (daily_import(demo_db, path, "--partial"), stored()) == (0, 2)
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
-def test_tally_check_spots_an_outdated_results_file(demo_db, store, tmp_path, capsys, fmt):
+PAPERS = [
+    ("结果.xlsx", ["tally", "--format", "xlsx"]),
+    ("结果.csv", ["tally", "--format", "csv"]),
+    ("结果.json", ["tally", "--format", "json"]),
+    ("会议记录.docx", ["minutes"]),
+    ("会议记录.md", ["minutes"]),
+    ("通报.docx", ["bulletin"]),
+    ("排名表.docx", ["ranking"]),
+    ("排名表.xlsx", ["ranking"]),
+]
+
+
+@pytest.mark.parametrize(("name", "command"), PAPERS, ids=[name for name, _ in PAPERS])
+def test_tally_check_spots_an_outdated_paper(demo_db, store, tmp_path, capsys, name, command):
     db = str(demo_db)
     store.set_poll(Poll.OPEN)
     imported_file(store, tmp_path / "a.csv", "党员代表", 4)
     assert run(["ballots", "import", "--db", db, str(tmp_path / "a.csv")]) == 0
     assert run(["poll", "close", "--db", db]) == 0
-    out = tmp_path / f"结果.{fmt}"
-    assert run(["tally", "--db", db, "--format", fmt, "--out", str(out)]) == 0
+    out = tmp_path / name
+    assert run([*command, "--db", db, "--out", str(out)]) == 0
     assert run(["tally", "--db", db, "--check", str(out)]) == 0
-    capsys.readouterr()
+    assert f"{name} 与会议当前结果一致" in capsys.readouterr().err
     assert run(["tally", "override", "法工委", "一般", "--reason", "党组会议决定", "--db", db]) == 0
     assert run(["tally", "--db", db, "--check", str(out)]) == 1
     err = capsys.readouterr().err
-    assert f"结果.{fmt} 已过时" in err
+    assert f"{name} 已过时" in err
     assert "“法工委”的最终等次调整为“一般”（理由：党组会议决定）" in err
 
 
