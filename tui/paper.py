@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -361,7 +362,8 @@ class CommentBox(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("[b]" + t("paper.comment_title", subject=self.subject))
+            title = Text(t("paper.comment_title", subject=self.subject), style="bold")
+            yield Label(title)  # a subject's name is text, never markup
             yield Input(self.text, max_length=COMMENT_LIMIT, id="paper-comment")
             yield Static(t("paper.comment_hint", limit=COMMENT_LIMIT), classes="hint")
 
