@@ -97,7 +97,7 @@ BAD_FILES = {
     "bad-mode": (
         _mutated('mode = "onsite"\norder = 3', 'mode = "live"\norder = 3'),
         "subjects[3].mode",
-        'expected "onsite" / "written", got "live"',
+        'expected "onsite" / "written" / "现场" / "书面", got "live"',
     ),
     "empty-criteria": (
         _mutated(
@@ -166,14 +166,16 @@ BAD_FILES = {
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
 def test_bad_file_is_rejected_with_path_and_reason(name):
+    """One realistic mistake, one message, at its place."""
     set_language("en")
     text, path, message = BAD_FILES[name]
     with pytest.raises(MeetingFileError) as caught:
         parse_meeting(text, "demo.toml")
-    lines = caught.value.lines()
+    problems = caught.value.problems
+    assert len(problems) == 1, caught.value.lines()
+    line = problems[0].render("demo.toml")
     expected_prefix = f"demo.toml: {path}: " if path else "demo.toml:"
-    matching = [line for line in lines if line.startswith(expected_prefix) and message in line]
-    assert matching, f"no line {expected_prefix!r} … {message!r} in {lines}"
+    assert line.startswith(expected_prefix) and message in line, line
 
 
 def test_syntax_error_names_the_line():
@@ -199,7 +201,7 @@ def test_messages_are_chinese_by_default():
     with pytest.raises(MeetingFileError) as caught:
         parse_meeting(text, "demo.toml")
     assert caught.value.lines() == [
-        'demo.toml: subjects[3].mode: 应为 "onsite" / "written"，实为 "live"'
+        'demo.toml: subjects[3].mode: 应为 "onsite" / "written" / "现场" / "书面"，实为 "live"'
     ]
 
 

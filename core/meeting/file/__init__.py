@@ -25,6 +25,7 @@ from core.meeting.file.people import PeopleReader
 from core.meeting.file.reports import ReportsReader
 from core.meeting.file.scoring import ScoringReader
 from core.meeting.model import Meeting
+from core.text import cells
 
 __all__ = ["MeetingFileError", "Problem", "load_meeting", "parse_meeting"]
 
@@ -59,20 +60,37 @@ def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line_match = re.search(r"at line (\d+)", str(exc))
-        line = int(line_match.group(1)) if line_match else None
-        detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise MeetingFileError(
-            source, [Problem("", t("err.syntax", detail=detail), line)]
-        ) from None
+        raise MeetingFileError(source, [syntax_problem(text, exc)]) from None
     except ValueError:  # an integer of thousands of digits: Python refuses to convert it
         raise MeetingFileError(source, [Problem("", t("err.number_too_long"))]) from None
     reader = MeetingReader()
     meeting = reader.meeting(data)
+    reader.resolve()
     if reader.problems:
         raise MeetingFileError(source, reader.problems)
     assert meeting is not None
     return meeting
+
+
+def syntax_problem(text: str, exc: tomllib.TOMLDecodeError) -> Problem:
+    """A TOML syntax error: its line number, the line itself and a caret under the
+    place (counted in terminal cells: a Chinese character is two)."""
+    found = re.search(r"at line (\d+), column (\d+)", str(exc))
+    detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+    problem = Problem("", t("err.syntax", detail=detail))
+    if not found:
+        return problem
+    line, column = int(found.group(1)), int(found.group(2))
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return Problem("", problem.message, line)
+    shown = lines[line - 1].replace("\t", " ")
+    number = str(line)
+    excerpt = (
+        f"  {number} | {shown}",
+        f"  {' ' * len(number)} | {' ' * cells(shown[: column - 1])}^",
+    )
+    return Problem("", problem.message, line, excerpt)
 
 
 class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader, KeysReader):
@@ -112,10 +130,10 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader, Ke
 
         criteria = self.criteria(top)
         grades, abstain = self.grades(top)
-        labels = [g.label for g in grades]
+        labels = self.grade_labels  # also those whose points are wrong: one mistake, one line
         categories = self.categories(top)
         timings = self.phases(top.get("phases", {}), "phases", None)
-        subjects = self.subjects(top, categories, timings)
+        subjects = self.subjects(top, self.category_names, timings)
         rules = self.rules(top.get("scoring", {}), labels, categories)
         poll = self.poll(top.get("poll", {}))
         people = self.table(top.get("people", {}), "people", ("commenters", "askers"))

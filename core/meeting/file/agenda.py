@@ -19,7 +19,7 @@ class AgendaReader(FieldReader):
             where = _join(path, phase)
             if phase not in table:
                 if defaults is None:
-                    self.fail(where, t("err.missing"))
+                    self.missing(where)
                 continue
             entry = self.table(table[phase], where, ("duration", "warning", "danger", "auto_start"))
             base = defaults.get(phase) if defaults else None
@@ -50,7 +50,7 @@ class AgendaReader(FieldReader):
         where = _join(path, key)
         if key not in table:
             if default is None:
-                self.fail(where, t("err.missing"))
+                self.missing(where)
             return default
         seconds = _to_seconds(table[key])
         if seconds is None:
