@@ -9,9 +9,8 @@ import datetime as dt
 import pytest
 
 from core.i18n import set_language
-from core.meeting.file import MeetingFileError, parse_meeting
-from core.meeting.file.fields import canonical
-from core.meeting.model import MODE_SPELLINGS, Mode
+from core.meeting.file import MeetingFileError, parse_meeting, read_meeting
+from core.meeting.model import Mode
 from tests.conftest import DEMO_TEXT
 
 CRITERIA = 'criteria = ["抓基层党建工作", "履行管党治党政治责任", "执行廉洁自律"]\n'
@@ -222,23 +221,25 @@ def test_a_caret_after_chinese_counts_two_cells_a_character():
 
 
 @pytest.mark.parametrize(
-    ("kind", "value", "written"),
+    ("old", "new", "path", "written"),
     [
-        ("duration", "6分钟", "6:00"),
-        ("duration", "6分30秒", "6:30"),
-        ("duration", "８：００", "8:00"),
-        ("duration", "8:00", None),  # canonical already
-        ("duration", 480, None),  # seconds are canonical too
-        ("duration", "六分钟", None),  # not valid: the reader says why
-        ("count:人名", "4人", 4),
-        ("count:人名", 4, None),
-        ("date", "2024年1月30日", dt.date(2024, 1, 30)),
-        ("choice", "书面", Mode.WRITTEN),
-        ("choice", "written", None),
+        ('duration = "8:00"', 'duration = "6分钟"', "phases.report.duration", "6:00"),
+        ('duration = "8:00"', 'duration = "6分30秒"', "phases.report.duration", "6:30"),
+        ('duration = "8:00"', 'duration = "８：００"', "phases.report.duration", "8:00"),
+        ("expected = 7\n", 'expected = "4人"\n', "categories[1].expected", 4),
+        ("date = 2024-01-30", 'date = "2024年1月30日"', "meeting.date", dt.date(2024, 1, 30)),
+        ('mode = "onsite"', 'mode = "书面"', "subjects[1].mode", "written"),
+        ("rectify_days = 90", 'rectify_days = "60天"', "feedback.rectify_days", 60),
     ],
 )
-def test_each_spelling_has_one_canonical_form(kind, value, written):
-    assert canonical(kind, value, MODE_SPELLINGS) == written
+def test_each_spelling_has_one_canonical_form(old, new, path, written):
+    assert read_meeting(_mutated(old, new)).respelled == {path: written}
+
+
+def test_canonical_spellings_are_left_as_they_are():
+    """The demo is written canonically: seconds (300) and "8:00" alike."""
+    text = _mutated('duration = "5:00"', "duration = 300")
+    assert read_meeting(text).respelled == {}
 
 
 def test_messages_in_english_say_the_same():

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,18 +28,31 @@ from core.meeting.file.scoring import ScoringReader
 from core.meeting.model import Meeting
 from core.text import cells
 
-__all__ = ["MeetingFileError", "Problem", "load_meeting", "parse_meeting"]
+__all__ = [
+    "MeetingFileError",
+    "Problem",
+    "Reading",
+    "load_meeting",
+    "parse_meeting",
+    "read_meeting",
+    "read_meeting_text",
+]
 
 
 def load_meeting(path: str | Path) -> Meeting:
     path = Path(path)
+    return parse_meeting(read_meeting_text(path), path.name)
+
+
+def read_meeting_text(path: Path) -> str:
+    """A meeting file's text; a missing, unreadable, huge or binary file is a
+    MeetingFileError naming it."""
     try:
-        text = _read_text_file(path)
+        return _read_text_file(path)
     except FileNotFoundError:
         raise MeetingFileError(path.name, [Problem("", t("err.not_found", path=path))]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise MeetingFileError(path.name, [Problem("", t("err.read", detail=exc))]) from None
-    return parse_meeting(text, path.name)
 
 
 MAX_MEETING_FILE = 1024 * 1024  # a real meeting file is a few KiB
@@ -57,19 +71,36 @@ def _read_text_file(path: Path) -> str:
 
 
 def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:
+    reading = read_meeting(text)
+    if reading.problems:
+        raise MeetingFileError(source, reading.problems)
+    assert reading.meeting is not None
+    return reading.meeting
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What reading a meeting file found: the meeting (None while anything is wrong),
+    every problem, and the values written in a clerk's spelling with their canonical
+    form (path → value), which `sanshu edit` writes back."""
+
+    meeting: Meeting | None
+    problems: list[Problem]
+    respelled: dict[str, Any]
+
+
+def read_meeting(text: str) -> Reading:
+    """Read and check a meeting file's text, as `sanshu check` does."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise MeetingFileError(source, [syntax_problem(text, exc)]) from None
+        return Reading(None, [syntax_problem(text, exc)], {})
     except ValueError:  # an integer of thousands of digits: Python refuses to convert it
-        raise MeetingFileError(source, [Problem("", t("err.number_too_long"))]) from None
+        return Reading(None, [Problem("", t("err.number_too_long"))], {})
     reader = MeetingReader()
     meeting = reader.meeting(data)
     reader.resolve()
-    if reader.problems:
-        raise MeetingFileError(source, reader.problems)
-    assert meeting is not None
-    return meeting
+    return Reading(None if reader.problems else meeting, reader.problems, reader.respelled)
 
 
 def syntax_problem(text: str, exc: tomllib.TOMLDecodeError) -> Problem:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.i18n import t
-from core.meeting.file.fields import FieldReader, _join, _shown, _to_seconds
+from core.meeting.file.fields import FieldReader, _join, _shown, _to_seconds, seconds_text
 from core.meeting.model import TIMED_PHASES, Phase, PhaseTiming
 
 
@@ -58,4 +58,6 @@ class AgendaReader(FieldReader):
         elif seconds < 0:
             self.fail(where, t("err.negative", got=_shown(table[key])))
             return None
+        elif isinstance(table[key], str) and seconds_text(seconds) != table[key]:
+            self.respell(where, seconds_text(seconds))
         return seconds

@@ -1,8 +1,9 @@
 """Field readers: each reads one value and records a Problem when it is wrong.
 
 A clerk's own spellings are understood and each has one canonical form that
-`sanshu edit` writes back (`canonical`): 现场 / 书面 for a mode, "6分钟" or
-"6分30秒" for a duration, "4人" for a count, "2024年1月30日" for a date.
+`sanshu edit` writes back: 现场 / 书面 for a mode, "6分钟" or "6分30秒" for a
+duration, "4人" for a count, "2024年1月30日" for a date. The reader notes each
+value it read in another spelling, with its canonical form (`respelled`).
 
 Each mistake is reported once, at its place: a value that cannot be read is left
 out of the checks that depend on it (a bad weight does not also make a false
@@ -113,9 +114,14 @@ class FieldReader:
         self._unknown: list[_Unknown] = []
         self._tables: dict[str, tuple[str, ...]] = {}  # each table's shape → its keys
         self.scale_read = True  # the grade scale was read without a problem
+        self.respelled: dict[str, Any] = {}  # path → the canonical form of a clerk's spelling
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
+
+    def respell(self, path: str, value: Any) -> None:
+        """The value at `path` was read in a clerk's spelling; `value` is its canonical form."""
+        self.respelled[path] = value
 
     def missing(self, path: str) -> None:
         """A required field is not there (unless it stands in another table: `resolve`)."""
@@ -263,6 +269,8 @@ class FieldReader:
             return default
         found = _option(value, options, spellings or {})
         if found is not None:
+            if found != value:
+                self.respell(_join(path, key), str(found))
             return found
         shown = [*map(str, options), *_first_spellings(options, spellings or {})]
         self.fail(_join(path, key), t("err.choice", choices=_choices(shown), got=_shown(value)))
@@ -280,6 +288,8 @@ class FieldReader:
             return default
         value = table[key]
         number = _to_count(value, units)
+        if number is not None and isinstance(value, str):
+            self.respell(where, number)
         if number is None:
             if isinstance(value, int) and not isinstance(value, bool):
                 self.fail(where, t("err.too_large_number", got=_shown_number(value)))
@@ -355,6 +365,8 @@ class FieldReader:
         found = _to_date(value)
         if found is None:
             self.fail(where, t("err.date", got=_shown(value)))
+        elif not isinstance(value, dt.date):
+            self.respell(where, found)
         return found
 
 
@@ -510,29 +522,6 @@ def seconds_text(seconds: int) -> str:
     sign = "-" if seconds < 0 else ""
     minutes, rest = divmod(abs(seconds), 60)
     return f"{sign}{minutes}:{rest:02d}"
-
-
-def canonical(kind: str, value: Any, spellings: Mapping[str, str] | None = None) -> Any:
-    """The value as `sanshu edit` writes it back, when it is a clerk's spelling of a
-    valid value ("6分钟" → "6:00", "书面" → "written", "4人" → 4, "2024年1月30日" →
-    a date); None when it is already canonical or not valid (the reader says why).
-    `kind` is "duration", "count" (with its units, e.g. "count:人名"), "date" or
-    "choice" (with `spellings`)."""
-    if not isinstance(value, str):
-        return None
-    if kind == "duration":
-        seconds = _to_seconds(value)
-        if seconds is None or seconds < 0:
-            return None
-        text = seconds_text(seconds)
-        return None if text == value else text
-    if kind.startswith("count:"):
-        return _to_count(value, kind.removeprefix("count:"))
-    if kind == "date":
-        return _to_date(value)
-    if kind == "choice" and spellings:
-        return spellings.get(_normal(value))
-    return None
 
 
 def _decimal_text(value: Fraction) -> str:
