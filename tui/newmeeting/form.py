@@ -397,9 +397,9 @@ class MeetingForm(App[None]):
 
     def _show_title(self) -> None:
         name = self.path.name if self.path else t("new.unnamed")
-        key = "new.title.new" if self.new else "new.title.edit"
+        title = t("new.title.new", file=name) if self.new else t("new.title.edit", file=name)
         unsaved = t("new.unsaved") if self.dirty else ""
-        self.query_one("#title-bar", Static).update(t(key, file=name) + unsaved)
+        self.query_one("#title-bar", Static).update(title + unsaved)
 
     @property
     def dirty(self) -> bool:
@@ -417,9 +417,10 @@ class MeetingForm(App[None]):
     async def action_step(self, delta: int) -> None:
         steps = self.query_one("#steps", OptionList)
         steps.highlighted = ((steps.highlighted or 0) + delta) % len(STEPS)
+        before = self.focused
         page = await self.build_page(STEPS[steps.highlighted])
         focusable = page.query("Input, Select, Checkbox, Button")
-        if focusable:
+        if focusable and self.focused is before:  # not if the user moved on meanwhile
             focusable.first().focus()
 
     def go_to_step(self, step_id: str) -> None:

@@ -85,32 +85,28 @@ def typed(kind: str, text: str) -> Any:
     raise ValueError(kind)
 
 
-def _text(key: str) -> Callable[[], str]:
-    return lambda: t(key)
-
-
-BLANKS = ((_text("new.blank.abstain"), "abstain"), (_text("new.blank.invalid"), "invalid"))
+BLANKS = ((lambda: t("new.blank.abstain"), "abstain"), (lambda: t("new.blank.invalid"), "invalid"))
 METHODS = (
-    (_text("new.method.weighted"), "weighted"),
-    (_text("new.method.committee"), "committee"),
+    (lambda: t("new.method.weighted"), "weighted"),
+    (lambda: t("new.method.committee"), "committee"),
 )
 LAYOUTS = (
-    (_text("new.layout.per_criterion"), "per_criterion"),
-    (_text("new.layout.overall"), "overall"),
-    (_text("new.layout.per_criterion_and_overall"), "per_criterion_and_overall"),
-    (_text("new.layout.numeric"), "numeric"),
+    (lambda: t("new.layout.per_criterion"), "per_criterion"),
+    (lambda: t("new.layout.overall"), "overall"),
+    (lambda: t("new.layout.per_criterion_and_overall"), "per_criterion_and_overall"),
+    (lambda: t("new.layout.numeric"), "numeric"),
 )
 
 # Grade scales a meeting usually uses: (name, [(label, points)], abstain, bands).
 PRESETS: dict[str, tuple[Callable[[], str], list[tuple[str, int]], str, list[int]]] = {
     "four": (
-        _text("new.preset.four"),
+        lambda: t("new.preset.four"),
         [("好", 100), ("较好", 80), ("一般", 60), ("差", 40)],
         "不了解",
         [90, 80, 60, 0],
     ),
     "three": (
-        _text("new.preset.three"),
+        lambda: t("new.preset.three"),
         [("满意", 100), ("基本满意", 70), ("不满意", 40)],
         "不了解",
         [85, 60, 0],
@@ -118,10 +114,10 @@ PRESETS: dict[str, tuple[Callable[[], str], list[tuple[str, int]], str, list[int
 }
 
 PHASE_LABELS = {
-    "report": _text("new.phase.report"),
-    "commentary": _text("new.phase.commentary"),
-    "questions": _text("new.phase.questions"),
-    "scoring": _text("new.phase.scoring"),
+    "report": lambda: t("new.phase.report"),
+    "commentary": lambda: t("new.phase.commentary"),
+    "questions": lambda: t("new.phase.questions"),
+    "scoring": lambda: t("new.phase.scoring"),
 }
 
 
@@ -131,9 +127,9 @@ def _phase_fields() -> tuple[Field, ...]:
         base = ("phases", str(phase))
         out += [
             Field((*base, "duration"), PHASE_LABELS[phase], "duration"),
-            Field((*base, "warning"), _text("new.phase.warning"), "duration", "1:00"),
-            Field((*base, "danger"), _text("new.phase.danger"), "duration", "0:00"),
-            Field((*base, "auto_start"), _text("new.phase.auto_start"), "bool", True),
+            Field((*base, "warning"), lambda: t("new.phase.warning"), "duration", "1:00"),
+            Field((*base, "danger"), lambda: t("new.phase.danger"), "duration", "0:00"),
+            Field((*base, "auto_start"), lambda: t("new.phase.auto_start"), "bool", True),
         ]
     return tuple(out)
 
@@ -141,192 +137,200 @@ def _phase_fields() -> tuple[Field, ...]:
 STEPS: tuple[Step, ...] = (
     Step(
         "meeting",
-        _text("new.step.meeting"),
+        lambda: t("new.step.meeting"),
         ("meeting",),
         (
-            Field(("meeting", "title"), _text("new.meeting.title")),
-            Field(("meeting", "date"), _text("new.meeting.date"), "date"),
-            Field(("meeting", "venue"), _text("new.meeting.venue"), "optional"),
-            Field(("meeting", "organiser"), _text("new.meeting.organiser"), "optional"),
-            Field(("meeting", "host"), _text("new.meeting.host"), "optional"),
-            Field(("meeting", "recorder"), _text("new.meeting.recorder"), "optional"),
-            Field(("meeting", "quorum"), _text("new.meeting.quorum"), "share"),
+            Field(("meeting", "title"), lambda: t("new.meeting.title")),
+            Field(("meeting", "date"), lambda: t("new.meeting.date"), "date"),
+            Field(("meeting", "venue"), lambda: t("new.meeting.venue"), "optional"),
+            Field(("meeting", "organiser"), lambda: t("new.meeting.organiser"), "optional"),
+            Field(("meeting", "host"), lambda: t("new.meeting.host"), "optional"),
+            Field(("meeting", "recorder"), lambda: t("new.meeting.recorder"), "optional"),
+            Field(("meeting", "quorum"), lambda: t("new.meeting.quorum"), "share"),
         ),
     ),
     Step(
         "grades",
-        _text("new.step.grades"),
+        lambda: t("new.step.grades"),
         ("grades",),
         (
             "preset",
             Rows(
                 ("grades", "scale"),
                 (
-                    Field(("label",), _text("new.grade.label"), "text", width=16),
-                    Field(("points",), _text("new.grade.points"), "number", width=10),
+                    Field(("label",), lambda: t("new.grade.label"), "text", width=16),
+                    Field(("points",), lambda: t("new.grade.points"), "number", width=10),
                 ),
                 lambda n: {"label": f"等次{n + 1}", "points": 0},
-                _text("new.grades.scale"),
+                lambda: t("new.grades.scale"),
             ),
-            Field(("grades", "abstain"), _text("new.grades.abstain"), "optional"),
+            Field(("grades", "abstain"), lambda: t("new.grades.abstain"), "optional"),
         ),
     ),
     Step(
         "criteria",
-        _text("new.step.criteria"),
+        lambda: t("new.step.criteria"),
         ("criteria",),
         (
             Rows(
                 ("criteria",),
-                (Field((), _text("new.criterion"), "text"),),
+                (Field((), lambda: t("new.criterion"), "text"),),
                 lambda n: {"": f"测评项目{n + 1}"},
-                _text("new.criteria.title"),
+                lambda: t("new.criteria.title"),
             ),
         ),
     ),
     Step(
         "categories",
-        _text("new.step.categories"),
+        lambda: t("new.step.categories"),
         ("categories",),
         (
             Rows(
                 ("categories",),
                 (
-                    Field(("name",), _text("new.category.name"), "text", width=20),
-                    Field(("weight",), _text("new.category.weight"), "number", width=10),
-                    Field(("expected",), _text("new.category.expected"), "voters", width=10),
+                    Field(("name",), lambda: t("new.category.name"), "text", width=20),
+                    Field(("weight",), lambda: t("new.category.weight"), "number", width=10),
+                    Field(("expected",), lambda: t("new.category.expected"), "voters", width=10),
                 ),
                 lambda n: {"name": f"类别{n + 1}", "weight": 0, "expected": 1},
-                _text("new.categories.title"),
+                lambda: t("new.categories.title"),
             ),
             "weight_sum",
         ),
     ),
     Step(
         "subjects",
-        _text("new.step.subjects"),
+        lambda: t("new.step.subjects"),
         ("subjects",),
         (
             "roster",
             Rows(
                 ("subjects",),
                 (
-                    Field(("name",), _text("new.subject.name"), "text", width=14),
-                    Field(("unit",), _text("new.subject.unit"), "optional", width=20),
-                    Field(("mode",), _text("new.subject.mode"), "mode", width=10),
+                    Field(("name",), lambda: t("new.subject.name"), "text", width=12),
+                    Field(("unit",), lambda: t("new.subject.unit"), "optional"),
+                    Field(("mode",), lambda: t("new.subject.mode"), "mode", width=8),
                     Field(
-                        ("order",), _text("new.subject.order"), "integer", width=6, optional=True
+                        ("order",),
+                        lambda: t("new.subject.order"),
+                        "integer",
+                        width=6,
+                        optional=True,
                     ),
-                    Field(("daily",), _text("new.subject.daily"), "number", width=8, optional=True),
+                    Field(
+                        ("daily",), lambda: t("new.subject.daily"), "number", width=8, optional=True
+                    ),
                 ),
                 lambda n: {"name": f"述职对象{n + 1}", "mode": "written"},
-                _text("new.subjects.title"),
+                lambda: t("new.subjects.title"),
             ),
         ),
     ),
-    Step("phases", _text("new.step.phases"), ("phases",), _phase_fields()),
+    Step("phases", lambda: t("new.step.phases"), ("phases",), _phase_fields()),
     Step(
         "rules",
-        _text("new.step.rules"),
+        lambda: t("new.step.rules"),
         ("scoring", "poll"),
         (
             Field(
                 ("scoring", "layout"),
-                _text("new.rules.layout"),
+                lambda: t("new.rules.layout"),
                 "choice",
                 "per_criterion",
                 choices=LAYOUTS,
             ),
             Field(
                 ("scoring", "average_within_category"),
-                _text("new.rules.average"),
+                lambda: t("new.rules.average"),
                 "bool",
                 True,
             ),
-            Field(("scoring", "digits"), _text("new.rules.digits"), "integer", 2, optional=True),
+            Field(
+                ("scoring", "digits"), lambda: t("new.rules.digits"), "integer", 2, optional=True
+            ),
             Field(
                 ("scoring", "validity", "all_same_invalid"),
-                _text("new.rules.all_same"),
+                lambda: t("new.rules.all_same"),
                 "bool",
                 False,
             ),
             Field(
                 ("scoring", "validity", "top_grade_quota"),
-                _text("new.rules.quota"),
+                lambda: t("new.rules.quota"),
                 "share",
             ),
             Field(
                 ("scoring", "validity", "blank"),
-                _text("new.rules.blank"),
+                lambda: t("new.rules.blank"),
                 "choice",
                 "abstain",
                 choices=BLANKS,
             ),
             Field(
                 ("scoring", "validity", "over_return_voids"),
-                _text("new.rules.over_return"),
+                lambda: t("new.rules.over_return"),
                 "bool",
                 True,
             ),
             Field(
                 ("scoring", "combination", "method"),
-                _text("new.rules.method"),
+                lambda: t("new.rules.method"),
                 "choice",
                 "weighted",
                 choices=METHODS,
             ),
             Field(
                 ("scoring", "combination", "weights", "meeting"),
-                _text("new.rules.meeting_weight"),
+                lambda: t("new.rules.meeting_weight"),
                 "number",
                 1,
             ),
             Field(
                 ("scoring", "combination", "weights", "daily"),
-                _text("new.rules.daily_weight"),
+                lambda: t("new.rules.daily_weight"),
                 "number",
                 optional=True,
             ),
             Rows(
                 ("scoring", "bands"),
                 (
-                    Field(("min",), _text("new.band.min"), "number", width=10),
-                    Field(("grade",), _text("new.band.grade"), "text", width=14),
+                    Field(("min",), lambda: t("new.band.min"), "number", width=10),
+                    Field(("grade",), lambda: t("new.band.grade"), "text", width=14),
                 ),
                 lambda n: {"min": 0, "grade": "差"},
-                _text("new.rules.bands"),
+                lambda: t("new.rules.bands"),
             ),
             Rows(
                 ("scoring", "share_rules"),
                 (
-                    Field(("grades",), _text("new.share.grades"), "strings", width=12),
-                    Field(("above",), _text("new.share.above"), "share", width=8),
-                    Field(("grade",), _text("new.share.grade"), "optional", width=8),
-                    Field(("flag",), _text("new.share.flag"), "optional"),
+                    Field(("grades",), lambda: t("new.share.grades"), "strings", width=12),
+                    Field(("above",), lambda: t("new.share.above"), "share", width=8),
+                    Field(("grade",), lambda: t("new.share.grade"), "optional", width=8),
+                    Field(("flag",), lambda: t("new.share.flag"), "optional"),
                 ),
                 lambda n: {"grades": ["差"], "above": "1/3", "grade": "差"},
-                _text("new.rules.share_rules"),
+                lambda: t("new.rules.share_rules"),
             ),
             Rows(
                 ("scoring", "alerts"),
                 (
-                    Field(("grade",), _text("new.alert.grade"), "optional", width=10),
+                    Field(("grade",), lambda: t("new.alert.grade"), "optional", width=10),
                     Field(
                         ("score_below",),
-                        _text("new.alert.below"),
+                        lambda: t("new.alert.below"),
                         "number",
                         width=10,
                         optional=True,
                     ),
-                    Field(("flag",), _text("new.alert.flag"), "text"),
+                    Field(("flag",), lambda: t("new.alert.flag"), "text"),
                 ),
                 lambda n: {"grade": "差", "flag": "约谈提醒、限期整改"},
-                _text("new.rules.alerts"),
+                lambda: t("new.rules.alerts"),
             ),
-            Field(("poll", "allow_revision"), _text("new.rules.revision"), "bool", False),
+            Field(("poll", "allow_revision"), lambda: t("new.rules.revision"), "bool", False),
             Field(
                 ("poll", "hide_results_until_close"),
-                _text("new.rules.hide_results"),
+                lambda: t("new.rules.hide_results"),
                 "bool",
                 True,
             ),
