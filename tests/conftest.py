@@ -263,3 +263,23 @@ def wait_for_event(
         timeout,
         f"{count} event(s) {kind!r}" + (f" by {actor}" if actor else ""),
     )
+
+
+# The phone's browser (tests/test_browser.py, tests/test_phone_pages.py) ----------
+
+
+@pytest.fixture(scope="module")
+def playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    from tests.phone import launch
+
+    browser = launch(playwright)
+    yield browser
+    browser.close()

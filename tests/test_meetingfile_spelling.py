@@ -134,8 +134,8 @@ ONCE = {
     ),
     "criteria at the end of the file": (
         DEMO_TEXT.replace(CRITERIA, "", 1) + "\n" + CRITERIA,
-        "subjects[21].criteria",
-        "写在 [[subjects]] 之后的字段都属于 [[subjects]]",
+        "attendees[7].criteria",
+        "写在 [[attendees]] 之后的字段都属于 [[attendees]]",
     ),
     "a rule under the wrong table": (
         _mutated('method = "weighted"\n', 'method = "weighted"\nall_same_invalid = true\n'),

@@ -104,7 +104,8 @@ def run(
 def serve(db_path: Path, host: str | None, port: int, *, say: Callable[[str, str], None]) -> None:
     """Check the meeting and the addresses, say where phones reach the service, and
     serve until interrupted. `say(line, style)` reports to the person who started it."""
-    MeetingStore(db_path).close()
+    with MeetingStore(db_path) as store:
+        store.check_writable()  # a read-only file: one line now, not after "started"
     address = host or lan_address()
     hosts = listen_addresses(host, address)
     for one in hosts:

@@ -34,10 +34,10 @@ def new(meeting_file: Path | None) -> None:
 def edit(meeting_file: Path) -> None:
     """在同一表单中打开已有的会议文件；保存时保留原有的注释和顺序 · Open a meeting file
     in the same form; saving keeps the organiser's comments and order."""
-    from core.meeting.file import read_meeting_text
+    from core.meeting.file import read_meeting_file
     from core.meeting.file.document import MeetingDocument
 
-    text = read_meeting_text(meeting_file)
+    text = read_meeting_file(meeting_file)
     document = MeetingDocument(text, meeting_file.name)  # a syntax error: its line, a caret
     document.respell()  # 书面 → written, "6分钟" → "6:00": saved so
     _run(document, meeting_file, new=False)

@@ -51,6 +51,7 @@ def tokens(
     from core.meeting.store import MeetingStore
 
     store = MeetingStore(db_path, actor="organiser")
+    store.check_writable()
     plan = _token_plan(store, category, count)
     base = net.base_url(int(store.meta("serve_port") or net.DEFAULT_PORT), base_url)
     total = sum(plan.values())
