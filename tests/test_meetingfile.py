@@ -144,7 +144,7 @@ BAD_FILES = {
     "bad-duration-text": (
         _mutated('duration = "5:00"', 'duration = "五分钟"'),
         "phases.commentary.duration",
-        'expected seconds or "minutes:seconds"',
+        'expected seconds, "minutes:seconds" or "6分钟"',
     ),
     "combination-without-meeting": (
         _mutated("weights = { meeting = 0.4, daily = 0.6 }", "weights = { daily = 1 }"),

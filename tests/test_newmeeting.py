@@ -111,7 +111,7 @@ async def test_a_field_shows_the_message_check_gives(tmp_path):
         field = next(f for f in app.query("FieldBox") if f.where == "phases.report.duration")
         await _type_into(pilot, field.query_one(Input), "八分钟")
         problem = str(field.query_one(".problem").render())
-        assert problem == '应为秒数或 "分:秒"（如 "8:00"），实为 "八分钟"'
+        assert problem == '应为秒数、"分:秒" 或 "6分钟"（如 480、"8:00"、"6分30秒"），实为 "八分钟"'
         assert field.query_one(Input).has_class("bad")
         await _type_into(pilot, field.query_one(Input), "8分钟")  # a clerk's spelling
         assert not field.query_one(".problem").display
