@@ -83,6 +83,11 @@ SPELLINGS = {
         'rectify_days = "60天"',
         lambda m: m.feedback.rectify_days == 60,
     ),
+    "number_start 3号": (
+        "number_start = 1",
+        'number_start = "3号"',
+        lambda m: m.documents.number_start == 3,
+    ),
     "min_chars 800字": (
         "min_chars = 800",
         'min_chars = "600字"',
@@ -230,6 +235,7 @@ def test_a_caret_after_chinese_counts_two_cells_a_character():
         ("date = 2024-01-30", 'date = "2024年1月30日"', "meeting.date", dt.date(2024, 1, 30)),
         ('mode = "onsite"', 'mode = "书面"', "subjects[1].mode", "written"),
         ("rectify_days = 90", 'rectify_days = "60天"', "feedback.rectify_days", 60),
+        ("number_start = 1", 'number_start = "3号"', "documents.number_start", 3),
     ],
 )
 def test_each_spelling_has_one_canonical_form(old, new, path, written):
