@@ -5,7 +5,6 @@ commands never touch each other's environment (a test install under a running
 from __future__ import annotations
 
 import re
-import shlex
 from pathlib import Path
 
 import click
@@ -19,42 +18,54 @@ README = (ROOT / "README.md").read_text("utf-8")
 WORD = re.compile(r"[a-z][a-z_-]*")
 
 
-def named_commands(text: str) -> set[tuple[str, ...]]:
-    """Each `sanshu …` in backticks, as the command path it names: the words after
-    `sanshu` that a group takes as its subcommands (`poll open|close|status` names
-    three). A word a group does not know is kept, so the test below fails on it."""
-    found: set[tuple[str, ...]] = set()
+def named_commands(text: str) -> dict[tuple[str, ...], set[str]]:
+    """Each `sanshu …` in backticks, as the command path it names (the words after
+    `sanshu` that a group takes as its subcommands; `ballots import|template` names
+    two) with the options written after it. A first word that is no command is kept,
+    so the test below fails on it."""
+    found: dict[tuple[str, ...], set[str]] = {}
     for code in re.findall(r"`(sanshu [^`]+)`", text):
-        words = shlex.split(code.replace("\\|", "|"), posix=False)[1:]
+        words = code.replace("\\|", " | ").replace("[", " ").replace("]", " ").split()[1:]
         paths: list[tuple[str, ...]] = [()]
         group: click.Command = cli
-        for word in words:
+        rest = words
+        for position, word in enumerate(words):
             choices = word.split("|")
+            rest = words[position:]
             if not isinstance(group, click.Group) or not all(WORD.fullmatch(c) for c in choices):
                 break
             if not paths[0] and not all(c in group.commands for c in choices):
                 paths = [(c,) for c in choices]  # unknown: fails below
+                rest = []
                 break
             if not all(c in group.commands for c in choices):
                 break  # an argument of the group (a file name in lower case)
             paths = [(*path, choice) for path in paths for choice in choices]
             group = group.commands[choices[0]]
-        found.update(path for path in paths if path)
+            rest = []
+        options = {w.split("=")[0] for w in rest if re.fullmatch(r"--[a-z][a-z-]*(=.*)?", w)}
+        for path in paths:
+            if path:
+                found.setdefault(path, set()).update(options)
     return found
 
 
 def test_the_readme_names_commands():
-    """A guard on the guard: the parsing finds the README's commands."""
+    """A guard on the guard: the parsing finds the README's commands and options."""
     named = named_commands(README)
-    assert {("new",), ("edit",), ("tokens", "revoke"), ("ledger", "export")} <= named
+    assert {("new",), ("edit",), ("tokens", "revoke"), ("ledger", "export")} <= named.keys()
+    assert {"--fresh", "--with-ballots"} <= named[("demo",)]
     assert len(named) >= 30
 
 
 @pytest.mark.parametrize("path", sorted(named_commands(README)), ids=" ".join)
 def test_every_command_the_readme_names_exists_with_help(path):
+    """Every command the README names answers --help, with every option it writes."""
     result = CliRunner().invoke(cli, [*path, "--help"], prog_name="sanshu")
     assert result.exit_code == 0, f"sanshu {' '.join(path)} --help: {result.output}"
     assert "Usage: sanshu " + " ".join(path) in result.output
+    listed = set(re.findall(r"--[a-z][a-z-]*", result.output))
+    assert named_commands(README)[path] <= listed, f"sanshu {' '.join(path)}: options"
 
 
 def set_up_commands() -> tuple[str, str]:
