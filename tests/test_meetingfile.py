@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.i18n import set_language
-from core.meeting.file import MeetingFileError, parse_meeting
+from core.meeting.file import MeetingFileError, Problem, parse_meeting
 from tests.conftest import DEMO_TEXT
 
 
@@ -164,16 +164,21 @@ BAD_FILES = {
 }
 
 
+def one_problem(text: str) -> Problem:
+    """The one problem `sanshu check` finds in the text (failing on none or more)."""
+    with pytest.raises(MeetingFileError) as caught:
+        parse_meeting(text, "demo.toml")
+    problems = caught.value.problems
+    assert len(problems) == 1, caught.value.lines()
+    return problems[0]
+
+
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
 def test_bad_file_is_rejected_with_path_and_reason(name):
     """One realistic mistake, one message, at its place."""
     set_language("en")
     text, path, message = BAD_FILES[name]
-    with pytest.raises(MeetingFileError) as caught:
-        parse_meeting(text, "demo.toml")
-    problems = caught.value.problems
-    assert len(problems) == 1, caught.value.lines()
-    line = problems[0].render("demo.toml")
+    line = one_problem(text).render("demo.toml")
     expected_prefix = f"demo.toml: {path}: " if path else "demo.toml:"
     assert line.startswith(expected_prefix) and message in line, line
 

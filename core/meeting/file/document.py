@@ -78,12 +78,7 @@ class MeetingDocument:
 
     def value(self, path: Path) -> Any:
         """The plain value at `path` (None when it is not there)."""
-        node: Any = self.doc
-        for key in path:
-            try:
-                node = node[key]
-            except (KeyError, IndexError, TypeError):
-                return None
+        node = self._node(path)
         return node.unwrap() if isinstance(node, Item | TOMLDocument) else node
 
     def count(self, path: Path) -> int:

@@ -197,6 +197,14 @@ class FieldReader:
             return {}
         return self.table(top[key], key, allowed)
 
+    def absent(self, where: str, default: T | _Missing | None) -> T | None:
+        """What a field left out of its table reads as: its default, or None once it
+        is noted as missing when it has none."""
+        if default is _MISSING:
+            self.missing(where)
+            return None
+        return default
+
     def field(
         self,
         table: dict[str, Any],
@@ -207,10 +215,7 @@ class FieldReader:
     ) -> T | None:
         where = _join(path, key)
         if key not in table:
-            if default is _MISSING:
-                self.missing(where)
-                return None
-            return default
+            return self.absent(where, default)
         value = table[key]
         # bool is an int in Python; TOML keeps them apart and so do we.
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
@@ -236,9 +241,7 @@ class FieldReader:
     ) -> Fraction | None:
         where = _join(path, key)
         if key not in table:
-            if default is _MISSING:
-                self.missing(where)
-            return None if default is _MISSING else default
+            return self.absent(where, default)
         parsed = _to_fraction(table[key])
         if parsed is None:
             self.fail(where, _number_problem(table[key]))
@@ -282,10 +285,7 @@ class FieldReader:
         """A whole number, also written with its unit ("4人" with units "人名")."""
         where = _join(path, key)
         if key not in table:
-            if default is _MISSING:
-                self.missing(where)
-                return None
-            return default
+            return self.absent(where, default)
         value = table[key]
         number = _to_count(value, units)
         if number is not None and isinstance(value, str):
@@ -463,16 +463,24 @@ _CHINESE_DURATION = re.compile(
 )
 
 
-def _to_seconds(value: Any) -> int | None:
-    """Seconds (480), "分:秒" ("8:00"), or as a clerk writes it ("8分钟", "6分30秒",
-    "90秒", "1小时")."""
+def _whole_or_text(value: Any) -> int | str | None:
+    """An integer as it is (None beyond the limit), a short string with full-width
+    digits and spaces made plain, anything else None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value if abs(value) <= MAX_INTEGER else None
     if not isinstance(value, str) or len(value) > MAX_NUMBER_TEXT:
         return None
-    text = _normal(value)
+    return _normal(value)
+
+
+def _to_seconds(value: Any) -> int | None:
+    """Seconds (480), "分:秒" ("8:00"), or as a clerk writes it ("8分钟", "6分30秒",
+    "90秒", "1小时")."""
+    text = _whole_or_text(value)
+    if not isinstance(text, str):
+        return text
     match = re.fullmatch(r"(-?)(\d{1,6}):([0-5]\d)", text)
     if match:
         sign = -1 if match.group(1) else 1
@@ -488,14 +496,11 @@ def _to_seconds(value: Any) -> int | None:
 
 def _to_count(value: Any, units: str) -> int | None:
     """A whole number: 4, or "4" / "4人" / "４ 人" with one of `units`."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if abs(value) <= MAX_INTEGER else None
-    if not isinstance(value, str) or len(value) > MAX_NUMBER_TEXT:
-        return None
+    text = _whole_or_text(value)
+    if not isinstance(text, str):
+        return text
     unit = f"[{re.escape(units)}]?" if units else ""
-    match = re.fullmatch(r"(\d{1,9})\s*" + unit, _normal(value))
+    match = re.fullmatch(r"(\d{1,9})\s*" + unit, text)
     return int(match.group(1)) if match else None
 
 
