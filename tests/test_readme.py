@@ -11,7 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from tui.cli import cli
+from tui.cli import cli, run
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text("utf-8")
@@ -85,3 +85,21 @@ def test_the_meeting_and_the_tests_install_into_separate_environments():
     assert " -e " not in demo  # the meeting runs from its own copy, not from the checkout
     assert f"{meeting_env}/bin/sanshu demo" in demo
     assert f"{meeting_env}/" in (ROOT / ".gitignore").read_text("utf-8").splitlines()
+
+
+def test_the_demo_says_which_database_it_opens_before_the_podium_starts(
+    tmp_path, monkeypatch, capsys
+):
+    """The README: the demo's database path is printed (whole, on one line, to copy)
+    before the podium opens; the help panel shows it while the podium runs
+    (tests/test_keys.py)."""
+    import tui.cli.meeting
+
+    opened = []
+    monkeypatch.setattr(tui.cli.meeting, "run_host", opened.append)  # no terminal here
+    db = tmp_path / "演示.db"
+    assert run(["demo", "--db", str(db)]) == 0
+    assert opened == [db] and db.exists()
+    assert str(db) in capsys.readouterr().err
+    assert run(["demo", "--db", str(db)]) == 0  # again: the same meeting, continued
+    assert str(db) in capsys.readouterr().err and opened == [db, db]
