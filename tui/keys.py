@@ -101,6 +101,15 @@ DISPLAY = (
     Key("help", "f1,question_mark", lambda: t("key.help"), show=False),
 )
 
+# `sanshu new` / `sanshu edit`: the meeting form.
+NEW_MEETING = (
+    Key("save", "ctrl+s", lambda: t("key.new.save"), priority=True),
+    Key("step(1)", "ctrl+n", lambda: t("key.new.next"), priority=True),
+    Key("step(-1)", "ctrl+p", lambda: t("key.new.previous"), priority=True),
+    Key("request_quit", "ctrl+q", lambda: t("key.quit"), priority=True),
+    Key("help", "f1", lambda: t("key.help"), display="F1", priority=True),
+)
+
 # The meeting file's [keys] section: its names for the clicker's actions.
 CLICKER_ACTIONS = {
     "next": "next_phase",
