@@ -24,7 +24,7 @@ from core.record.entries import QuestionState
 from tui.base import SanshuApp
 from tui.host import TICK_S
 from tui.keys import DISPLAY, bindings
-from tui.widgets.phase_timer import PhaseTimer
+from tui.widgets.phase_timer import PhaseTimer, scoring_clock_note
 from tui.widgets.qr import fit_scale, qr_size, qr_text
 from tui.widgets.results import ResultsView
 from tui.widgets.turnout import turnout_text
@@ -123,7 +123,12 @@ class DisplayApp(SanshuApp):
         timer = self.timer_widget
         # The question or the turnout needs its lines: the clock takes what is left.
         timer.reserve = (0, self.rows_beside_clock(asking, scoring))
-        timer.show(step.timer, step.timing, self.clock())
+        timer.show(
+            step.timer,
+            step.timing,
+            self.clock(),
+            scoring_clock_note(step.phase, state.poll, operator=False),
+        )
         timer.on_resize()  # the reserve or the screen changed: the digits follow
         showing = state.results_visible(self.meeting)
         self.screen.set_class(showing, "-results")

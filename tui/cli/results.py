@@ -81,7 +81,7 @@ def tally(
                     results.tally,
                     console.width,
                     bars=handle is None and console.is_terminal,
-                    title=results.title,
+                    title=f"{results.title}\n" + grades_heading(results.tally.meeting),
                     notes=results.warnings,
                 )
             )
@@ -125,6 +125,12 @@ def check_file(db_path: Path, path: Path) -> None:
         lines.append(t("check.stood", time=when))
         lines += [f"  {line}" for line in found.since]
     raise StoreError("\n".join(lines))
+
+
+def grades_heading(meeting) -> str:
+    """The grade columns count answers over every criterion (a ballot gives one grade
+    per criterion), not ballots: the table says so above them."""
+    return t("tally.grades_summed", criteria=len(meeting.criteria))
 
 
 @tally.command("override", short_help="调整最终等次 · Override a final grade")
