@@ -72,7 +72,7 @@ def results_note(counts: Counts) -> Text:
     note = Text()
     for line in counts.notes:
         note.append(f"⚠ {line}\n", style="bold yellow")
-    note.append(t("fingerprint.line", code=counts.fingerprint), style="dim")
+    note.append(t("fingerprint.line", code=counts.fingerprint))  # plain: "dim" blends late
     return note
 
 
