@@ -369,6 +369,8 @@ async def test_text_typed_before_the_podium_moves_on_stays_with_its_subject(demo
         await wait_until(pilot, lambda: Record(app.store).questions("教科文卫办"))
         app.query_one("#subject", Select).value = "法工委"
         await wait_until(pilot, lambda: box.text == before, what="the kept draft back")
+        burst(app, "？")  # typing goes on at the end of the kept draft
+        await wait_until(pilot, lambda: box.text == before + "？")
     record = Record(MeetingStore(demo_db))
     assert [q.text for q in record.questions("教科文卫办")] == [after]
     assert record.questions("法工委") == []

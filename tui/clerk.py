@@ -86,6 +86,11 @@ class DraftArea(EntryArea):
             return
         await super()._on_key(event)
 
+    def show_draft(self, text: str) -> None:
+        """Show a kept draft with the cursor at its end, where typing goes on."""
+        self.load_text(text)
+        self.move_cursor(self.document.end)
+
     def submit(self) -> None:
         text = self.text.strip()
         if not text:
@@ -238,7 +243,7 @@ class ClerkApp(SanshuApp):
             return
         self._unsaved[(area.id or "", old)] = text
         area.subject = subject
-        area.load_text(self.draft(area.id or "", subject))
+        area.show_draft(self.draft(area.id or "", subject))
         self.save_drafts()
         if text.strip():
             self.notify(t("clerk.draft_kept", subject=old, now=subject))
@@ -256,7 +261,7 @@ class ClerkApp(SanshuApp):
     def load_drafts(self) -> None:
         for area in self.query(DraftArea):
             area.subject = self.subject
-            area.load_text(self.draft(area.id or "", self.subject))
+            area.show_draft(self.draft(area.id or "", self.subject))
 
     def save_drafts(self) -> None:
         """What is typed reaches the database as it is typed, under the subject each box
