@@ -385,10 +385,9 @@ async def test_commentary_refusal_keeps_the_focus_and_nothing_typed_is_lost(demo
     async with app.run_test(size=(80, 24)) as pilot:
         said: list[str] = []
         app.notify = lambda message, **_: said.append(str(message))  # type: ignore[method-assign]
-        await pilot.press("f2")
         text = app.query_one("#commentary-text", EntryArea)
         name = app.query_one("#commenter", Input)
-        burst(app, [*"要点一", "enter", *"，要点二"])
+        burst(app, ["f2", *"要点一", "enter", *"，要点二"])  # F2 and typing at once
         await wait_until(pilot, lambda: text.text == "要点一，要点二")
         assert app.focused is text and name.value == ""
         assert any("点评人" in note for note in said)

@@ -319,6 +319,8 @@ class ClerkApp(SanshuApp):
         focused = self.focused
         if action == "to_ledger":
             return focused is not None and focused.id in LEDGER_LISTS and not self.dialog_open
+        if action == "tab":
+            return not self.dialog_open  # F2–F4 wait while a dialog is open
         if action == "move_focus":
             return focused is not None and focused.id in ENTRY_BOXES and not self.dialog_open
         if action == "name_entered":
@@ -558,7 +560,7 @@ class ClerkApp(SanshuApp):
             "questions": "#question-text",
             "paper": "#paper-grid",
         }[tab]
-        self.query_one(target).focus()
+        self.screen.set_focus(self.query_one(target))  # at once: the next keys go there
 
     def action_attendance(self) -> None:
         """The sign-in list: the clerk marks 出席 / 请假 / 缺席 as people arrive; Esc
