@@ -20,6 +20,8 @@ async def own_binding(widget: Input | TextArea, event: events.Key) -> bool:
     from whatever has the focus *then*: in a burst that moves on (Ctrl+U, a name, Tab,
     the comment), Ctrl+U would clear the box the focus moved to."""
     for binding in widget._bindings.key_to_bindings.get(event.key, ()):
+        if binding.priority:
+            continue  # the app ran those when it read the key
         if await widget.app.run_action(binding.action, widget):
             event.prevent_default()
             event.stop()
