@@ -200,6 +200,19 @@ class FeedbackRules:
 
 
 @dataclass(frozen=True)
+class VenueNetwork:
+    """The venue's network ([venue]): where phones reach the ballot service, and the
+    Wi-Fi they join (its QR code goes on the slips and the projector)."""
+
+    address: str | None = None  # the laptop's address the slips carry, e.g. its hotspot's
+    port: int | None = None
+    wifi_name: str = ""
+    wifi_password: str = ""
+    security: str = "WPA"  # WPA (WPA2/WPA3 too), WEP, or nopass for an open network
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
 class Meeting:
     title: str
     date: date
@@ -223,6 +236,7 @@ class Meeting:
     # The podium's clicker keys the file sets ([keys]): next, previous, blank, scoring,
     # results → Textual key names. Actions left out keep the console's defaults.
     keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    network: VenueNetwork = VenueNetwork()  # [venue]
 
     @functools.cached_property  # a meeting never changes once read
     def onsite(self) -> tuple[Subject, ...]:

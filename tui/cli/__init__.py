@@ -19,6 +19,7 @@ from tui.cli import (  # noqa: F401  (they register commands)
     keys,
     ledger,
     meeting,
+    network,
     reports,
     results,
     roster,

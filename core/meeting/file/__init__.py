@@ -24,6 +24,7 @@ from core.meeting.file.keys import KeysReader
 from core.meeting.file.people import PeopleReader
 from core.meeting.file.reports import ReportsReader
 from core.meeting.file.scoring import ScoringReader
+from core.meeting.file.venue import VenueReader
 from core.meeting.model import Meeting
 
 __all__ = ["MeetingFileError", "Problem", "load_meeting", "parse_meeting"]
@@ -75,7 +76,9 @@ def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:
     return meeting
 
 
-class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader, KeysReader):
+class MeetingReader(
+    PeopleReader, AgendaReader, ScoringReader, ReportsReader, KeysReader, VenueReader
+):
     """The whole file: the [meeting] head and every section."""
 
     def meeting(self, data: dict[str, Any]) -> Meeting | None:
@@ -95,6 +98,7 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader, Ke
                 "reports",
                 "feedback",
                 "keys",
+                "venue",
             ),
         )
         head = self.section(
@@ -124,6 +128,7 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader, Ke
         reports = self.report_rules(top.get("reports", {}))
         feedback = self.feedback_rules(top.get("feedback", {}))
         keys = self.clicker_keys(top.get("keys", {}))
+        network = self.venue_network(top.get("venue", {}))
 
         if self.problems or title is None or date is None:  # each None was a problem
             return None
@@ -148,4 +153,5 @@ class MeetingReader(PeopleReader, AgendaReader, ScoringReader, ReportsReader, Ke
             recorder=(recorder or "").strip(),
             quorum=quorum,
             keys=keys,
+            network=network,
         )
