@@ -63,6 +63,9 @@ HOST = (
     Key("remove_time", _podium("remove_time"), lambda: t("key.minus"), show=False),
     Key("reset_timer", _podium("reset_timer"), lambda: t("key.reset")),
     Key("toggle_blank", _podium("toggle_blank"), lambda: t("key.blank"), display="b"),
+    Key(
+        "connection_test", _podium("connection_test"), lambda: t("key.connection_test"), show=False
+    ),
 )
 
 CLERK = (

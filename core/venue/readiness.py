@@ -22,6 +22,7 @@ from core.venue.addresses import LOOPBACK, Source, Where, is_loopback, where
 from core.venue.interfaces import Interface, addresses_text, choose, holds, read_interfaces
 
 if TYPE_CHECKING:
+    from core.meeting.agenda import MeetingState
     from core.meeting.store import MeetingStore
 
 
@@ -54,15 +55,33 @@ class Readiness:
         return not self.reasons
 
 
+TESTING_META = "connection_test"  # the podium's 连通测试 is on: the projector shows it
+
+
+def set_testing(store: MeetingStore, on: bool) -> None:
+    """The podium starts or ends the connection test (the projector follows)."""
+    with store.transaction():
+        store.set_meta(TESTING_META, "1" if on else None)
+        store.record("venue.test_started" if on else "venue.test_ended", {})
+
+
+def testing(store: MeetingStore) -> bool:
+    return store.meta(TESTING_META) == "1"
+
+
 def service_reply(store: MeetingStore, path: str, timeout: float = 0.5) -> dict[str, object] | None:
     """What this meeting's service says at `path` (on loopback, with the meeting's id):
     None when nothing answers, or something that is not this meeting's service."""
-    import urllib.request  # ~15 ms: only when the service is looked for
-
     from core.venue.addresses import service_port
 
-    uid = store.meta("meeting_uid") or ""
-    url = f"http://{LOOPBACK}:{service_port(store)}{path}?meeting={uid}"
+    return reply_at(service_port(store), store.meta("meeting_uid") or "", path, timeout)
+
+
+def reply_at(port: int, uid: str, path: str, timeout: float = 0.5) -> dict[str, object] | None:
+    """`service_reply` for a thread that holds no store (a console's worker)."""
+    import urllib.request  # ~15 ms: only when the service is looked for
+
+    url = f"http://{LOOPBACK}:{port}{path}?meeting={uid}"
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             body = json.loads(response.read())
@@ -71,9 +90,10 @@ def service_reply(store: MeetingStore, path: str, timeout: float = 0.5) -> dict[
     return body if isinstance(body, dict) and body.get("meeting_uid") == uid else None
 
 
-def phones_tested(store: MeetingStore) -> int | None:
-    """How many phones opened `/test`, as this meeting's service counts them."""
-    reply = service_reply(store, "/test/count")
+def phones_tested_at(port: int, uid: str) -> int | None:
+    """How many phones opened `/test`, as this meeting's service counts them (None: no
+    service of this meeting answers)."""
+    reply = reply_at(port, uid, "/test/count")
     count = reply.get("phones_tested") if reply else None
     return count if isinstance(count, int) else None
 
@@ -167,13 +187,24 @@ def venue_allows_opening(
     ask_service: bool = True,
 ) -> Readiness:
     """Before scoring opens (`poll open`): StoreError with the ways out when phones
-    could not reach this laptop; else the address is kept with the meeting."""
+    could not reach this laptop."""
     from core.errors import StoreError
-    from core.venue.addresses import keep
 
     readiness = check_venue(store, interfaces, ask_service=ask_service)
     if readiness.blockers:
         raise StoreError("\n\n".join(readiness.blockers))
-    if readiness.where.source in (Source.VENUE, Source.CHOSEN):
-        keep(store, readiness.where, "scoring")
     return readiness
+
+
+def open_scoring(store: MeetingStore, readiness: Readiness, reason: str = "") -> MeetingState:
+    """Open scoring once the venue passed: the address phones use is kept with the
+    meeting (the projector and later slips use it) and the connection test ends."""
+    from core.meeting.model import Poll
+    from core.venue.addresses import keep
+
+    with store.transaction():
+        if readiness.where.source in (Source.VENUE, Source.CHOSEN):
+            keep(store, readiness.where, "scoring")
+        if testing(store):
+            set_testing(store, False)
+        return store.set_poll(Poll.OPEN, reason)

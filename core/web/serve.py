@@ -21,7 +21,7 @@ from core.errors import StoreError
 from core.i18n import t
 from core.meeting.store import MeetingStore
 from core.venue.addresses import LOOPBACK, is_address, listen_addresses, service_port, url_for
-from core.venue.readiness import check_venue, service_reply
+from core.venue.readiness import check_venue, port_free, service_reply
 
 
 def service_answers(store: MeetingStore, timeout: float = 0.5) -> bool:
@@ -51,10 +51,14 @@ def start_service(db_path: str | Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def ensure_service(store: MeetingStore, db_path: str | Path) -> bool:
-    """True when a service for this meeting answers (started now if needed)."""
+    """True when a service for this meeting answers (started now if needed);
+    StoreError when another program holds the port (the service could not start)."""
     if service_answers(store):
         return True
-    start_service(db_path, service_port(store))
+    port = service_port(store)
+    if not port_free(LOOPBACK, port):
+        raise StoreError(t("venue.port_taken", port=port))
+    start_service(db_path, port)
     return False
 
 

@@ -226,10 +226,11 @@ def poll(action: str, db_path: Path, reason: str) -> None:
 
     store = MeetingStore(db_path, actor="organiser")
     if action == "open" and store.poll() != Poll.OPEN:
-        from core.venue.readiness import venue_allows_opening
+        from core.venue.readiness import open_scoring, venue_allows_opening
 
-        venue_allows_opening(store)  # the slips' address is this laptop's, or StoreError
-    if action != "status":
+        # The slips' address is this laptop's now, or StoreError with the ways out.
+        open_scoring(store, venue_allows_opening(store), reason)
+    elif action != "status":
         store.set_poll(Poll.OPEN if action == "open" else Poll.CLOSED, reason)
     now = meeting_status(store)
     screen.print(
