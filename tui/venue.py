@@ -122,7 +122,7 @@ class VenueProblem(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         text = Text("\n\n".join(self.readiness.blockers))
         for number, one in enumerate(self.choices, 1):
-            line = t("venue.choose_key", key=number, address=one.address, name=one.name)
+            line = t("venue.choose_key", number=number, address=one.address, name=one.name)
             text.append("\n" + line, style="bold")
         with Vertical():
             yield Static(t("venue.problem_title"), id="venue-title")
