@@ -314,3 +314,96 @@ async def test_the_podium_asks_which_address_when_there_are_several(demo_db, clo
         await pilot.press("2")
         await wait_until(pilot, lambda: app.state.poll == "open")
         assert kept(store) == ("10.10.8.40", 8700)  # the projector and later slips use it
+
+
+VENUE_WIFI = venue_text(wifi_name=f"'{NAME}'", wifi_password=f"'{PASSWORD}'")
+HALL = "http://10.42.0.1:8700"
+
+
+@pytest.fixture
+def wifi_db(tmp_path, clock):
+    MeetingStore.create(tmp_path / "w.db", VENUE_WIFI, "w.toml", clock=clock).close()
+    return tmp_path / "w.db"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", [(64, 18), (120, 40), (240, 67)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_projector_shows_the_wifi_code_and_the_test_code_in_turn(wifi_db, clock, size):
+    """During the connection test and while scoring is open, the code column shows ① the
+    Wi-Fi's code and ② the address's in turn; each decodes, whole, at every size."""
+    from tests.conftest import settle, ticked
+    from tests.test_projector_fit import image_of, inside
+    from tui.display import DisplayApp
+    from tui.venue import CODE_SECONDS
+
+    with MeetingStore(wifi_db, clock=clock) as store:
+        store.set_meta("base_url", HALL)
+        from core.venue.readiness import set_testing
+
+        set_testing(store, True)
+    app = DisplayApp(wifi_db, clock=clock)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        qr = app.query_one("#qr")
+
+        async def shown() -> list[str]:
+            assert inside(qr.region, app.screen.region), size
+            return [code.text for code in zxingcpp.read_barcodes(image_of(qr))]
+
+        assert "连通测试" in str(app.query_one("#phase").render())
+        # This name and password make a code of 37 modules: too tall for 18 rows, so at
+        # 64x18 the name and the password are spelled out in its turn instead.
+        wifi_fits = size != (64, 18)
+        seen = set()
+        for _ in range(2):
+            await ticked(pilot)
+            await settle(pilot)
+            found = await shown() if qr.display else []
+            seen.update(found)
+            caption = str(app.query_one("#address").render())
+            if not found:
+                assert NAME in caption and PASSWORD in caption and not wifi_fits
+            clock.advance(CODE_SECONDS)
+        assert seen == ({WIFI_TEXT} if wifi_fits else set()) | {f"{HALL}/test"}
+        with MeetingStore(wifi_db, clock=clock) as store:
+            store.move(12)
+            from core.venue.readiness import open_scoring
+
+            open_scoring(store, check_venue(store, [HOTSPOT], ask_service=False))
+            assert store.meta("connection_test") is None  # scoring ends the test
+        await settle(pilot)
+        seen = set()
+        for _ in range(2):
+            await ticked(pilot)
+            await settle(pilot)
+            seen.update(await shown() if qr.display else [])
+            clock.advance(CODE_SECONDS)
+        assert seen == ({WIFI_TEXT} if wifi_fits else set()) | {HALL}
+
+
+async def test_the_podium_runs_the_connection_test_and_the_projector_follows(wifi_db, clock):
+    from tests.conftest import settle
+    from tui.host import HostApp
+    from tui.venue import ConnectionTest
+
+    app = HostApp(
+        wifi_db,
+        clock=clock,
+        manage_service=False,
+        venue_check=lambda s: check_venue(s, [WIFI], ask_service=False),
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConnectionTest))
+        with MeetingStore(wifi_db) as store:
+            assert store.meta("connection_test") == "1"
+        codes = [c.data for c in app.screen.codes]
+        assert codes == [WIFI_TEXT, "http://192.168.1.23:8700/test"]
+        note = str(app.screen.query_one("#test-note").render())
+        assert "连接成功" in note and "保持连接" in note
+        await pilot.press("escape")
+        await settle(pilot)
+        with MeetingStore(wifi_db) as store:
+            assert store.meta("connection_test") is None
+        await pilot.press("question_mark")
+        assert "按 c 做连通测试" in str(app.screen.query_one("#help-note").render())

@@ -123,8 +123,8 @@ class DisplayApp(SanshuApp):
         """What the code column shows (in turn when there are two: ① the Wi-Fi)."""
         url = ballot_address(self.store)
         if self.testing_now:
-            return venue_codes(self.meeting.network, f"{url}/test", t("venue.step_test"))
-        return venue_codes(self.meeting.network, url, t("venue.step_vote"))
+            return venue_codes(self.meeting.network, f"{url}/test")
+        return venue_codes(self.meeting.network, url)
 
     def code_index(self) -> int:
         return int(self.clock() // CODE_SECONDS) % len(self.codes())
@@ -219,27 +219,29 @@ class DisplayApp(SanshuApp):
         names = max((cell_len(c.name) for c in self.meeting.categories), default=4)
         return max(6, min(30, stage - names - 12))
 
-    def qr_scale(self) -> int:
+    def qr_scale(self, data: str) -> int:
         """As large as fits: at most half the width (the clock and the turnout keep the
-        other half), under the title and above the caption. Codes shown in turn take
-        the size of the largest, so the screen does not jump between them."""
+        other half), under the title and above the address."""
         width, height = self.size
-        codes = self.codes()
-        captions = max(len(code.caption.splitlines()) for code in codes)
-        return min(fit_scale(code.data, width // 2 - 2, height - 2 - captions) for code in codes)
+        return fit_scale(data, width // 2 - 2, height - 3)
 
     def qr_columns(self) -> int:
-        scale = self.qr_scale()
-        return max(qr_size(code.data, scale)[0] for code in self.codes()) + 2 if scale else 0
+        """The code column's width: the widest of the codes shown in turn."""
+        widths = [
+            qr_size(code.data, scale)[0] + 2
+            for code in self.codes()
+            if (scale := self.qr_scale(code.data))
+        ]
+        return max(widths, default=0)
 
     def show_qr(self) -> None:
         self._code_shown = self.code_index()
         code = self.codes()[self._code_shown]
-        scale = self.qr_scale()
+        scale = self.qr_scale(code.data)
         qr = self.query_one("#qr", Static)
-        qr.display = scale > 0  # too small a screen for a code that scans: the address
+        qr.display = scale > 0  # too small a screen for a code that scans: spelled out
         qr.update(qr_text(code.data, scale) if scale else "")
-        self.query_one("#address", Static).update(code.caption)
+        self.query_one("#address", Static).update(code.caption if scale else code.spelled)
 
     def show_asking(self, subject: str | None) -> bool:
         asking = (

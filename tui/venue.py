@@ -44,17 +44,23 @@ COUNT_EVERY_S = 1.0  # how often the phones tested are asked for while it matter
 @dataclass(frozen=True)
 class Code:
     data: str  # what the QR code carries
-    caption: str  # what it is for, under it
+    caption: str  # what it is for, one line under it
+    spelled: str = ""  # what to read instead on a screen too small for the code
 
 
-def venue_codes(network: VenueNetwork, url: str, second: str) -> tuple[Code, ...]:
+def venue_codes(network: VenueNetwork, url: str) -> tuple[Code, ...]:
     """The address's code captioned with the address; with the venue's Wi-Fi ([venue]),
-    first ① the Wi-Fi's, then ② the address's, captioned `second` and the address."""
+    first ① the Wi-Fi's (its name and password spelled out where it does not fit),
+    then ② the address's."""
     wifi = wifi_qr_text(network)
     if wifi is None:
-        return (Code(url, url),)
+        return (Code(url, url, url),)
     joined = t("venue.step_wifi", name=network.wifi_name)
-    return (Code(wifi, joined), Code(url, t("venue.step_two", what=second, url=url)))
+    spelled = joined
+    if network.wifi_password:
+        spelled += "\n" + t("venue.wifi_password", password=network.wifi_password)
+    second = t("venue.step_two", url=url)
+    return (Code(wifi, joined, spelled), Code(url, second, second))
 
 
 def phones_line(count: int | None) -> str:
@@ -184,9 +190,11 @@ class ConnectionTest(ModalScreen[None]):
             yield Static(t("venue.test_note"), id="test-note")
 
     def show_count(self, count: int | None) -> None:
+        """The count as it arrives; one that comes before the panel is composed is what
+        it composes with."""
         self.count = count
-        if self.is_mounted:
-            self.query_one("#test-phones", Static).update(phones_line(count))
+        for line in self.query("#test-phones").results(Static):
+            line.update(phones_line(count))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -238,7 +246,7 @@ class VenueAtPodium:
             self.push_screen(VenueProblem(readiness), self._test_answer)
             return
         place = readiness.where
-        test = venue_codes(self.meeting.network, f"{place.url}/test", t("venue.step_test"))
+        test = venue_codes(self.meeting.network, f"{place.url}/test")
         self.write(lambda: set_testing(self.store, True), then=lambda _: self._testing(test))
 
     def _test_answer(self, answer: str | None) -> None:

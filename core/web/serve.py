@@ -104,12 +104,13 @@ def serve(
         readiness = check_venue(store, ask_service=False)
         place = readiness.where
         fixed_port = place.port if place.fixed else None
-    if port is not None and fixed_port is not None and port != fixed_port:
+    rehearsal = host == LOOPBACK  # this laptop only (a rehearsal, a test): any port
+    if port is not None and fixed_port is not None and port != fixed_port and not rehearsal:
         raise StoreError(t("venue.port_fixed", url=place.url, port=port))
     port = port or place.port
     if host is not None and host not in ("0.0.0.0", LOOPBACK) and not is_address(host):
         raise StoreError(t("venue.bad_address", got=host))
-    if host == LOOPBACK:  # this laptop only (a rehearsal, a test): no phone can reach it
+    if rehearsal:  # no phone can reach it
         say(t("cli.serve.local"), "yellow")
     elif host is not None and host != "0.0.0.0" and place.fixed and host != place.host:
         raise StoreError(t("venue.host_differs", url=place.url, address=host))
