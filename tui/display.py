@@ -159,6 +159,7 @@ class DisplayApp(SanshuApp):
             note = t("display.scoring_not_open")
         if self.testing_now:
             self.query_one("#phase", Static).update(t("venue.test_title"))
+            self.query_one("#unit", Static).update("")
             note = t("venue.test_projector")
             self.show_phones()
             self.phones.ask()
@@ -166,7 +167,8 @@ class DisplayApp(SanshuApp):
         timer = self.timer_widget
         # The question or the turnout needs its lines: the clock takes what is left.
         timer.reserve = (0, self.rows_beside_clock(asking, scoring))
-        timer.show(step.timer, step.timing, self.clock())
+        # During the connection test the room sees the test, not a clock that waits.
+        timer.show(None if self.testing_now else step.timer, step.timing, self.clock())
         timer.on_resize()  # the reserve or the screen changed: the digits follow
         showing = state.results_visible(self.meeting)
         self.screen.set_class(showing, "-results")
@@ -242,6 +244,10 @@ class DisplayApp(SanshuApp):
         qr.display = scale > 0  # too small a screen for a code that scans: spelled out
         qr.update(qr_text(code.data, scale) if scale else "")
         self.query_one("#address", Static).update(code.caption if scale else code.spelled)
+        # The column is as wide as its code; without one, as its text (at most half).
+        spelled = max(cell_len(line) for line in code.spelled.splitlines()) + 2
+        column = self.query_one("#qr-column")
+        column.styles.width = None if scale else min(spelled, self.size.width // 2)
 
     def show_asking(self, subject: str | None) -> bool:
         asking = (

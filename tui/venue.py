@@ -35,7 +35,7 @@ from core.venue.readiness import (
     set_testing,
 )
 from core.venue.wifi import wifi_qr_text
-from tui.widgets.qr import qr_text
+from tui.widgets.qr import qr_size, qr_text
 
 CODE_SECONDS = 8  # the projector shows the Wi-Fi's code and the address's in turn
 COUNT_EVERY_S = 1.0  # how often the phones tested are asked for while it matters
@@ -157,22 +157,25 @@ class VenueProblem(ModalScreen[str | None]):
 
 
 class ConnectionTest(ModalScreen[None]):
-    """The podium's 连通测试: the test page's code (and the Wi-Fi's), how many phones
-    passed; `c` or Esc ends it."""
+    """The podium's 连通测试: how many phones passed, what to do, and the codes (the
+    Wi-Fi's and the test page's) when the terminal has room for them beside the rest,
+    else their text; `c` or Esc ends it. The projector shows the codes large."""
 
     DEFAULT_CSS = """
     ConnectionTest { align: center middle; }
     ConnectionTest > Vertical {
-        width: auto; max-width: 98%; height: auto; max-height: 98%; padding: 0 1;
-        border: thick $success; background: $surface;
+        width: auto; min-width: 60; max-width: 98%; height: auto; max-height: 98%;
+        padding: 0 1; border: thick $success; background: $surface;
     }
     ConnectionTest #test-title { text-style: bold; width: 100%; }
+    ConnectionTest #test-phones { text-style: bold; color: $success; width: 100%; }
     ConnectionTest #test-codes { height: auto; width: auto; }
     ConnectionTest .code { width: auto; height: auto; margin-right: 2; }
-    ConnectionTest #test-phones { text-style: bold; color: $success; width: 100%; }
-    ConnectionTest #test-note { width: 100%; color: $text-muted; }
+    ConnectionTest #test-spelled { width: 100%; }
+    ConnectionTest #test-note { width: 100%; max-width: 100; color: $text-muted; }
     """
     BINDINGS = [Binding("escape,c", "close", show=False, priority=True)]
+    ROOM = 9  # rows besides the codes: borders, title, count, caption, the note
 
     def __init__(self, codes: tuple[Code, ...], count: int | None) -> None:
         super().__init__()
@@ -181,13 +184,31 @@ class ConnectionTest(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(t("venue.test_title"), id="test-title")
+            yield Static(phones_line(self.count), id="test-phones")
             with Horizontal(id="test-codes"):
                 for code in self.codes:
                     shown = qr_text(code.data)
                     shown.append("\n" + code.caption)
                     yield Static(shown, classes="code")
-            yield Static(phones_line(self.count), id="test-phones")
+            yield Static("\n".join(code.spelled for code in self.codes), id="test-spelled")
             yield Static(t("venue.test_note"), id="test-note")
+
+    def on_mount(self) -> None:
+        self.fit()
+
+    def on_resize(self) -> None:
+        self.fit()
+
+    def fit(self) -> None:
+        """The codes when they fit whole (a cut code does not scan), else their text."""
+        width, height = self.app.size
+        sizes = [qr_size(code.data) for code in self.codes]
+        fits = (
+            sum(columns + 2 for columns, _ in sizes) + 4 <= width
+            and max(rows for _, rows in sizes) + self.ROOM <= height
+        )
+        self.query_one("#test-codes").display = fits
+        self.query_one("#test-spelled").display = not fits
 
     def show_count(self, count: int | None) -> None:
         """The count as it arrives; one that comes before the panel is composed is what

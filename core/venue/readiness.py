@@ -134,6 +134,7 @@ def check_venue(
                 addresses=listed or t("venue.no_addresses"),
                 port=place.port,
                 other=candidates[0].address if candidates else "192.168.137.1",
+                db=store.path,
             )
         )
     elif place.source == Source.LOOPBACK or (place.host and is_loopback(place.host)):
