@@ -407,3 +407,17 @@ async def test_the_podium_runs_the_connection_test_and_the_projector_follows(wif
             assert store.meta("connection_test") is None
         await pilot.press("question_mark")
         assert "按 c 做连通测试" in str(app.screen.query_one("#help-note").render())
+
+
+def test_the_demo_files_venue_example_is_valid_when_uncommented():
+    lines = DEMO_TEXT.splitlines()
+    start = lines.index("# [venue]")
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("# "):
+            break
+        block.append(line[2:])
+    assert block[0] == "[venue]" and len(block) == 6
+    network = parse_meeting(DEMO_TEXT + "\n" + "\n".join(block) + "\n", "demo.toml").network
+    assert (network.address, network.port, network.wifi_name) == ("192.168.137.1", 8700, "会议室")
+    assert wifi_qr_text(network) == "WIFI:T:WPA;S:会议室;P:12345678;;"

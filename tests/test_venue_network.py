@@ -7,6 +7,7 @@ then, and the database did not change. Nothing leaves the two namespaces."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -179,3 +180,48 @@ def test_a_phone_on_the_hotspot_passes_the_test_and_only_then_the_meeting_may_st
         service.terminate()
         service.wait(timeout=20)
         log.close()
+
+
+GREY = """async png => {
+    const image = new Image();
+    image.src = "data:image/png;base64," + png;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext("2d");
+    context.drawImage(image, 0, 0);
+    const rgba = context.getImageData(0, 0, image.width, image.height).data;
+    let grey = "";
+    for (let i = 0; i < rgba.length; i += 4)
+        grey += String.fromCharCode((rgba[i] * 299 + rgba[i + 1] * 587 + rgba[i + 2] * 114) / 1000);
+    return [image.width, image.height, btoa(grey)];
+}"""
+
+
+def test_the_printed_slip_carries_a_wifi_code_a_phone_camera_reads(tmp_path):
+    """The slips as Chromium prints them (A4): ① the Wi-Fi's code and ② the ballot's,
+    both read back by a real decoder from the rendered page."""
+    import zxingcpp
+    from playwright.sync_api import sync_playwright
+
+    from core.ballots.slips import slips_html
+    from core.ballots.tokens import Slip
+    from tests.test_venue import NAME, WIFI_TEXT
+
+    slip = Slip("A" * 26, "B" * 10, "党组成员")
+    html, _ = slips_html(
+        "会议", "http://192.168.137.1:8700", [slip], wifi=WIFI_TEXT, wifi_name=NAME
+    )
+    page_file = tmp_path / "slips.html"
+    page_file.write_text(html, encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 800, "height": 600}, device_scale_factor=2)
+        page.goto(page_file.as_uri())
+        png = page.locator(".slip").first.screenshot()
+        width, height, grey = page.evaluate(GREY, base64.b64encode(png).decode())
+        browser.close()
+    image = memoryview(base64.b64decode(grey)).cast("B", (height, width))
+    found = {code.text for code in zxingcpp.read_barcodes(image)}
+    assert found == {WIFI_TEXT, "http://192.168.137.1:8700/v/" + "A" * 26}
