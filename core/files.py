@@ -64,13 +64,15 @@ def read_bounded(path: Path, limit: int) -> bytes:
     return data
 
 
-def check_zip(data: bytes, name: str, limit: int) -> None:
+def check_zip(data: bytes | Path, name: str, limit: int) -> None:
     """Refuse a zip (an .xlsx or .docx) whose members would inflate past `limit` bytes
     in all, or whose compression is implausible for a document (a zip bomb). Reads only
     the central directory; Python's zipfile never inflates a member past the size it
-    declares, so the declared sizes bound what a reader later holds."""
+    declares, so the declared sizes bound what a reader later holds. `data`: the
+    file's bytes, or its path (a reader that streams it)."""
     try:
-        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as archive:
+            members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
         raise FileRefused(t("file.not_zip", file=name)) from None
     if len(members) > MAX_ZIP_MEMBERS:

@@ -25,31 +25,14 @@ def tools_available() -> bool:
 
 
 def render(path: Path, out_dir: Path, dpi: int = 80, timeout: float = 180) -> list[Path]:
-    """PNG pages of one office file, in page order. Raises RuntimeError when LibreOffice
+    """PNG pages of one office file, in page order. Raises StoreError when LibreOffice
     fails; returns [] when the tools are not installed."""
     if not tools_available():
         return []
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # A private profile: a LibreOffice already running (or another render) cannot block us.
-    with tempfile.TemporaryDirectory(prefix="render-office-") as profile:
-        done = subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(out_dir),
-                str(path),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-    pdf = out_dir / (path.stem + ".pdf")
-    if done.returncode != 0 or not pdf.exists():
-        raise RuntimeError(f"soffice failed on {path}: {done.stderr.strip() or done.stdout}")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from core.office.pdf import to_pdf
+
+    pdf = to_pdf(path, out_dir)
     for old in out_dir.glob(f"{path.stem}-*.png"):
         old.unlink()
     subprocess.run(
@@ -77,68 +60,60 @@ def demo_papers(folder: Path) -> list[Path]:
 
 
 def _demo_papers(folder: Path) -> list[Path]:
-    """The demo meeting held as a clerk would log it (commentary, questions, one left
-    unanswered, an overrun), its 72 sample ballots and one override; then its result
-    workbook and its minutes, written by the same code as `sanshu tally` / `minutes`."""
+    """The demo meeting as it was held (`core.office.demo`: sign-in, reports, commentary,
+    questions, one left unanswered, overruns, 72 ballots, one override), then its papers,
+    written by the same code as the commands: the result workbook, the minutes, one
+    feedback letter (信访办, whose date once sat alone on a page), the 通报, the 排名表,
+    the paper ballot and the sign-in sheet."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from sanshu_data import demo_meeting_path
 
-    from core.ballots.demo import fill_demo_ballots
-    from core.ballots.results import set_override
     from core.meeting.store import MeetingStore
+    from core.office import templates
+    from core.office.bulletin import write_bulletin, write_ranking_docx
     from core.office.data import load_office_results
+    from core.office.demo import held_demo_meeting
+    from core.office.letters import write_letters
     from core.office.minutes import write_minutes
+    from core.office.paper_ballot import write_paper_ballot
     from core.office.results_book import to_xlsx
+    from core.office.signin import write_signin
     from core.record.entries import Record
 
-    class Clock:
-        now = 1_706_578_800.0  # 2024-01-30 09:40 in Beijing
-
-        def __call__(self) -> float:
-            return self.now
-
-    clock = Clock()
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "demo-papers.db"
-    db.unlink(missing_ok=True)
-    text = demo_meeting_path().read_text(encoding="utf-8")
-    text = text.replace('organiser = "', 'host = "张主任"\nrecorder = "王记录"\norganiser = "', 1)
-    MeetingStore.create(db, text, "demo-meeting.toml", clock=clock).close()
-    with MeetingStore(db, clock=clock) as store:
-        record = Record(store)
-        for index, subject in enumerate(store.meeting.onsite):
-            for phase_seconds in (462 + 40 * index, 270, 300 + 60 * index):
-                if not store.state().step.timer.running:
-                    store.toggle_timer()
-                if phase_seconds == 270:
-                    record.add_commentary(
-                        subject.name, "李清", "要进一步发挥示范引领作用，持续擦亮支部党建品牌。"
-                    )
-                    record.add_commentary(subject.name, "张明", "整改措施要具体，时限要明确。")
-                elif phase_seconds != 462 + 40 * index:
-                    asked = record.add_question(
-                        subject.name, "高天庚", "如何在工作中更好听取基层意见？"
-                    )
-                    record.mark_asking(asked)
-                    record.answer(asked, "一是发挥代表主体作用；二是用好基层联系点。")
-                    if index == 0:
-                        open_one = record.add_question(
-                            subject.name, "刘纪", "廉政风险点排查是否覆盖全部岗位？"
-                        )
-                        record.mark_asking(open_one)
-                clock.now += phase_seconds
-                store.move(1)
-        clock.now += 600
-        fill_demo_ballots(store)
-        set_override(store, "信息中心", "一般", "党组研究：年度内发生一起信息安全事件")
-        workbook = folder / "demo-results.xlsx"
-        to_xlsx(load_office_results(store), workbook)
-        minutes = folder / "demo-minutes.docx"
-        write_minutes(store, minutes)
+    source = demo_meeting_path()
+    held_demo_meeting(db, source.read_text(encoding="utf-8"), source.name)
+    with MeetingStore(db) as store:
+        meeting = store.meeting
+        results = load_office_results(store)
+
+        def template(kind: str) -> templates.Template:
+            return templates.load_for(kind, meeting, folder)
+
+        papers = {
+            "results": folder / "demo-results.xlsx",
+            "minutes": folder / "demo-minutes.docx",
+            "bulletin": folder / "demo-bulletin.docx",
+            "ranking": folder / "demo-ranking.docx",
+            "ballot": folder / "demo-ballot.docx",
+            "signin": folder / "demo-signin.docx",
+        }
+        to_xlsx(results, papers["results"])
+        write_minutes(store, papers["minutes"], template("minutes"))
+        write_bulletin(results, template("bulletin"), papers["bulletin"])
+        write_ranking_docx(results, template("ranking"), papers["ranking"])
+        write_paper_ballot(
+            meeting, results.made_on, template("ballot"), papers["ballot"], ["党员代表"]
+        )
+        write_signin(store, template("signin"), papers["signin"])
+        letters = write_letters(results, Record(store), folder / "letters", template("letter"))
+    letter = folder / "demo-letter.docx"
+    letter.write_bytes(next(p for p in letters if "-信访办-" in p.name).read_bytes())
     db.unlink()
     for extra in folder.glob("demo-papers.db-*"):
         extra.unlink()
-    return [workbook, minutes]
+    return [papers["results"], papers["minutes"], letter, *list(papers.values())[2:]]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -69,7 +69,8 @@ def store(demo_db: Path, clock: FakeClock):
 # never for a fixed time: fixed pauses were slow on a quiet machine and flaky on a
 # loaded one. Each wait is bounded; at the bound it fails and says what it waited for.
 
-WAIT_S = 20.0  # only a console that never gets there waits this long
+WAIT_S = 60.0  # only a console that never gets there waits this long (a starved
+# 2-core machine ran 10-20 times slower than a quiet one: 20 s was not enough)
 POLL_S = 0.01  # between two looks at another process (no event loop to pump there)
 
 
@@ -262,3 +263,23 @@ def wait_for_event(
         timeout,
         f"{count} event(s) {kind!r}" + (f" by {actor}" if actor else ""),
     )
+
+
+# The phone's browser (tests/test_browser.py, tests/test_phone_pages.py) ----------
+
+
+@pytest.fixture(scope="module")
+def playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    from tests.phone import launch
+
+    browser = launch(playwright)
+    yield browser
+    browser.close()

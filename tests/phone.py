@@ -91,3 +91,34 @@ def phone_with_font(playwright, profile: Path, font_px: int, size: str = "360x64
         str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, **_phone_options(size, True)
     )
     return context.new_page()
+
+
+@contextlib.contextmanager
+def holding_the_database(db: Path) -> Iterator[None]:
+    """Another program holds the meeting database's write lock (the busy page)."""
+    import sqlite3
+
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def varied_grades(store) -> dict:
+    """Every item graded, not all the same, within any quota: a valid ballot."""
+    from core.ballots.items import form_items
+
+    labels = ["好", "较好", "一般", "不了解"]
+    return {item: labels[n % 4] for n, item in enumerate(form_items(store.meeting))}
+
+
+def choose(page, store, grades: dict) -> None:
+    """Tap each grade's button, as a finger does."""
+    from core.web.form import field_names
+
+    names = field_names(store.meeting)
+    for item, grade in grades.items():
+        page.locator(f"#{names[item]} label").filter(has_text=grade).first.tap()

@@ -151,5 +151,7 @@ def test_an_import_reports_how_many_of_its_ballots_are_invalid(store, tmp_path):
     tally = load_tally(store)
     assert (tally.ballots.imported, tally.ballots.invalid) == (5, 2)
     again = tmp_path / "again.xlsx"
-    clean_sheet(store, rows=1).save(again)
+    other = clean_sheet(store, rows=1)
+    other.active.cell(row=2, column=2, value="差")  # another ballot, not a repeat
+    other.save(again)
     assert import_ballots(store, again) == (1, 0)  # this file's ballots only

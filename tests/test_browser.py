@@ -15,7 +15,7 @@ from core.ballots.tokens import issue_tokens
 from core.meeting.store import MeetingStore
 from core.web.form import field_names
 from tests.conftest import DEMO_TEXT
-from tests.phone import launch, phone, phone_with_font, serving
+from tests.phone import choose, phone, phone_with_font, serving, varied_grades
 
 # CI installs Debian's chromium and must run this; elsewhere a missing browser skips.
 pytestmark = [
@@ -27,21 +27,6 @@ pytestmark = [
 ]
 MAX_FORM_HEIGHT = 5_400  # 8 screens of 667 px, where the first release needed 17
 CATEGORY = "支部书记和支委委员"
-
-
-@pytest.fixture(scope="module")
-def playwright():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(playwright):
-    browser = launch(playwright)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture
@@ -68,19 +53,6 @@ def quota_store(tmp_path, clock):
     store.set_poll("open")
     yield store
     store.close()
-
-
-def varied_grades(store) -> dict:
-    """Every item graded, not all the same, within any quota: a valid ballot."""
-    labels = ["好", "较好", "一般", "不了解"]
-    return {item: labels[n % 4] for n, item in enumerate(form_items(store.meeting))}
-
-
-def choose(page, store, grades: dict) -> None:
-    """Tap each grade's button, as a finger does."""
-    names = field_names(store.meeting)
-    for item, grade in grades.items():
-        page.locator(f"#{names[item]} label").filter(has_text=grade).first.tap()
 
 
 ROW_LAYOUTS = """() => [...document.querySelectorAll('.row')].map(row => {
@@ -175,11 +147,13 @@ def test_without_javascript_a_refused_ballot_links_every_missing_item(browser, l
     choose(page, store, {i: grades[i] for i in missing})
     submit(page)
     assert "提交成功" in page.content()
-    # Reload and Back show that the ballot is in, never a resubmission.
+    receipt = page.locator(".receipt").inner_text()
+    # Reload and Back show that the ballot is in, never a resubmission; this phone is
+    # shown its receipt again for a few minutes.
     page.reload()
-    assert "提交成功" in page.content() or "已成功提交" in page.content()
+    assert receipt in page.content()
     page.go_back()
-    assert "已成功提交" in page.content()
+    assert receipt in page.content() and page.locator("#ballot").count() == 0
     assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 1
 
 
@@ -249,7 +223,7 @@ def test_with_javascript_a_double_tap_sends_one_post(browser, link, store):
     assert "提交成功" in page.content()
     # The phone forgets the choices once the ballot is stored.
     page.go_back()
-    assert "已成功提交" in page.content()
+    assert "提交成功" in page.content() and page.locator("#ballot").count() == 0
     assert page.evaluate("localStorage.length") == 0
     assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 1
 
@@ -263,7 +237,7 @@ def test_large_text_keeps_the_choices_made_so_far(browser, link, javascript):
     page.locator("#s2c2 label").filter(has_text="一般").tap()
     size = page.evaluate("getComputedStyle(document.querySelector('.choice span')).fontSize")
     with page.expect_navigation():
-        page.get_by_role("button", name="大字").click()
+        page.locator("header").get_by_role("button", name="大字").click()
     larger = page.evaluate("getComputedStyle(document.querySelector('.choice span')).fontSize")
     assert float(larger[:-2]) > float(size[:-2]) * 1.2
     widths = page.evaluate(
@@ -274,7 +248,7 @@ def test_large_text_keeps_the_choices_made_so_far(browser, link, javascript):
     assert page.locator('#s2c2 input[value="一般"]').is_checked()
     assert page.locator(".notice.error").count() == 0  # switching size is not a refusal
     with page.expect_navigation():
-        page.get_by_role("button", name="标准字号").click()
+        page.locator("header").get_by_role("button", name="标准字号").click()
     assert page.evaluate("document.documentElement.className") == ""
     assert page.locator('#s2c2 input[value="一般"]').is_checked()
     page.context.close()

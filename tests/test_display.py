@@ -113,8 +113,8 @@ async def test_the_qr_code_is_as_large_as_the_screen_allows(demo_db, clock, stor
     for size in [(64, 18), (200, 60)]:
         app = DisplayApp(demo_db, clock=clock)
         async with app.run_test(size=size) as pilot:
-            await settle(pilot)
-            lines = str((await laid_out(pilot, "#qr")).render()).splitlines()
+            await laid_out(pilot, "#qr")
+            lines = shown(app, "#qr").splitlines()
             sizes[size] = (len(lines), max(len(line) for line in lines))
             assert sizes[size][0] <= size[1] - 2  # fits under the title, above the address
     assert sizes[(200, 60)][0] >= 2 * sizes[(64, 18)][0]  # the big screen gets a big code

@@ -160,7 +160,9 @@ def test_comments_sheet_and_json_carry_comments_without_voters(voted_db, tmp_pat
     assert data["provisional"] is False and data["warnings"] == []
 
 
-def test_chart_axis_shows_differences_with_rank_one_on_top(voted_db, tmp_path):
+def test_chart_axis_is_honest_with_rank_one_on_top(voted_db, tmp_path):
+    """The score axis starts at 0 (a bar's length is its score: 84 does not look a fifth
+    of 95), every bar carries its value, rank 1 at the top."""
     book = load_workbook(export(voted_db, tmp_path, "xlsx"))
     sheet = book["得分图"]
     assert len(sheet._charts) == 1
@@ -170,7 +172,8 @@ def test_chart_axis_shows_differences_with_rank_one_on_top(voted_db, tmp_path):
     with ZipFile(tmp_path / "r.xlsx") as archive:
         xml = archive.read("xl/charts/chart1.xml").decode()
     assert '<orientation val="maxMin"/>' in xml  # categories reversed: rank 1 at the top
-    assert '<min val="80"/>' in xml and '<max val="100"/>' in xml  # demo: 84.47 … 95.66
+    assert '<min val="0"/>' in xml and '<max val="100"/>' in xml  # demo: 84.47 … 95.66
+    assert '<showVal val="1"/>' in xml  # each bar labelled with its score
     assert '<tickLblSkip val="1"/>' in xml  # every subject labelled
     names = [sheet.cell(row=r, column=1).value for r in range(4, 25)]
     assert names[0] == "研究室" and len(names) == 21  # rank order

@@ -15,6 +15,7 @@ from core.meeting.store import MeetingStore
 from core.web.app import MAX_BODY, create_app
 from core.web.form import (
     COMMENT_LIMIT,
+    SUMMARY_SUBJECTS,
     ballot_form,
     comment_names,
     field_names,
@@ -184,6 +185,9 @@ async def test_a_refused_post_redirects_to_its_draft(client, store):
     done = await client.post(f"/v/{slip.token}", data=form_fields(store.meeting, grades))
     assert "提交成功" in await done.text()
     back = await client.get(f"/v/{slip.token}")
+    assert back.status == 200 and "提交成功" in await back.text()  # this browser: the receipt
+    client.session.cookie_jar.clear()
+    back = await client.get(f"/v/{slip.token}")
     assert back.status == 200 and "已成功提交" in await back.text()
 
 
@@ -256,8 +260,16 @@ async def test_a_submitted_ballot_redirects_to_its_thank_you_page(client, store)
     assert response.status == 303  # a reload of what follows never re-posts
     assert response.headers["Location"].startswith(f"/v/{slip.token}/done")
     page = await (await client.get(response.headers["Location"])).text()
-    assert re.search(r"回执号：[0-9A-Z]{5}-[0-9A-Z]{5}", page)
+    receipt = re.search(r"回执号：([0-9A-Z]{5}-[0-9A-Z]{5})", page).group(1)
+    # The redirect carried the receipt to this browser alone, for ten minutes at most,
+    # on this slip's address only.
+    cookie = response.cookies["receipt"]
+    assert cookie.value == receipt and cookie["path"] == f"/v/{slip.token}"
+    assert cookie["max-age"] == "600" and cookie["httponly"] and cookie["samesite"] == "Strict"
     back = await (await client.get(f"/v/{slip.token}")).text()  # Back to the form
+    assert f"回执号：{receipt}" in back
+    client.session.cookie_jar.clear()  # another browser, or ten minutes later
+    back = await (await client.get(f"/v/{slip.token}")).text()
     assert "已成功提交" in back and "回执号：" not in back
 
 
@@ -280,7 +292,7 @@ async def test_an_unknown_link_offers_the_code_box(client):
     response = await client.get("/v/NOT-A-REAL-TOKEN")
     html = await response.text()
     assert response.status == 404 and "测评码无效" in html
-    assert '<a href="/">输入测评码</a>' in html
+    assert re.search(r'<a href="/"[^>]*>输入测评码</a>', html)
 
 
 def test_a_quota_problem_per_criterion_links_its_own_items(tmp_path, clock):
@@ -296,4 +308,7 @@ def test_a_quota_problem_per_criterion_links_its_own_items(tmp_path, clock):
     for problem, criterion in zip(form.problems, meeting.criteria[:2], strict=True):
         assert criterion in problem.message
         linked = [link.anchor for group in problem.links for link in group.items]
-        assert linked == [names[i] for i in tops if i[1] == criterion]
+        expected = [names[i] for i in tops if i[1] == criterion]
+        # One line per subject, at most eight; the rest counted (and red on the form).
+        assert linked == expected[:SUMMARY_SUBJECTS]
+        assert problem.more == len(expected) - SUMMARY_SUBJECTS == 1

@@ -43,7 +43,10 @@ def test_template_then_import(demo_db, store, tmp_path):
     heads = [c.value for c in sheet[1]]
     assert heads == header(store) and heads[1] == f"法工委/{C1}"
     assert sheet.freeze_panes == "B2"
-    assert sheet.column_dimensions["A"].width >= 12 and sheet.column_dimensions["B"].width >= 10
+    assert sheet.column_dimensions["A"].width >= 12 and sheet.column_dimensions["B"].width >= 5
+    # The header reads top to bottom over narrow grade columns, tall enough for the longest.
+    assert sheet["B1"].alignment.text_rotation == 255
+    assert sheet.row_dimensions[1].height >= 14 * max(len(h) for h in heads)
     lists = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
     category, grades = lists["A2:A1000"], next(v for k, v in lists.items() if k.startswith("B2:"))
     guide = book["说明"]
@@ -62,7 +65,10 @@ def test_template_then_import(demo_db, store, tmp_path):
         "党员代表",
     ]
     assert listed(grades) == ["好", "较好", "一般", "差", "不了解"]
-    assert str(grades.sqref).endswith(f"{sheet.cell(row=1, column=len(heads)).column_letter}1000")
+    # Every grade column has the dropdown; a comment column takes free text.
+    letter = {h: sheet.cell(row=1, column=i).column_letter for i, h in enumerate(heads, 1)}
+    covered = {c.coordinate for r in grades.sqref.ranges for c in sheet[r.coord][0]}
+    assert covered == {f"{letter[h]}2" for h in heads[1:] if not h.endswith("/意见建议")}
     assert any("每行录入一张测评票" in (v or "") for v in values)
     for row in range(2, 5):
         sheet.cell(row=row, column=1, value="党员代表")
@@ -89,8 +95,9 @@ def test_every_problem_listed_with_sheet_row_and_column(demo_db, store, tmp_path
     sheet = book.active
     heads = [c.value for c in sheet[1]]
     sheet.insert_rows(3, 2)  # two blank rows: the data now sits on sheet rows 2, 5, 6, 7
-    # A duplicated column (the last one renamed to repeat 法工委/C1), an unknown one.
-    sheet.cell(row=1, column=len(heads), value=f"法工委/{C1}")
+    # A duplicated column (the last grade renamed to repeat 法工委/C1), an unknown one.
+    last_grade = len(heads) - 1  # the last column is the last subject's comment
+    sheet.cell(row=1, column=last_grade, value=f"法工委/{C1}")
     sheet.cell(row=1, column=3, value="不存在的处/抓基层党建工作")
     sheet.cell(row=6, column=4, value="优秀")
     sheet.cell(row=7, column=1, value="路人甲")
@@ -99,11 +106,11 @@ def test_every_problem_listed_with_sheet_row_and_column(demo_db, store, tmp_path
     book.save(path)
     assert import_file(demo_db, path) == 1
     err = capsys.readouterr().err
-    last = sheet.cell(row=1, column=len(heads)).column_letter
+    last = sheet.cell(row=1, column=last_grade).column_letter
     assert "dirty.xlsx" not in err or "测评票" in err
     assert f"“测评票”第 1 行：表头 “法工委/{C1}” 出现了不止一次（B、{last} 列）" in err
     assert "“测评票”第 1 行 C 列：未知的表头 “不存在的处/抓基层党建工作”" in err
-    assert f"缺少 “{heads[2]}” 列" in err and f"缺少 “{heads[-1]}” 列" in err
+    assert f"缺少 “{heads[2]}” 列" in err and f"缺少 “{heads[last_grade - 1]}” 列" in err
     assert "“测评票”第 6 行 D 列（" in err and "未知的等次 “优秀”" in err
     assert "“测评票”第 7 行 A 列：未知的测评人类别 “路人甲”" in err
     assert "“测评票”第 5 行 E 列（" in err and "公式没有保存计算结果" in err
@@ -198,7 +205,7 @@ def test_daily_import_lists_every_problem_with_the_right_wording(demo_db, store,
     assert daily_import(demo_db, path) == 1
     err = capsys.readouterr().err
     assert "“日常考核”第 1 行 C 列：未知的表头 “备注”" in err
-    assert "“日常考核”第 4 行 B 列：得分应为 0 到 100 之间的数字，实为 “一百”" in err
+    assert "“日常考核”第 4 行 B 列：得分应为 0 到 100 之间、最多两位小数的数字，实为 “一百”" in err
     assert "“日常考核”第 5 行 A 列：“法工委” 在第 2 行已经出现过" in err
     assert "“日常考核”第 6 行 A 列：没有名为 “不存在的处” 的述职对象" in err
     assert "“日常考核”第 7 行 B 列：公式没有保存计算结果" in err

@@ -26,6 +26,7 @@ OWNERS = {
     "state": "core.meeting",
     "commentary": "core.record",
     "questions": "core.record",
+    "attendance": "core.record",
     "tokens": "core.ballots",
     "ballots": "core.ballots",
     "scores": "core.ballots",
@@ -37,6 +38,7 @@ OWNERS = {
     "tally_ballots": "core.ballots",
     "daily_scores": "core.ballots",
     "overrides": "core.ballots",
+    "import_rows": "core.ballots",
     "ledger": "core.ledger",
     "carried_results": "core.ledger",
 }

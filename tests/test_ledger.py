@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from core.errors import ImportProblems, StoreError
 from core.ledger.ledger import Ledger, draft_from_commentary, draft_from_question
-from core.ledger.workbook import SHEET, apply_import, plan_import, write_ledger
+from core.ledger.workbook import HEADER_ROW, SHEET, apply_import, plan_import, write_ledger
 from core.record.entries import Record
 from tui.cli import run
 
@@ -117,7 +117,8 @@ def _fill(path: Path, edits: dict[tuple[int, str], object], extra_row: list | No
     """Edit the exported workbook as a subject would, by (item seq row, heading)."""
     book = load_workbook(path)
     sheet = book[SHEET]
-    headings = {sheet.cell(row=3, column=c).value: c for c in range(1, sheet.max_column + 1)}
+    header = HEADER_ROW  # the title, the date line and the 填写说明 above it
+    headings = {sheet.cell(row=header, column=c).value: c for c in range(1, sheet.max_column + 1)}
     for (row, heading), value in edits.items():
         sheet.cell(row=row, column=headings[heading], value=value)
     if extra_row:
@@ -134,9 +135,9 @@ def test_ledger_round_trip_through_xlsx(ledger, tmp_path):
     _fill(
         path,
         {
-            (4, "进展"): "已开展两次集中学习",
-            (4, "佐证材料"): "学习记录2份",
-            (5, "时限"): "2024年9月30日",
+            (5, "进展"): "已开展两次集中学习",
+            (5, "佐证材料"): "学习记录2份",
+            (6, "时限"): "2024年9月30日",
         },
         extra_row=[("述职对象", "人事室"), ("问题", "保密培训次数少")],
     )
@@ -164,11 +165,11 @@ def test_a_conflicting_edit_is_refused_with_its_cell_and_nothing_is_stored(ledge
     path = tmp_path / "台账.xlsx"
     write_ledger(ledger, path)
     ledger.edit(first, {"progress": "机关党办已督办"})  # the office, after the export
-    _fill(path, {(4, "进展"): "已开展两次集中学习", (5, "佐证材料"): "制度文件"})
+    _fill(path, {(5, "进展"): "已开展两次集中学习", (6, "佐证材料"): "制度文件"})
 
     plan = plan_import(ledger, path)
     assert len(plan.problems) == 1
-    assert plan.problems[0].startswith("I4")  # 进展 of the first data row
+    assert plan.problems[0].startswith("I5")  # 进展 of the first data row
     assert "机关党办已督办" in plan.problems[0] and "已开展两次集中学习" in plan.problems[0]
     with pytest.raises(ImportProblems):
         apply_import(ledger, plan)
@@ -183,18 +184,18 @@ def test_import_command_shows_changes_and_refuses_bad_cells(demo_db, tmp_path, c
         _seed(Ledger(store))
     path = tmp_path / "台账.xlsx"
     assert run(["ledger", "export", "--db", str(demo_db), "--out", str(path)]) == 0
-    _fill(path, {(4, "时限"): "明年春天", (5, "问题来源"): "听说"})
+    _fill(path, {(5, "时限"): "明年春天", (6, "问题来源"): "听说"})
     assert run(["ledger", "import", "--db", str(demo_db), str(path)]) == 1
     err = capsys.readouterr().err
-    assert "H4" in err and "明年春天" in err
-    assert "D5" in err and "听说" in err
+    assert "H5" in err and "明年春天" in err
+    assert "D6" in err and "听说" in err
 
     path2 = tmp_path / "台账2.xlsx"
     run(["ledger", "export", "--db", str(demo_db), "--out", str(path2)])
-    _fill(path2, {(4, "进展"): "已整改"})
+    _fill(path2, {(5, "进展"): "已整改"})
     assert run(["ledger", "import", "--db", str(demo_db), str(path2), "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "I4" in out and "已整改" in out
+    assert "I5" in out and "已整改" in out
     with MeetingStore(demo_db) as store:
         assert Ledger(store).items()[0].progress == ""  # a dry run stores nothing
     assert run(["ledger", "import", "--db", str(demo_db), str(path2)]) == 0

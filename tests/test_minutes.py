@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from docx import Document
-from docx.oxml.ns import qn
 
 from core.ballots.demo import fill_demo_ballots
 from core.ballots.results import set_override
 from core.meeting.store import MeetingStore
 from core.record.entries import Record
 from tests.conftest import DEMO_TEXT
+from tests.office import east_asian_font
 from tui.cli import run
 
 
@@ -43,7 +43,7 @@ def hold_first_subject(store, clock) -> None:
 
 @pytest.fixture
 def held(tmp_path, clock):
-    text = DEMO_TEXT.replace('organiser = "', 'host = "张主任"\norganiser = "', 1)
+    text = DEMO_TEXT.replace('host = "张明远"', 'host = "张主任"', 1)
     db = tmp_path / "m.db"
     MeetingStore.create(db, text, "m.toml", clock=clock).close()
     with MeetingStore(db, clock=clock) as store:
@@ -60,7 +60,7 @@ def test_minutes_in_markdown(held, tmp_path):
     assert run(["minutes", "--db", str(held), "--out", str(out)]) == 0
     text = out.read_text("utf-8")
     assert "**主持人**：张主任" in text and "**记录人**：王记录" in text
-    assert "应到 72 人，实到 72 人" in text
+    assert "应到 76 人，出席 0 人，请假 0 人，缺席 0 人，未登记 76 人" in text
     assert "### 1. 法工委（法制工作委员会）" in text
     assert "述职用时 7:42（计划 8:00）" in text
     assert "询问用时 9:00（计划 8:00，超时 1:00）" in text
@@ -87,29 +87,31 @@ def test_minutes_in_word_are_an_office_document(held, tmp_path):
     time_line = next(x for x in texts if x.startswith("时　　间："))
     assert "2024年1月30日" in time_line and "—" in time_line
     assert "主持人：张主任" in texts and "记录人：王记录" in texts
-    headings = [x for x in texts if x[:2] in ("一、", "二、", "三、", "四、", "五、")]
+    headings = [x for x in texts if x[:2] in ("一、", "二、", "三、", "四、", "五、", "六、")]
     assert headings == [
-        "一、会议议程",
-        "二、现场述职、点评和询问",
-        "三、书面述职",
-        "四、民主测评",
-        "五、等次调整",
+        "一、出席情况",
+        "二、会议议程",
+        "三、现场述职、点评和询问",
+        "四、书面述职",
+        "五、民主测评",
+        "六、等次调整",
     ]
     assert "（一）法工委（法制工作委员会）" in texts
     assert any("询问用时 9:00（计划 8:00，超时 1:00）" in x for x in texts)
     assert any("记录人：____" in x and "审核人：____" in x for x in texts)
-    # Every run names a Chinese font for East Asian text; the body is 仿宋.
+    # Every run has a Chinese font for East Asian text (its own or its style's); the
+    # body is 仿宋, the headings 黑体 and 楷体.
     fonts = {
-        run.element.rPr.rFonts.get(qn("w:eastAsia"))
+        east_asian_font(document, p, run)
         for p in document.paragraphs
         for run in p.runs
         if run.text.strip()
     }
-    assert None not in fonts and "仿宋_GB2312" in fonts and "黑体" in fonts
+    assert None not in fonts and {"仿宋_GB2312", "黑体", "楷体_GB2312"} <= fonts
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
     assert ["时间", "询问人", "问题", "答复"] in cells
     assert any(row[1:] == ["刘纪", "廉政风险点排查是否覆盖全部岗位？", "未答复"] for row in cells)
-    assert ["信息中心", "较好", "一般", "党组研究决定"] in cells
+    assert ["信息中心", "较好", "一般", "党组研究决定。"] in cells  # a reason ends its sentence
     question_table = next(t for t in document.tables if t.rows[0].cells[1].text == "询问人")
     widths = [round(c.width.mm) for c in question_table.rows[0].cells]
     assert widths[0] < widths[2]  # the time column is narrow, the text wide

@@ -21,10 +21,22 @@ pytestmark = [
 
 
 def test_the_demo_papers_render_to_pages(tmp_path):
-    workbook, minutes = render_office.demo_papers(tmp_path / "papers")
+    papers = render_office.demo_papers(tmp_path / "papers")
+    names = [p.stem for p in papers]
+    assert names == [
+        "demo-results",
+        "demo-minutes",
+        "demo-letter",
+        "demo-bulletin",
+        "demo-ranking",
+        "demo-ballot",
+        "demo-signin",
+    ]
+    workbook, minutes, letter = papers[:3]
     pages = render_office.render(workbook, tmp_path / "png", dpi=30)
     assert pages and all(p.stat().st_size > 1000 for p in pages)
     assert len(render_office.render(minutes, tmp_path / "png", dpi=30)) >= 2
+    assert len(render_office.render(letter, tmp_path / "png", dpi=30)) == 2
 
 
 def recalculated(path: Path, folder: Path):
@@ -85,10 +97,11 @@ def test_the_detail_formulas_give_the_tallys_scores(tmp_path, clock, rules):
     sheet = recalculated(out, tmp_path / "calc")["明细"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     top = next(i for i, r in enumerate(rows) if r[0] == "述职对象")
+    final = (rows[top].index("综合得分（公式）"), rows[top].index("综合得分"))
     compared = 0
     for row in rows[top + 1 :]:
-        for formula, tally in ((7, 8), (9, 10)):
+        for formula, tally in ((7, 8), (9, 10), final):  # criterion, vote, final score
             if row[tally] is not None:
                 assert round(row[formula], 2) == pytest.approx(row[tally], abs=0.005), row[:3]
                 compared += 1
-    assert compared >= 21 * 2
+    assert compared >= 21 * 3

@@ -4,6 +4,7 @@ malformed requests, code guessing. Nothing freezes it and nobody sees a 500."""
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 
 import pytest
@@ -14,6 +15,7 @@ from core.web import pages as web_app
 from core.web.app import create_app
 from core.web.form import comment_names, form_fields
 from core.web.limits import FailureLimit
+from core.web.rendering import SERVICE
 from tests.served import served
 
 
@@ -92,23 +94,41 @@ async def test_headers_forbid_framing_and_name_no_versions(client, slip):
 
 
 async def test_unknown_codes_are_limited_per_address(client, store, slip):
+    client.app[SERVICE].failures.penalty_s = 0  # the pause itself: see the next test
     for _ in range(30):
         response = await client.get("/v/AAAAABBBBB")
         assert response.status == 404
     blocked = await client.get("/v/CCCCCDDDDD")
-    assert blocked.status == 429 and "尝试次数过多" in await blocked.text()
+    html = await blocked.text()
+    # The page says when to try again, in seconds and as a time of day.
+    assert blocked.status == 429 and "输错的次数太多" in html
+    assert re.search(r"请于 \d\d:\d\d:\d\d（约 (60|59) 秒后）再试", html)
+    assert blocked.headers["Retry-After"] in ("59", "60")
+    # A valid slip from the same address is never refused, and its ballot is stored.
+    form = await client.get(f"/v/{slip.token}")
+    assert form.status == 200
+    done = await client.post(f"/v/{slip.token}", data=full_ballot(store))
+    assert done.status == 200 and "回执号：" in await done.text()
+    assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 1
 
 
 def test_only_failures_count_so_an_office_behind_one_address_keeps_voting():
     now = [0.0]
-    limit = FailureLimit(limit=30, window_s=60, clock=lambda: now[0])
-    for _ in range(29):
-        limit.failed("10.0.0.1")
-    assert not limit.blocked("10.0.0.1")  # 29 typos in a minute from a whole office
-    limit.failed("10.0.0.1")
-    assert limit.blocked("10.0.0.1") and not limit.blocked("10.0.0.2")
-    now[0] = 61.0
-    assert not limit.blocked("10.0.0.1")  # a minute later, free again
+    limit = FailureLimit(limit=30, window_s=60, clock=lambda: now[0], overall=100)
+    for second in range(29):
+        now[0] = float(second)
+        assert limit.failed("10.0.0.1") is None  # 29 typos in a minute from a whole office
+    now[0] = 29.0
+    assert limit.failed("10.0.0.1") is None  # the 30th: still within the limit
+    # The 31st: over it until the first of the 30 is a minute old.
+    assert limit.failed("10.0.0.1") == pytest.approx(31.0)
+    assert limit.failed("10.0.0.2") is None  # another address is not held back
+    now[0] = 95.0
+    assert limit.failed("10.0.0.1") is None  # a minute later, free again
+    # Guessing from many addresses at once: everyone together has a limit too.
+    for n in range(100):
+        limit.failed(f"10.1.0.{n}")
+    assert limit.failed("10.2.0.1") is not None
 
 
 async def _raw(client, request: bytes, wait: float = 5.0) -> bytes:
@@ -195,5 +215,22 @@ async def test_the_busy_and_retry_pages_speak_english_with_lang_en(client, store
     assert busy.status == 503 and "your choices are kept" in await busy.text()
     write_lock.execute("ROLLBACK")
     await client.post(f"/v/{slip.token}", data=full_ballot(store))
+    client.session.cookie_jar.clear()  # another browser: not shown the receipt again
     again = await client.post(f"/v/{slip.token}", data=full_ballot(store))
     assert "no need to submit it again" in await again.text()
+
+
+async def test_a_database_that_cannot_be_written_gives_the_busy_page(client, store, slip):
+    """The file turned read-only (or the disk full) while voting: the voter keeps every
+    choice and gets the busy page with its retry button, never a 500."""
+    from tests.fault.helpers import read_only
+
+    store.forget_history()  # everything in the main file
+    with read_only(store.path):
+        response = await client.post(f"/v/{slip.token}", data=full_ballot(store))
+        html = await response.text()
+        assert response.status == 503 and "请稍候再提交" in html and "再次提交" in html
+        assert 'value="较好" checked' in html and "会议组织得很好" in html
+    retry = await client.post(f"/v/{slip.token}", data=full_ballot(store))
+    assert retry.status == 200 and "回执号：" in await retry.text()
+    assert store.db.execute("SELECT count(*) FROM ballots").fetchone()[0] == 1

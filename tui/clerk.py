@@ -28,7 +28,7 @@ from core.record.labels import question_state_label
 from core.store import Clock
 from tui.base import SanshuApp, write_problem
 from tui.host import step_title
-from tui.keys import CLERK, bindings
+from tui.keys import CLERK, bindings, main_key
 from tui.messages import EntrySubmitted
 from tui.paper import PaperPane
 from tui.widgets.confirm import Confirm
@@ -61,6 +61,12 @@ def commentary_text(entry: Commentary) -> Text:
 LEDGER_LISTS = {"question-list": "question", "commentary-list": "commentary"}  # `l` works here
 
 
+def _tab(name: str, title: str) -> str:
+    """A tab's title with the key that opens it, from the one key table (点评 F2)."""
+    action = f"tab('{name}')"
+    return f"{title} {main_key(CLERK, action)}"
+
+
 class ClerkApp(SanshuApp):
     CSS_PATH = "clerk.tcss"
     ACTOR = "clerk"
@@ -90,11 +96,14 @@ class ClerkApp(SanshuApp):
             )
             yield Static(id="following")
         with TabbedContent(initial="questions"):
-            with TabPane(t("clerk.tab.commentary"), id="commentary"), Vertical():
+            with (
+                TabPane(_tab("commentary", t("clerk.tab.commentary")), id="commentary"),
+                Vertical(),
+            ):
                 yield from self.entry_pane("commenter", self.meeting.commenters, "commentary")
-            with TabPane(t("clerk.tab.questions"), id="questions"), Vertical():
+            with TabPane(_tab("questions", t("clerk.tab.questions")), id="questions"), Vertical():
                 yield from self.entry_pane("asker", self.meeting.askers, "question")
-            with TabPane(t("clerk.tab.paper"), id="paper"):
+            with TabPane(_tab("paper", t("clerk.tab.paper")), id="paper"):
                 yield PaperPane(self.store, self.clerk)
         yield OrderedFooter(CLERK, compact=True)
 
@@ -445,6 +454,14 @@ class ClerkApp(SanshuApp):
             "paper": "#paper-grid",
         }[tab]
         self.query_one(target).focus()
+
+    def action_attendance(self) -> None:
+        """The sign-in list: the clerk marks 出席 / 请假 / 缺席 as people arrive; Esc
+        returns to the record."""
+        from tui.attendance import AttendanceScreen
+
+        if not self.dialog_open:
+            self.push_screen(AttendanceScreen(self.db_path, clock=self.clock))
 
     def action_to_ledger(self) -> None:
         """The selected commentary or question becomes a draft rectification item (#13)."""

@@ -195,7 +195,10 @@ class HostApp(VenueAtPodium, SanshuApp):
         turn the ranking's pages first (`turn_results_page`)."""
         if action not in PAGE_ACTIONS or not self.state.results_visible(self.meeting):
             return None
-        page = self.query_one(ResultsView).page
+        views = self.query(ResultsView)
+        if not views:  # the app is closing: a late message finds no screen to describe
+            return None
+        page = views.first().page
         if action == "next_phase" and page.number + 1 < page.count:
             return t("key.next_page")
         if action == "previous_phase" and page.number > 0:

@@ -72,6 +72,7 @@ CLERK = (
     Key("tab('commentary')", "f2", lambda: t("key.tab_commentary")),
     Key("tab('questions')", "f3", lambda: t("key.tab_questions")),
     Key("tab('paper')", "f4", lambda: t("key.tab_paper")),
+    Key("attendance", "f5", lambda: t("key.attendance")),  # 签到: 出席 / 请假 / 缺席
     Key("to_ledger", "l", lambda: t("key.to_ledger")),  # 列入整改台账, on a list only
     Key("request_quit", "ctrl+q", lambda: t("key.quit_clerk"), priority=True),
     # In a text box `?` is a character: there F1 opens the help.
@@ -169,6 +170,11 @@ def key_name(key: str) -> str:
     if len(base) == 1:
         name = base.upper() if modifiers else base
     return "+".join([*(m.title() for m in modifiers), name])
+
+
+def main_key(keys: Iterable[Key], action: str) -> str:
+    """How a person names the first key of `action` (a tab's label shows it: 点评 F2)."""
+    return next((key_name(key.keys.split(",")[0]) for key in keys if key.action == action), "")
 
 
 def key_names(keys: str) -> str:

@@ -8,7 +8,7 @@ ballots give everyone the same grade, which the demo rules make invalid.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from core.ballots.items import Item, form_items
 from core.ballots.paper import confirm_paper_ballot, enter_paper_ballot
@@ -21,7 +21,11 @@ PAPER = 4
 INVALID = 2
 
 
-def fill_demo_ballots(store: MeetingStore, seed: int = 2024) -> int:
+def fill_demo_ballots(
+    store: MeetingStore, seed: int = 2024, voting: Callable[[], None] = lambda: None
+) -> int:
+    """Open scoring, store the demo's ballots, close scoring; `voting` runs while it is
+    open (the demo moves its clock there: voting takes minutes)."""
     rng = random.Random(seed)
     meeting = store.meeting
     items = form_items(meeting)
@@ -47,6 +51,7 @@ def fill_demo_ballots(store: MeetingStore, seed: int = 2024) -> int:
         stored = enter_paper_ballot(store, "党员代表", BallotEntry(grades), "王记录")
         confirm_paper_ballot(store, stored.ballot_id, "李核对")
         count += 1
+    voting()
     store.set_poll(Poll.CLOSED)
     return count
 

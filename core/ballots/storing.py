@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from core.ballots.counts import count_stored_ballot, counting
@@ -70,7 +70,7 @@ def store_ballot(store: MeetingStore, credential: str, entry: BallotEntry) -> St
 
 def add_ballots(
     store: MeetingStore,
-    ballots: list[tuple[str, BallotEntry]],
+    ballots: Sequence[tuple[str, BallotEntry]],
     *,
     source: BallotSource | str,
     entered_by: str | None = None,
@@ -127,7 +127,7 @@ def _insert_ballots(
         "INSERT INTO ballots (id, category, source, counted, entered_by) VALUES (?, ?, ?, ?, ?)",
         [(ids[i], ballots[i][0], source, int(counted), entered_by) for i in order],
     )
-    _write_many_grades(store, [(ids[i], ballots[i][1]) for i in order])
+    _write_many_grades(store, ((ids[i], ballots[i][1]) for i in order))
     if counted:
         with counting(store) as delta:
             for category, entry in ballots:
@@ -154,32 +154,29 @@ def _clear_ballot(store: MeetingStore, ballot_id: int) -> None:
     store.conn.execute("DELETE FROM comments WHERE ballot_id = ?", [ballot_id])
 
 
-def _write_many_grades(store: MeetingStore, ballots: list[tuple[int, BallotEntry]]) -> None:
+def _write_many_grades(store: MeetingStore, ballots: Iterable[tuple[int, BallotEntry]]) -> None:
     """The grades and comments of many ballots, a few hundred rows per statement (an
-    import of 100,000 ballots is 6 million score rows, not 100,000 calls)."""
+    import of 100,000 ballots is 6 million score rows, not 100,000 calls). One pass
+    over `ballots`, which may be a generator: an import never holds them all."""
     subject_ids = store.ids("subjects")
     criterion_ids = criterion_ids_of(store)
+    comments: list[tuple[int, int, str]] = []
+
+    def score_rows() -> Iterator[tuple[int, int, int, str | None]]:
+        for ballot_id, entry in ballots:
+            for s, text in entry.comments.items():
+                if cleaned := clean_text(text).strip():
+                    comments.append((ballot_id, subject_ids[s], cleaned))
+            for (subject, criterion), grade in entry.grades.items():
+                yield ballot_id, subject_ids[subject], criterion_ids[criterion], grade or None
+
     insert_rows(
         store.conn,
         "INSERT INTO scores (ballot_id, subject_id, criterion_id, grade)",
-        (  # a generator: the rows stream into SQLite, never all in memory at once
-            (ballot_id, subject_ids[subject], criterion_ids[criterion], grade or None)
-            for ballot_id, entry in ballots
-            for (subject, criterion), grade in entry.grades.items()
-        ),
+        score_rows(),
         width=4,
     )
-    insert_rows(
-        store.conn,
-        "INSERT INTO comments (ballot_id, subject_id, text)",
-        (
-            (ballot_id, subject_ids[s], cleaned)
-            for ballot_id, entry in ballots
-            for s, text in entry.comments.items()
-            if (cleaned := clean_text(text).strip())
-        ),
-        width=3,
-    )
+    insert_rows(store.conn, "INSERT INTO comments (ballot_id, subject_id, text)", comments, width=3)
 
 
 def ballot_grades(store: MeetingStore, ballot_id: int) -> BallotEntry:

@@ -4,8 +4,12 @@ subjects (进展, 佐证材料, ...), imported again.
 The export keeps a hidden sheet with every value as it was exported. On import a
 cell that differs from that original is the subject's edit; if the database has
 changed the same field since the export too, the edit conflicts and the import
-refuses it, naming the cell. Nothing is ever overwritten silently, and nothing
-is stored unless the whole workbook is clean.
+refuses it, naming the cell. Nothing is ever overwritten silently, nothing is
+dropped without a line that names it (too many rows, an id twice, a formula whose
+value was never saved), and nothing is stored unless the whole workbook is clean.
+
+It prints as it is filed: one sheet, A4 landscape, one page wide, the 填写说明 above
+the table, the header repeated on every page, pages numbered 第 N 页 共 M 页.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.ballots.template import print_setup
 from core.errors import ImportProblems
+from core.files import check_zip, read_bounded
 from core.i18n import t, tn
 from core.ledger.items import (
     COMPLETIONS,
@@ -42,23 +47,29 @@ SHEET = "整改台账"
 BASE_SHEET = "原值"  # hidden: the values as exported
 ID_HEADING = "编号"
 COLUMNS = ("id", "seq", "subject", *EDITABLE)
+# About 133 width units in all: the sheet prints one page wide at close to full size
+# (A4 landscape holds about 110 at 100 %); long text wraps into taller rows.
 WIDTHS = {
     "id": 6,
-    "seq": 6,
-    "subject": 14,
-    "source": 9,
-    "problem": 36,
-    "measure": 36,
-    "owner": 10,
-    "deadline": 12,
-    "progress": 30,
-    "completion": 10,
-    "evidence": 22,
-    "closed_on": 12,
+    "seq": 5,
+    "subject": 11,
+    "source": 7,
+    "problem": 23,
+    "measure": 21,
+    "owner": 8,
+    "deadline": 10.5,
+    "progress": 17,
+    "completion": 8,
+    "evidence": 12,
+    "closed_on": 10.5,
 }
 DATE_FIELDS = ("deadline", "closed_on")
-HEADER_ROW = 3  # row 1 the title, row 2 the date line
-MAX_ROWS = 5000
+BODY_FONT = "宋体"
+HEADER_ROW = 4  # row 1 the title, row 2 the date line, row 3 the 填写说明
+HEADER_SEARCH = 20  # a workbook exported before (header on row 3) still imports
+MAX_ROWS = 5000  # items in one workbook; more is refused with the count
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_INFLATED = 200 * 1024 * 1024
 
 
 def _heading(name: str) -> str:
@@ -90,11 +101,20 @@ def write_ledger(ledger: Ledger, path: Path, subject: str | None = None) -> int:
     sheet.row_dimensions[1].height = 30
     sheet.merge_cells(f"A2:{last}2")
     sheet["A2"] = t("ledgerbook.dateline", date=today.isoformat())
-    sheet["A2"].font = Font(size=10, color="606060")
+    sheet["A2"].font = Font(name=BODY_FONT, size=10, color="606060")
+    notes = t("ledgerbook.notes")
+    sheet.merge_cells(f"B3:{last}3")  # A is hidden: the notes start where the table does
+    sheet["B3"] = notes
+    sheet["B3"].font = Font(name=BODY_FONT, size=10)
+    sheet["B3"].alignment = Alignment(wrap_text=True, vertical="top")
+    across = sum(WIDTHS[name] for name in COLUMNS[1:])
+    sheet.row_dimensions[3].height = (
+        15.0 * sum(_lines(line, across) for line in notes.split("\n")) + 6
+    )
 
     for column, name in enumerate(COLUMNS, 1):
         cell = sheet.cell(row=HEADER_ROW, column=column, value=_heading(name))
-        cell.font = Font(bold=True)
+        cell.font = Font(name=BODY_FONT, bold=True)
         cell.fill = PatternFill("solid", fgColor="D9E1F2")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = border
@@ -107,14 +127,15 @@ def write_ledger(ledger: Ledger, path: Path, subject: str | None = None) -> int:
         for column, name in enumerate(COLUMNS, 1):
             cell = sheet.cell(row=row, column=column, value=_cell_value(item, name))
             cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.font = Font(name=BODY_FONT)
             cell.border = border
             if item.closed:
-                cell.font = Font(color="808080")  # done: steps back
+                cell.font = Font(name=BODY_FONT, color="808080")  # done: steps back
             if name in DATE_FIELDS:
                 cell.number_format = "yyyy-mm-dd"
             if late and name == "deadline":
                 cell.fill = overdue_fill
-                cell.font = Font(bold=True, color="C00000")
+                cell.font = Font(name=BODY_FONT, bold=True, color="C00000")
         sheet.row_dimensions[row].height = _row_height(item)
 
     end = max(HEADER_ROW + len(items) + 200, HEADER_ROW + 1)
@@ -132,26 +153,13 @@ def write_ledger(ledger: Ledger, path: Path, subject: str | None = None) -> int:
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=4).coordinate
     sheet.auto_filter.ref = f"B{HEADER_ROW}:{last}{HEADER_ROW + max(len(items), 1)}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.print_area = f"A1:{last}{HEADER_ROW + max(len(items), 1)}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    footer = sheet.oddFooter
-    assert footer is not None  # a new sheet has every header and footer
-    footer.center.text = "第 &P 页，共 &N 页"
+    print_setup(sheet, f"A1:{last}{HEADER_ROW + max(len(items), 1)}", landscape=True, margins=0.4)
 
     base = book.create_sheet(BASE_SHEET)
     base.append(list(COLUMNS))
     for item in items:
         base.append([item.value(name) if name != "id" else item.id for name in COLUMNS])
     base.sheet_state = "hidden"
-
-    notes = book.create_sheet("说明")
-    for line in t("ledgerbook.notes").split("\n"):
-        notes.append([line])
-    notes.column_dimensions["A"].width = 100
     book.save(str(path))
     return len(items)
 
@@ -159,12 +167,14 @@ def write_ledger(ledger: Ledger, path: Path, subject: str | None = None) -> int:
 def _row_height(item: LedgerItem) -> float:
     """Spreadsheets do not grow a row for wrapped text by themselves: estimate the lines
     (a Chinese character is two width units) and give the row their height."""
-    lines = 1
-    for name in COLUMNS[3:]:
-        text = item.value(name)
-        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-        lines = max(lines, -(-units // max(WIDTHS[name] - 1, 1)))
+    lines = max(_lines(item.value(name), WIDTHS[name]) for name in COLUMNS[3:])
     return 15.0 * lines + 3
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a text wraps to in a column (a Chinese character is two width units)."""
+    units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return max(1, -(-units // max(int(width) - 1, 1)))
 
 
 # ---------------------------------------------------------------------------
@@ -214,33 +224,44 @@ def _normal(name: str, value: Any, cell: str, problems: list[str]) -> str:
 
 def plan_import(ledger: Ledger, path: Path) -> ImportPlan:
     """Compare the workbook with the export's originals and the database now."""
-    try:
-        book = load_workbook(str(path), data_only=True)
-    except (OSError, ValueError, KeyError) as exc:
-        raise ImportProblems([t("import.bad_file", file=path.name, detail=exc)]) from None
-    except Exception as exc:  # a file that is not a workbook at all (zipfile.BadZipFile)
-        raise ImportProblems([t("import.bad_file", file=path.name, detail=exc)]) from None
+    book, formulas = _open(path)
     if SHEET not in book.sheetnames:
         raise ImportProblems([t("ledgerbook.no_sheet", file=path.name, sheet=SHEET)])
     if BASE_SHEET not in book.sheetnames:
         raise ImportProblems([t("ledgerbook.no_base", file=path.name)])
     sheet = book[SHEET]
     plan = ImportPlan()
-    columns = _columns(sheet, plan.problems)
+    header_row, columns = _columns(sheet, plan.problems)
     if plan.problems:
         raise ImportProblems(
             [tn("ledgerbook.not_clean", len(plan.problems), file=path.name), *plan.problems]
         )
-    base = _base_values(book[BASE_SHEET])
+    rows = _filled_rows(sheet, header_row, columns)
+    if len(rows) > MAX_ROWS:
+        raise ImportProblems(
+            [t("ledgerbook.too_many", file=path.name, count=len(rows), limit=MAX_ROWS)]
+        )
+    base = _base_values(book[BASE_SHEET], path.name)
     current = {item.id: item for item in ledger.items()}
     subjects = {s.name for s in ledger.store.meeting.subjects}
+    seen: dict[str, int] = {}  # id → the first row that names it
+    unsaved = formulas.get(SHEET, set())
 
-    for row in range(HEADER_ROW + 1, min(sheet.max_row, HEADER_ROW + MAX_ROWS) + 1):
-        cells = {name: sheet.cell(row=row, column=col).value for name, col in columns.items()}
-        if all(cell_text(v) == "" for v in cells.values()):
-            continue
+    for row, cells in rows:
         ref = {name: f"{get_column_letter(col)}{row}" for name, col in columns.items()}
+        lost = [ref[name] for name, col in columns.items() if (row, col) in unsaved]
+        for cell in lost:
+            plan.problems.append(f"{cell}：" + t("import.formula"))
+        if lost:
+            continue
         item_id = cell_text(cells.get("id"))
+        if item_id and item_id in seen:
+            plan.problems.append(
+                t("ledgerbook.duplicate_id", cell=ref["id"], got=item_id, first=seen[item_id])
+            )
+            continue
+        if item_id:
+            seen[item_id] = row
         values = {
             name: _normal(name, cells.get(name), ref.get(name, ""), plan.problems)
             for name in EDITABLE
@@ -288,26 +309,76 @@ def plan_import(ledger: Ledger, path: Path) -> ImportPlan:
     return plan
 
 
-def _columns(sheet: Any, problems: list[str]) -> dict[str, int]:
+def _columns(sheet: Any, problems: list[str]) -> tuple[int, dict[str, int]]:
+    """The header's row (the first of the top rows naming 述职对象 and 问题) and each
+    known heading's column."""
     by_heading = {_heading(name): name for name in COLUMNS}
+    header_row = HEADER_ROW
     columns: dict[str, int] = {}
-    for col in range(1, min(sheet.max_column, 60) + 1):
-        heading = cell_text(sheet.cell(row=HEADER_ROW, column=col).value)
-        if heading in by_heading:
-            columns[by_heading[heading]] = col
+    for row in range(1, min(sheet.max_row, HEADER_SEARCH) + 1):
+        found = {}
+        for col in range(1, min(sheet.max_column, 60) + 1):
+            heading = cell_text(sheet.cell(row=row, column=col).value)
+            if heading in by_heading:
+                found[by_heading[heading]] = col
+        if "subject" in found and "problem" in found:
+            header_row, columns = row, found
+            break
     for name in ("id", "subject", "problem"):
         if name not in columns:
-            problems.append(t("ledgerbook.missing_column", heading=_heading(name), row=HEADER_ROW))
-    return columns
+            problems.append(t("ledgerbook.missing_column", heading=_heading(name), row=header_row))
+    return header_row, columns
 
 
-def _base_values(sheet: Any) -> dict[int, dict[str, str]]:
+def _filled_rows(
+    sheet: Any, header_row: int, columns: dict[str, int]
+) -> list[tuple[int, dict[str, Any]]]:
+    """Every row under the header with something in a known column, all of them."""
+    rows = []
+    for row, values in enumerate(sheet.iter_rows(min_row=header_row + 1, values_only=True)):
+        cells = {
+            name: values[col - 1] if col <= len(values) else None for name, col in columns.items()
+        }
+        if any(cell_text(v) != "" for v in cells.values()):
+            rows.append((header_row + 1 + row, cells))
+    return rows
+
+
+def _open(path: Path) -> tuple[Any, dict[str, set[tuple[int, int]]]]:
+    """The workbook's values, and per sheet the cells holding a formula whose value was
+    never saved (they read as blank: an edit would be lost without a word). Bounded:
+    a regular file of at most 20 MB whose parts inflate to at most 200 MB."""
+    import io
+
+    data = read_bounded(path, MAX_FILE_BYTES)
+    check_zip(data, path.name, MAX_INFLATED)
+    try:
+        book = load_workbook(io.BytesIO(data), data_only=True)
+        raw = load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as exc:  # not a workbook at all (zipfile.BadZipFile, KeyError …)
+        raise ImportProblems([t("import.bad_file", file=path.name, detail=exc)]) from None
+    unsaved: dict[str, set[tuple[int, int]]] = {}
+    for name in raw.sheetnames:
+        values = book[name]
+        for number, row in enumerate(raw[name].iter_rows(values_only=True), 1):
+            for column, value in enumerate(row, 1):
+                is_formula = isinstance(value, str) and value.startswith("=")
+                if is_formula and values.cell(row=number, column=column).value is None:
+                    unsaved.setdefault(name, set()).add((number, column))
+    return book, unsaved
+
+
+def _base_values(sheet: Any, file: str) -> dict[int, dict[str, str]]:
     rows = list(sheet.iter_rows(values_only=True))
     if not rows:
         return {}
+    if len(rows) - 1 > MAX_ROWS:
+        raise ImportProblems(
+            [t("ledgerbook.too_many", file=file, count=len(rows) - 1, limit=MAX_ROWS)]
+        )
     names = [cell_text(v) for v in rows[0]]
     out: dict[int, dict[str, str]] = {}
-    for row in rows[1 : MAX_ROWS + 1]:
+    for row in rows[1:]:
         values = dict(zip(names, (cell_text(v) for v in row), strict=False))
         if values.get("id", "").isdigit():
             out[int(values["id"])] = values

@@ -199,6 +199,72 @@ class FeedbackRules:
     rectify_days: int = 90  # a 差 subject's deadline to rectify, counted from the meeting
 
 
+class Publish(StrEnum):
+    """What the 通报 publishes of each subject's result."""
+
+    SCORES = "scores"  # the final score and the grade
+    GRADES = "grades"  # the grade only
+
+
+class BulletinOrder(StrEnum):
+    RANK = "rank"  # by final score, highest first
+    AGENDA = "agenda"  # the subjects' order (on-site first, as on the ballot)
+
+
+PUBLISH_CHOICES: tuple[Publish, ...] = tuple(Publish)
+BULLETIN_ORDERS: tuple[BulletinOrder, ...] = tuple(BulletinOrder)
+
+# The documents an office can replace with its own Word template ([documents] templates).
+DOCUMENT_KINDS: tuple[str, ...] = ("letter", "bulletin", "minutes", "ranking", "ballot", "signin")
+
+
+@dataclass(frozen=True)
+class BulletinRules:
+    """The 通报 of the result ([documents.bulletin])."""
+
+    publish: Publish = Publish.SCORES
+    order: BulletinOrder = BulletinOrder.RANK
+    number: int | None = None  # its {n} in the 字号 pattern; None: the one after the letters
+    addressee: str = ""  # 主送机关
+
+
+@dataclass(frozen=True)
+class DocumentSettings:
+    """What the office's papers carry around their body ([documents]): the 版头, the
+    署名 and 成文日期, the 版记, and the office's own templates. Empty texts fall back
+    to the meeting's organiser; no date means the day the paper is written."""
+
+    issuer: str = ""  # 发文机关标志 (the red head)
+    signature: str = ""  # 署名
+    written_on: date | None = None  # 成文日期
+    printed_on: date | None = None  # 印发日期 (default: the 成文日期)
+    number: str = ""  # 发文字号 pattern, e.g. 常办发〔{year}〕{n}号; empty: no 字号 line
+    number_start: int = 1  # {n} of the first feedback letter; the letters count up
+    cc: tuple[str, ...] = ()  # 抄送
+    printer: str = ""  # 印发机关
+    templates: dict[str, str] = field(default_factory=dict)  # kind → the office's .docx
+    bulletin: BulletinRules = BulletinRules()
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Who does what at the meeting, as the papers name them ([roles]); None: the
+    wording of the language's default (党组成员 comment, 纪检监察人员 ask)."""
+
+    convener: str | None = None  # who holds the meeting and decides: 机关党组
+    reporter: str | None = None  # who speaks for a subject, after its name: 主要负责同志
+    commenters: str | None = None  # who comments: 党组成员
+    askers: str | None = None  # who asks: 纪检监察人员
+
+
+@dataclass(frozen=True)
+class AttendeeGroup:
+    """People expected at the meeting, by group (常委会组成人员, 列席人员 …)."""
+
+    name: str
+    people: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class VenueNetwork:
     """The venue's network ([venue]): where phones reach the ballot service, and the
@@ -236,6 +302,9 @@ class Meeting:
     # The podium's clicker keys the file sets ([keys]): next, previous, blank, scoring,
     # results → Textual key names. Actions left out keep the console's defaults.
     keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    documents: DocumentSettings = DocumentSettings()
+    roles: Roles = Roles()
+    attendees: tuple[AttendeeGroup, ...] = ()  # who should attend (the sign-in sheet)
     network: VenueNetwork = VenueNetwork()  # [venue]
 
     @functools.cached_property  # a meeting never changes once read
@@ -249,6 +318,10 @@ class Meeting:
     @property
     def expected_voters(self) -> int:
         return sum(c.expected for c in self.categories)
+
+    @property
+    def attendee_names(self) -> tuple[str, ...]:
+        return tuple(name for group in self.attendees for name in group.people)
 
     def subject(self, name: str) -> Subject:
         for s in self.subjects:

@@ -163,16 +163,21 @@ def ballots_caption(tally: Tally) -> list[str]:
     """Ballots issued, returned, valid, invalid (with reasons), paper; whether the round is
     void."""
     b = tally.ballots
+    # 发出 counts printed slips only: say where the returned ballots came from, so
+    # "发出 66 · 收回 72" never reads as more returned than issued.
+    parts = t("tally.caption_phone", phone=b.returned - b.paper - b.imported)
+    if b.paper:
+        parts += t("tally.caption_paper", paper=b.paper)
+    if b.imported:
+        parts += t("tally.caption_imported", imported=b.imported)
     line = t(
         "tally.caption",
         issued=b.issued,
         returned=b.returned,
+        parts=parts,
         valid=b.valid,
         invalid=b.invalid,
-        paper=b.paper,
     )
-    if b.imported:
-        line += t("tally.caption_imported", imported=b.imported)
     if b.invalid_reasons:
         reasons = "；".join(
             f"{invalid_reason_text(kind)} {count}" for kind, count in b.invalid_reasons.items()

@@ -1,9 +1,11 @@
-"""The meeting record (会议记录), written from the store: Word (official-document style)
-or Markdown.
+"""The meeting record (会议记录), written from the store: Word (from the minutes
+template, `data/templates/minutes.docx` or the office's own) or Markdown.
 
 Gathered once into plain data (`gather`), then laid out twice. What an office
 files: the header block (name, time as actually run, venue, host, recorder,
-attendance), the agenda, each on-site subject's phase times (with overtime),
+attendance), who attended by name (出席 / 请假 / 缺席, from the clerk's marks
+against the meeting file's [[attendees]]), the agenda (who reports, comments and
+asks, from [roles]), each on-site subject's phase times (with overtime),
 commentary and questions with their answers (未答复 when none), the written
 subjects, the scoring summary (ballots, invalid reasons, turnout), the
 committee's grade overrides with reasons, and lines for the recorder and the
@@ -16,6 +18,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from core.ballots.paper import paper_entrant
 from core.ballots.results import load_tally, overrides
@@ -25,8 +28,11 @@ from core.meeting.labels import phase_label
 from core.meeting.model import ONSITE_PHASES, Phase, Poll
 from core.meeting.store import MeetingStore
 from core.meeting.timer import format_seconds
+from core.office import templates
 from core.office.data import ballots_caption
-from core.office.document import chinese_date
+from core.office.document import chinese_date, chinese_number
+from core.office.heads import askers, atoms, commenters, head_fields, reporter, sentence
+from core.record.attendance import Mark, read_roll
 from core.record.entries import Commentary, Question, QuestionState, Record
 
 
@@ -77,6 +83,15 @@ class OverrideLine:
 
 
 @dataclass(frozen=True)
+class AttendanceLines:
+    summary: str  # 应到 72 人，出席 68 人，请假 3 人，缺席 1 人
+    note: str  # where the figures come from
+    present: list[tuple[str, list[str]]]  # (group, names) of those present
+    on_leave: list[str]  # 姓名（事由）
+    absent: list[str]
+
+
+@dataclass(frozen=True)
 class MinutesData:
     title: str
     meeting_name: str
@@ -84,7 +99,7 @@ class MinutesData:
     venue: str
     host: str
     recorder: str
-    attendance: str
+    attendance: AttendanceLines
     agenda: list[str]
     subjects: list[SubjectMinutes]
     written: list[str]
@@ -163,11 +178,37 @@ def recorder_name(store: MeetingStore) -> str:
     return paper_entrant(store) or ""
 
 
-def _attendance(store: MeetingStore) -> str:
-    per_category = turnout(store)
-    expected = sum(e for _, e in per_category.values())
-    returned = sum(r for r, _ in per_category.values())
-    return t("minutes.attendance", expected=expected, present=returned)
+def _attendance(store: MeetingStore) -> AttendanceLines:
+    """From the clerk's marks when the meeting file lists who should attend; else the
+    count of returned ballots, as before there was a list."""
+    if not store.meeting.attendees:
+        per_category = turnout(store)
+        expected = sum(e for _, e in per_category.values())
+        returned = sum(r for r, _ in per_category.values())
+        summary = t("minutes.attendance", expected=expected, present=returned)
+        return AttendanceLines(summary, t("minutes.attendance_from_ballots"), [], [], [])
+    roll = read_roll(store)
+    summary = t(
+        "minutes.attendance_marked",
+        expected=roll.expected,
+        present=roll.count(Mark.PRESENT),
+        leave=roll.count(Mark.LEAVE),
+        absent=roll.count(Mark.ABSENT),
+    )
+    unmarked = roll.count(None)
+    if unmarked:
+        summary += t("minutes.attendance_unmarked", count=unmarked)
+    present = [
+        (group, [e.name for e in roll.with_mark(Mark.PRESENT) if e.group == group])
+        for group in roll.groups()
+    ]
+    present = [(group, names) for group, names in present if names]
+    note = t("minutes.attendance_names") if present else t("minutes.attendance_none_marked")
+
+    def named(mark: Mark) -> list[str]:
+        return [f"{e.name}（{e.note}）" if e.note else e.name for e in roll.with_mark(mark)]
+
+    return AttendanceLines(summary, note, present, named(Mark.LEAVE), named(Mark.ABSENT))
 
 
 def _overrides(store: MeetingStore) -> list[OverrideLine]:
@@ -198,7 +239,15 @@ def gather(store: MeetingStore) -> MinutesData:
     subjects = gather_subjects(store)
     written = [s.name for s in meeting.written]
     agenda = [
-        t("minutes.agenda_onsite", order=i, name=s.heading) for i, s in enumerate(subjects, 1)
+        t(
+            "minutes.agenda_onsite",
+            order=i,
+            name=s.heading,
+            reporter=reporter(meeting),
+            commenters=commenters(meeting),
+            askers=askers(meeting),
+        )
+        for i, s in enumerate(subjects, 1)
     ]
     agenda.append(t("minutes.agenda_scoring", order=len(subjects) + 1))
     return MinutesData(
@@ -225,13 +274,17 @@ def _header_lines(data: MinutesData) -> list[tuple[str, str]]:
         (t("minutes.h.venue"), data.venue or blank),
         (t("minutes.h.host"), data.host or blank),
         (t("minutes.h.recorder"), data.recorder or blank),
-        (t("minutes.h.attendance"), data.attendance),
+        (t("minutes.h.attendance"), data.attendance.summary),
     ]
 
 
 def _override_text(o: OverrideLine) -> str:
     return t(
-        "minutes.override", subject=o.subject, computed=o.computed, final=o.final, reason=o.reason
+        "minutes.override",
+        subject=o.subject,
+        computed=o.computed,
+        final=o.final,
+        reason=sentence(o.reason),
     )
 
 
@@ -247,7 +300,15 @@ def to_markdown(store: MeetingStore) -> str:
     data = gather(store)
     lines = [f"# {data.title}", ""]
     lines += [f"- **{label}**：{value}" for label, value in _header_lines(data)] + [""]
-    lines += ["## " + t("minutes.s.agenda"), "", *data.agenda, ""]
+    lines += ["## " + t("minutes.s.attendance"), "", data.attendance.note, ""]
+    lines += [
+        f"- {group}（{len(names)}）：{'、'.join(names)}" for group, names in data.attendance.present
+    ]
+    if data.attendance.on_leave:
+        lines.append("- " + t("minutes.on_leave", names="、".join(data.attendance.on_leave)))
+    if data.attendance.absent:
+        lines.append("- " + t("minutes.absent", names="、".join(data.attendance.absent)))
+    lines += ["", "## " + t("minutes.s.agenda"), "", *data.agenda, ""]
     lines += ["## " + t("minutes.s.onsite"), ""]
     for number, subject in enumerate(data.subjects, 1):
         lines += [f"### {number}. {subject.heading}", ""]
@@ -288,96 +349,75 @@ def to_markdown(store: MeetingStore) -> str:
     return "\n".join(lines)
 
 
-def to_docx(store: MeetingStore, path: Path) -> None:
-    from core.office import document as doc
-
-    data = gather(store)
-    document = doc.new_document()
-    doc.title(document, t("minutes.doc_title"))  # the meeting is named just below
-    for name, value in _header_lines(data):
-        doc.paragraph(document, f"{name}：{value}", indent=False)
-    section = 0
-
-    def heading(text: str) -> None:
-        nonlocal section
-        section += 1
-        doc.heading(document, text, level=1, number=section)
-
-    heading(t("minutes.s.agenda"))
-    for line in data.agenda:
-        doc.paragraph(document, line)
-    heading(t("minutes.s.onsite"))
-    for number, subject in enumerate(data.subjects, 1):
-        doc.heading(document, subject.heading, level=2, number=number)
-        times = "；".join(p.text() for p in subject.phase_times) + "。"
-        doc.paragraph(document, times, align="left")  # justified, digits spread the line
-        label = doc.paragraph(document, t("minutes.commentary") + "：", bold=True)
-        label.paragraph_format.keep_with_next = True  # never alone at a page's foot
-        if subject.commentary:
-            doc.table(
-                document,
-                [t("minutes.col.time"), t("minutes.col.commenter"), t("minutes.col.content")],
-                [[clock_text(c.at), c.commenter, c.text] for c in subject.commentary],
-                widths_mm=[16, 26, 114],
-                align=["center", "center", "left"],
-            )
-        else:
-            doc.paragraph(document, t("minutes.none"))
-        label = doc.paragraph(document, t("minutes.questions") + "：", bold=True)
-        label.paragraph_format.keep_with_next = True
-        if subject.questions:
-            doc.table(
-                document,
-                [
-                    t("minutes.col.time"),
-                    t("minutes.col.asker"),
-                    t("minutes.col.question"),
-                    t("minutes.col.answer"),
-                ],
-                [
-                    [
-                        clock_text(q.asked_at) or clock_text(q.created_at),
-                        q.asker,
-                        q.text,
-                        _answer(q),
-                    ]
-                    for q in subject.questions
-                ],
-                widths_mm=[16, 24, 56, 60],
-                align=["center", "center", "left", "left"],
-            )
-        else:
-            doc.paragraph(document, t("minutes.none"))
-    heading(t("minutes.s.written"))
-    doc.paragraph(document, t("minutes.written_subjects", names="、".join(data.written)))
-    heading(t("minutes.s.scoring"))
-    for line in data.scoring:
-        doc.paragraph(document, line)
-    heading(t("minutes.s.overrides"))
-    if data.overrides:
-        doc.table(
-            document,
-            [
-                t("col.subject"),
-                t("col.computed_grade"),
-                t("col.final_grade"),
-                t("col.override"),
+def minutes_context(store: MeetingStore, data: MinutesData | None = None) -> dict[str, Any]:
+    """Every field of the minutes template (docs/templates.md)."""
+    data = data or gather(store)
+    blank = "＿＿＿＿＿＿"  # to be filled in by hand
+    context: dict[str, Any] = head_fields(store.meeting, dt.date.fromtimestamp(store.clock()))
+    context.update(
+        {
+            "时间": data.time_text,
+            "地点": data.venue or blank,
+            "主持人": data.host or blank,
+            "记录人": data.recorder or blank,
+            "出席概况": data.attendance.summary,
+            "出席说明": data.attendance.note,
+            "出席分组": [
+                {"组别": group, "人数": len(names), "名单": "、".join(names)}
+                for group, names in data.attendance.present
             ],
-            [[o.subject, o.computed, o.final, o.reason] for o in data.overrides],
-            widths_mm=[32, 22, 22, 80],
-            align=["center", "center", "center", "left"],
-        )
-    else:
-        doc.paragraph(document, t("minutes.none"))
-    doc.signature_lines(document, [t("minutes.h.recorder"), t("minutes.reviewer")])
-    document.save(str(path))
+            "请假人员": "、".join(data.attendance.on_leave),
+            "缺席人员": "、".join(data.attendance.absent),
+            "议程": data.agenda,
+            "现场述职": [
+                {
+                    "序号": chinese_number(number) if number < 100 else str(number),
+                    "标题": subject.heading,
+                    "用时": "；".join(p.text() for p in subject.phase_times) + "。",
+                    "点评": [
+                        {"时间": clock_text(c.at), "点评人": c.commenter, "内容": c.text}
+                        for c in subject.commentary
+                    ],
+                    "询问": [
+                        {
+                            "时间": clock_text(q.asked_at) or clock_text(q.created_at),
+                            "询问人": q.asker,
+                            "问题": q.text,
+                            "答复": _answer(q),
+                        }
+                        for q in subject.questions
+                    ],
+                }
+                for number, subject in enumerate(data.subjects, 1)
+            ],
+            "书面述职": t("minutes.written_subjects", names="、".join(data.written)),
+            "测评情况": data.scoring,
+            "等次调整": [
+                {
+                    "述职对象": o.subject,
+                    "计算等次": o.computed,
+                    "最终等次": o.final,
+                    "理由": sentence(o.reason),
+                }
+                for o in data.overrides
+            ],
+        }
+    )
+    return context
 
 
-def write_minutes(store: MeetingStore, path: Path) -> None:
+def to_docx(store: MeetingStore, path: Path, template: templates.Template | None = None) -> None:
+    template = template or templates.load("minutes", templates.default_path("minutes"))
+    templates.write(template, minutes_context(store), path, atoms(store.meeting))
+
+
+def write_minutes(
+    store: MeetingStore, path: Path, template: templates.Template | None = None
+) -> None:
     suffix = path.suffix.lower()
     if suffix == ".md":
         path.write_text(to_markdown(store), encoding="utf-8")
     elif suffix == ".docx":
-        to_docx(store, path)
+        to_docx(store, path, template)
     else:
         raise ValueError(suffix)

@@ -13,17 +13,21 @@ characters over the whole report's.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from core.errors import StoreError
+from core.files import check_zip, read_bounded
 from core.i18n import t, tn
 from core.meeting.model import Meeting, ReportRules, ReportSection
 
 SUFFIXES = (".docx", ".txt")
 UNSUPPORTED = (".doc", ".wps", ".pdf", ".rtf", ".odt")  # listed, so nobody thinks it was read
 MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_INFLATED_BYTES = 100 * 1024 * 1024  # a report's text and pictures, inflated
 MAX_HEADING = 40  # characters: a longer line is a paragraph, even when numbered
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -120,11 +124,11 @@ def heading_level(text: str, style: str = "") -> int:
 
 
 def read_paragraphs(path: Path) -> list[Paragraph]:
-    """The report's paragraphs with heading levels; OSError/ValueError when unreadable."""
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ValueError(t("reports.too_big", mb=MAX_FILE_BYTES // (1024 * 1024)))
+    """The report's paragraphs with heading levels; FileRefused (a StoreError), OSError
+    or ValueError when unreadable. Read bounded: a regular file, at most MAX_FILE_BYTES,
+    a .docx's zip members checked before anything inflates."""
+    raw = read_bounded(path, MAX_FILE_BYTES)
     if path.suffix.lower() == ".txt":
-        raw = path.read_bytes()
         for encoding in ("utf-8-sig", "gb18030"):  # Windows Notepad in China saves GBK
             try:
                 text = raw.decode(encoding)
@@ -141,10 +145,11 @@ def read_paragraphs(path: Path) -> list[Paragraph]:
     import docx  # python-docx, only when a .docx is read
     from docx.opc.exceptions import PackageNotFoundError
 
+    check_zip(raw, path.name, MAX_INFLATED_BYTES)
     try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError) as exc:
-        raise ValueError(str(exc)) from None
+        document = docx.Document(io.BytesIO(raw))
+    except (PackageNotFoundError, KeyError, ValueError) as exc:
+        raise ValueError(str(exc) or type(exc).__name__) from None
     out = []
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
@@ -225,7 +230,7 @@ def check_folder(meeting: Meeting, folder: Path) -> CheckRun:
         duplicates += [(subject, extra.name) for extra in files[1:]]
         try:
             paragraphs = read_paragraphs(path)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, StoreError) as exc:
             checks.append(
                 ReportCheck(subject, path.name, 0, (), (t("reports.unreadable", detail=exc),))
             )
@@ -259,7 +264,7 @@ def check_rows(meeting: Meeting, run: CheckRun) -> tuple[list[str], list[list[ob
         if check is None:
             rows.append([subject, "", "", *["" for _ in rules], t("reports.missing"), ""])
             continue
-        shares = [percent(s.share) if s.share is not None else "—" for s in check.sections]
+        shares: list[object] = [s.share if s.share is not None else "—" for s in check.sections]
         if not check.sections and rules:
             shares = ["—" for _ in rules]
         rows.append(
@@ -279,8 +284,9 @@ def write_check_book(meeting: Meeting, run: CheckRun, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
     from openpyxl.worksheet.worksheet import Worksheet
+
+    from core.office.xlsx import page_setup
 
     head, rows = check_rows(meeting, run)
     book = Workbook()
@@ -296,7 +302,10 @@ def write_check_book(meeting: Meeting, run: CheckRun, path: Path) -> None:
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     bad = PatternFill("solid", fgColor="F8CBAD")
     for row in rows:
-        sheet.append(row)
+        sheet.append([float(v) if isinstance(v, Fraction) else v for v in row])
+        for column, value in enumerate(row, 1):
+            if isinstance(value, Fraction):  # a section's share: a number shown as 28%
+                sheet.cell(row=sheet.max_row, column=column).number_format = "0%"
         result = sheet.cell(row=sheet.max_row, column=len(head) - 1)
         if result.value != t("reports.passed"):
             result.fill = bad
@@ -305,13 +314,12 @@ def write_check_book(meeting: Meeting, run: CheckRun, path: Path) -> None:
     for column, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "B3"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    page_setup(sheet)
+    sheet.print_title_rows = "2:2"
     if run.unmatched:
         sheet.append([])
         sheet.append([t("reports.unmatched_head", names="、".join(run.unmatched))])
+    sheet.print_area = f"A1:{get_column_letter(len(head))}{sheet.max_row}"
     book.save(str(path))
 
 

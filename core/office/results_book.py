@@ -5,6 +5,7 @@ recompute it), 票数 (ballots and why some are invalid, turnout per category),
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.ballots.items import OVERALL, form_columns
+from core.ballots.tally import SubjectResult
 from core.i18n import t
-from core.meeting.model import Combination, Meeting
+from core.meeting.model import Combination, Layout, Meeting
 from core.office.data import (
     CellValue,
     DetailRow,
@@ -48,9 +50,13 @@ def to_xlsx(results: OfficeResults, path: Path) -> None:
     _detail_sheet(book.create_sheet(t("sheet.detail")), results)
     _ballots_sheet(book.create_sheet(t("sheet.ballots")), results)
     _comments_sheet(book.create_sheet(t("sheet.comments")), results)
-    _chart_sheet(book.create_sheet(t("sheet.score_chart")), results)
+    chart = book.create_sheet(t("sheet.score_chart"))
+    _chart_sheet(chart, results)
     for sheet in book.worksheets:
         fit_row_heights(sheet)
+        last_column = max(sheet.max_column, 12 if sheet is chart else 1)  # the chart beside
+        last_row = max(sheet.max_row, 36 if sheet is chart else 1)
+        sheet.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
     book.save(str(path))
 
 
@@ -117,6 +123,11 @@ def _detail_sheet(sheet: Worksheet, results: OfficeResults) -> None:
         t("col.meeting_formula"),
         t("col.meeting_score"),
     ]
+    # The final score from the meeting score's formula and the other components.
+    components = [name for name in meeting.rules.combination if name != "meeting"]
+    component_names = {"daily": t("col.daily_score")}
+    header += [component_names.get(name, name) for name in components]
+    header += [t("col.final_formula"), t("col.final_score")]
     page_setup(sheet)
     notes = [
         (f"{results.title}　" + t("sheet.detail"), Font(name=FONT, size=16, bold=True)),
@@ -177,12 +188,25 @@ def _detail_sheet(sheet: Worksheet, results: OfficeResults) -> None:
                         number_cell(tally_score, digits),
                         None,
                         number_cell(subject.meeting_score, digits) if r == subject_first else None,
+                        *(
+                            [
+                                number_cell(subject.components.get(name), digits)
+                                if r == subject_first
+                                else None
+                                for name in components
+                            ]
+                        ),
+                        None,
+                        number_cell(subject.final_score, digits) if r == subject_first else None,
                     ]
                 )
                 r += 1
         cells = ",".join(f"H{row}" for row in criterion_rows)
         meeting_formula = f"=H{overall_row}" if overall_row else f'=IFERROR(AVERAGE({cells}),"")'
         formulas.append((subject_first, 10, meeting_formula))
+        formulas.append(
+            (subject_first, 12 + len(components), _final_formula(meeting, subject, subject_first))
+        )
     write_table(sheet, top, header, [[_plain(v) for v in row] for row in rows], max_width=24)
     for index, row in enumerate(rows, top + 1):
         for column, value in ((6, row[5]), (7, row[6])):
@@ -191,9 +215,48 @@ def _detail_sheet(sheet: Worksheet, results: OfficeResults) -> None:
     for at, column, formula in formulas:
         cell = sheet.cell(row=at, column=column, value=formula)
         cell.number_format = "0." + "0" * digits if digits else "0"
-    for column in (8, 10):
+    for column in (8, 10, 12 + len(components)):
         sheet.column_dimensions[get_column_letter(column)].width = 14
     sheet.freeze_panes = sheet.cell(row=top + 1, column=4).coordinate
+
+
+def _axis_top(meeting: Meeting, scores: list[float]) -> int:
+    """The score axis's end: the best score the rules allow (the top grade's points, the
+    numeric maximum, 100 with a daily score), or above it if a score is."""
+    if meeting.rules.layout == Layout.NUMERIC:
+        best = float(meeting.rules.numeric_range[1])
+    else:
+        best = float(max((g.points for g in meeting.grades), default=Fraction(100)))
+    if any(name != "meeting" for name in meeting.rules.combination):
+        best = max(best, 100.0)
+    return math.ceil(max([best, *scores]))
+
+
+def _final_formula(meeting: Meeting, subject: SubjectResult, row: int) -> str:
+    """综合得分 as the tally makes it: Σ weight × component, the meeting score from its
+    formula (column J); the meeting score alone when a component is missing or the
+    committee decides."""
+    rules = meeting.rules
+    components = [name for name in rules.combination if name != "meeting"]
+    missing = any(subject.components.get(name) is None for name in components)
+    if rules.combination_method == Combination.COMMITTEE or missing or not components:
+        return f'=IF(J{row}="","",J{row})'
+    terms = [f"J{row}*{_decimal(rules.combination['meeting'])}"]
+    terms += [
+        f"{get_column_letter(12 + index)}{row}*{_decimal(rules.combination[name])}"
+        for index, name in enumerate(components)
+    ]
+    return f'=IF(J{row}="","",' + "+".join(terms) + ")"
+
+
+def _decimal(weight: Fraction) -> str:
+    """A weight as a formula writes it: 0.4, or 1/3 kept exact."""
+    as_float = float(weight)
+    return (
+        repr(as_float)
+        if Fraction(repr(as_float)) == weight
+        else f"({weight.numerator}/{weight.denominator})"
+    )
 
 
 def combination_text(meeting: Meeting) -> str:
@@ -305,7 +368,8 @@ def _comments_sheet(sheet: Worksheet, results: OfficeResults) -> None:
 
 def _chart_sheet(sheet: Worksheet, results: OfficeResults) -> None:
     """Final scores as horizontal bars: rank 1 at the top, every subject labelled, the axis
-    from the ten below the lowest score to 100 so differences show."""
+    from 0 to 100 (a bar's length is its score: small differences are not made large),
+    each bar labelled with its score so close ones can still be told apart."""
     tally = results.tally
     page_setup(sheet, landscape=False)
     sheet.cell(row=1, column=1, value=results.title).font = Font(name=FONT, size=14, bold=True)
@@ -331,9 +395,8 @@ def _chart_sheet(sheet: Worksheet, results: OfficeResults) -> None:
         Reference(sheet, min_col=2, min_row=3, max_row=3 + len(scored)), titles_from_data=True
     )
     chart.set_categories(Reference(sheet, min_col=1, min_row=4, max_row=3 + len(scored)))
-    lowest = min(float(number_cell(score, digits)) for _, score in scored)
-    chart.y_axis.scaling.min = (int(lowest) // 10) * 10  # the data's range: differences show
-    chart.y_axis.scaling.max = 100
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = _axis_top(tally.meeting, [float(score) for _, score in scored])
     chart.y_axis.majorUnit = 10
     chart.y_axis.title = t("col.final_score")
     chart.y_axis.delete = False

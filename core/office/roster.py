@@ -9,6 +9,7 @@ whole roster is clean.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import tomllib
@@ -24,8 +25,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.errors import ImportProblems
+from core.files import check_zip, read_bounded
 from core.i18n import t, tn
 from core.meeting.model import Meeting, Mode
+from core.office.xlsx import fit_row_heights, page_setup
 from core.text import cell_text
 
 SUBJECT_SHEET = "述职对象"
@@ -40,6 +43,8 @@ MODES = {
     "书面述职": Mode.WRITTEN,
 }
 MAX_ROWS = 1000
+MAX_BYTES = 5 * 1024 * 1024  # a roster of a thousand rows is a few dozen KB
+MAX_INFLATED = 50 * 1024 * 1024
 MAX_NAME = 40
 MAX_EXPECTED = 100_000
 
@@ -118,7 +123,15 @@ def write_template(path: Path, meeting: Meeting | None = None) -> None:
     notes = book.create_sheet(NOTES_SHEET)
     for line in t("roster.notes").split("\n"):
         notes.append([line])
-    notes.column_dimensions["A"].width = 100
+    notes.column_dimensions["A"].width = 76  # LibreOffice prints a wider column cut off
+    for row in notes.iter_rows():
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    for sheet in (subjects, categories, notes):
+        page_setup(sheet, landscape=False)  # one page wide: no column alone on page 2
+        sheet.print_area = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
+        if sheet is not notes:
+            sheet.print_title_rows = "1:1"
+    fit_row_heights(notes)
     book.save(str(path))
 
 
@@ -213,11 +226,13 @@ class _Reader:
 
 
 def read_roster(path: Path) -> Roster:
-    """The roster, or ImportProblems listing every problem with sheet and cell."""
+    """The roster, or ImportProblems listing every problem with sheet and cell. Read
+    bounded: a regular file of at most MAX_BYTES, its zip members checked before
+    anything inflates (FileRefused says which limit)."""
+    data = read_bounded(path, MAX_BYTES)
+    check_zip(data, path.name, MAX_INFLATED)
     try:
-        book = load_workbook(str(path), read_only=False, data_only=True)
-    except FileNotFoundError:
-        raise ImportProblems([t("err.not_found", path=path)]) from None
+        book = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
     except Exception as exc:  # not a workbook: zipfile.BadZipFile, KeyError, ValueError
         raise ImportProblems([t("import.bad_file", file=path.name, detail=exc)]) from None
     reader = _Reader(path)

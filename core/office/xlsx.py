@@ -16,6 +16,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.i18n import t
+
 if TYPE_CHECKING:
     from core.office.data import CellValue
 
@@ -38,11 +40,13 @@ def text_width(value: object) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def page_setup(sheet: Worksheet, landscape: bool = True) -> None:
+def page_setup(sheet: Worksheet, landscape: bool = True, *, one_page: bool = False) -> None:
+    """A4, one page wide (`one_page`: and one page tall), centred, numbered
+    "第 1 页 共 3 页" at the foot."""
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0  # as many pages down as it needs
+    sheet.page_setup.fitToHeight = 1 if one_page else 0  # 0: as many pages down as it needs
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
@@ -50,7 +54,7 @@ def page_setup(sheet: Worksheet, landscape: bool = True) -> None:
     sheet.page_margins.footer = 0.25
     footer = sheet.oddFooter
     assert footer is not None  # a new sheet has every header and footer
-    footer.center.text = "第 &P 页"
+    footer.center.text = t("xlsx.footer")  # &P this page, &N the number of pages
 
 
 def write_lines(sheet: Worksheet, top: int, width: int, lines: list[tuple[str, Font]]) -> int:

@@ -20,9 +20,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 from core.errors import StoreError
+from core.files import checked_file
 from core.i18n import t
-from core.store.migrations import migrate, schema_version
-from core.store.transactions import immediate, savepoint
+from core.store.migrations import (
+    SCHEMA_VERSION,
+    BadVersion,
+    TooNew,
+    migrate,
+    missing_tables,
+    schema_version,
+)
+from core.store.transactions import immediate, is_busy, savepoint
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -51,6 +59,16 @@ def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Conne
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA secure_delete = ON")  # erased revision links leave no bytes behind
     return conn
+
+
+def write_problem(exc: BaseException, path: Path) -> str | None:
+    """What to tell the user about a write the database file cannot take, else None."""
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return t("db.read_only", path=path)
+    if "disk is full" in text or "disk I/O error" in text:
+        return t("db.full", path=path)
+    return None
 
 
 def prepare_new_file(path: Path, *, force: bool) -> None:
@@ -82,13 +100,25 @@ class Store:
         self.clock = clock
         self.busy_timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
         self._local = threading.local()
-        if not new and not self.path.exists():
-            raise StoreError(t("db.missing", path=self.path))
+        if not new:
+            if not self.path.exists():
+                raise StoreError(t("db.missing", path=self.path))
+            checked_file(self.path)  # a FIFO or a device would block SQLite's open
         try:
             # Never migrate someone else's database: only a new one starts at version 0.
-            if not new and schema_version(self.conn) == 0:
-                raise StoreError(t("db.not_sanshu", path=self.path))
-            migrate(self.conn)
+            if not new:
+                self._check_file()
+            with self.writing():
+                migrate(self.conn)
+        except BadVersion as exc:
+            self.close()
+            shown = str(exc.value)[:20]
+            raise StoreError(t("db.bad_version", path=self.path, got=shown)) from None
+        except TooNew as exc:
+            self.close()
+            raise StoreError(
+                t("db.too_new", path=self.path, found=exc.version, supported=SCHEMA_VERSION)
+            ) from None
         except sqlite3.DatabaseError as exc:
             self.close()
             if "locked" in str(exc):
@@ -97,6 +127,22 @@ class Store:
         except StoreError:
             self.close()
             raise
+
+    def _check_file(self) -> None:
+        """Is it a Sanshu database this program can open? Asked through a read-only
+        connection: someone else's file, or one from a newer Sanshu, is left exactly
+        as it was (the first write a normal connection makes turns on WAL)."""
+        probe = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            version = schema_version(probe)
+            if version == 0:
+                raise StoreError(t("db.not_sanshu", path=self.path))
+            if version > SCHEMA_VERSION:
+                raise TooNew(version)
+            if missing := missing_tables(probe, min(version, SCHEMA_VERSION)):
+                raise StoreError(t("db.incomplete", path=self.path, tables="、".join(missing[:5])))
+        finally:
+            probe.close()
 
     # -- connections: one per thread ------------------------------------------------
 
@@ -174,8 +220,39 @@ class Store:
         batch of ballots in one), a savepoint: this part alone is undone if it fails."""
         conn = self.conn
         context = savepoint(conn) if conn.in_transaction else immediate(conn)
-        with context:
+        with self.writing(), context:
             yield
+
+    def check_writable(self) -> None:
+        """Refuse now, in one line, a file this process could read but not write (before
+        a command says it started something it cannot finish). Changes nothing."""
+        conn = self.conn
+        with self.writing():
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if is_busy(exc):
+                    return  # another writer holds it: writable, only busy
+                raise
+            try:
+                conn.execute("UPDATE meta SET value = value WHERE key = 'schema_version'")
+            finally:
+                conn.execute("ROLLBACK")
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """A write that the file refuses (read-only, a full disk, a damaged file) is one
+        line naming the file and what to do, raised as a `StoreError`."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if problem := write_problem(exc, self.path):
+                raise StoreError(problem) from None
+            raise
+        except sqlite3.DatabaseError as exc:
+            if "malformed" in str(exc) or "not a database" in str(exc):
+                raise StoreError(t("db.damaged", path=self.path)) from None
+            raise
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[None]:

@@ -336,6 +336,50 @@ def _migrate_to_8(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_to_9(db: sqlite_utils.Database) -> None:
+    """Attendance (出席 / 请假 / 缺席) of the people the meeting file expects; no row:
+    not marked yet (see core/record/attendance.py)."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS attendance (name TEXT PRIMARY KEY, "
+        "mark TEXT NOT NULL CHECK (mark IN ('present', 'leave', 'absent')), "
+        "note TEXT NOT NULL DEFAULT '', at REAL NOT NULL) WITHOUT ROWID"
+    )
+
+
+def _migrate_to_10(db: sqlite_utils.Database) -> None:
+    """Imported ballots recognised by content (core/ballots/importing.py): per digest of
+    a row's content, how many times it was imported. No ballot id, no file, no order
+    but the digest's."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS import_rows (digest TEXT PRIMARY KEY, "
+        "n INTEGER NOT NULL) WITHOUT ROWID"
+    )
+
+
+# The tables each step brings, that every later version still has: a database whose
+# `schema_version` says N but lacks one of these (a `meta` table copied alone, a file
+# cut short) is refused on open instead of failing in the middle of a command.
+# tests/test_store.py checks this list against the steps themselves.
+TABLES_SINCE: dict[int, tuple[str, ...]] = {
+    1: ("meta", "meeting", "subjects", "categories", "criteria", "grades", "agenda", "state"),
+    2: ("tokens", "ballots", "scores", "comments"),
+    3: ("commentary", "questions"),
+    4: ("daily_scores", "overrides"),
+    5: ("receipts", "revision_links"),
+    6: ("tally_counts", "tally_graded", "tally_ballots"),
+    7: ("ledger", "carried_results"),
+    9: ("attendance",),
+    10: ("import_rows",),
+}
+
+
+def required_tables(version: int) -> set[str]:
+    """The tables a database at `version` must hold."""
+    return {"events"} | {
+        table for step, tables in TABLES_SINCE.items() if step <= version for table in tables
+    }
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
@@ -345,4 +389,6 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     6: _migrate_to_6,
     7: _migrate_to_7,
     8: _migrate_to_8,
+    9: _migrate_to_9,
+    10: _migrate_to_10,
 }

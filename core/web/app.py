@@ -17,6 +17,7 @@ from core.i18n import t
 from core.meeting.store import MeetingStore
 from core.store import Clock
 from core.web import connection, pages, screen
+from core.web.assets import asset, content_security_policy, favicon
 from core.web.rendering import SERVICE, Service, _shown_path, log, message, render
 from core.web.worker import Database, ServiceBusy
 
@@ -32,15 +33,17 @@ SERVER_OPTIONS: dict[str, Any] = {"access_log": None, "keepalive_timeout": 20.0}
 
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Content-Security-Policy": content_security_policy(),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",  # never leak the token in a URL
+    # The token in a URL never leaves the service; and the service's own posts carry
+    # their origin (with no-referrer, a browser sends `Origin: null` on them).
+    "Referrer-Policy": "same-origin",
     "Server": "sanshu",  # no software versions for a scanner to match
 }
 
 
 def create_app(db_path: str | Path, *, clock: Clock = time.time, **worker: Any) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[_errors])
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[_errors, _same_origin])
     with MeetingStore(db_path, actor="voter", clock=clock) as store:  # once, at start
         meeting, uid = store.meeting, store.meta("meeting_uid") or ""
     app[SERVICE] = Service(
@@ -55,9 +58,11 @@ def create_app(db_path: str | Path, *, clock: Clock = time.time, **worker: Any) 
             lstrip_blocks=True,
         ),
     )
+    app[SERVICE].templates.globals["asset"] = asset
     app.router.add_get("/", pages.code_page)
     app.router.add_post("/", pages.code_submit)
     app.router.add_get("/health", health)
+    app.router.add_get("/favicon.ico", icon)
     app.router.add_get("/v/{credential}", pages.ballot_page)
     app.router.add_post("/v/{credential}", pages.ballot_submit)
     app.router.add_get("/v/{credential}/done", pages.done_page)
@@ -110,6 +115,38 @@ async def _errors(
     except Exception:
         log.exception("ballot service error on %s %s", request.method, _shown_path(request))
         return message(request, t("web.error"), 500)
+
+
+@web.middleware
+async def _same_origin(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """A post made by another site's page (a forged ballot, a code guessed through a
+    visitor's browser) is refused before its body is read."""
+    if request.method == "POST" and cross_site(request):
+        log.info("refused a cross-site post")
+        return message(request, t("web.cross_site"), 403, back="/", back_text=t("web.code_title"))
+    return await handler(request)
+
+
+def cross_site(request: web.Request) -> bool:
+    """What the browser says about where the request comes from: `Sec-Fetch-Site` when
+    it sends one, else `Origin` against the address the request was sent to. A client
+    that sends neither (an old browser, a script) is not a browser page of another
+    site: allowed, as Go's CrossOriginProtection does."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site not in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    return origin != f"{request.scheme}://{request.host}"
+
+
+async def icon(_request: web.Request) -> web.Response:
+    response = web.Response(body=favicon(), content_type="image/x-icon")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 async def health(request: web.Request) -> web.Response:

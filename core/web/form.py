@@ -153,10 +153,12 @@ class Link:
 
 @dataclass(frozen=True)
 class SubjectLinks:
-    """One subject's marked items in the list at the top: 法工委：党建、廉洁."""
+    """One subject's marked items in the list at the top, one short line:
+    法工委：抓基层党建工作、执行廉洁自律, or 法工委：全部 3 项."""
 
     subject: Link
     items: tuple[Link, ...]
+    whole: bool  # every item of the subject: said in two words, linked to the first
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,12 @@ class ProblemView:
     message: str
     hint: str
     links: tuple[SubjectLinks, ...]
+    more: int = 0  # subjects past the lines shown (their items are red on the form)
+
+
+# A refused ballot's summary shows at most this many subjects, one line each: the
+# notice stays within the first screen, and the form below marks every item.
+SUMMARY_SUBJECTS = 8
 
 
 @dataclass(frozen=True)
@@ -293,11 +301,13 @@ def _problem_view(
     for subject, column in items:
         if (subject, column) in names:
             by_subject.setdefault(subject, []).append(Link(names[(subject, column)], column))
+    width = len(form_columns(meeting))
     links = tuple(
-        SubjectLinks(Link(anchors[subject], subject), tuple(columns))
+        SubjectLinks(Link(anchors[subject], subject), tuple(columns), len(columns) == width > 1)
         for subject, columns in by_subject.items()
     )
-    return ProblemView(problem.message, "", links)
+    shown = links[:SUMMARY_SUBJECTS]
+    return ProblemView(problem.message, "", shown, len(links) - len(shown))
 
 
 class Draft(NamedTuple):

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import math
 import re
+import time
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
@@ -32,12 +34,14 @@ from core.i18n import language, t
 from core.meeting.store import MeetingStore
 from core.web import rendering
 from core.web.form import COMMENT_LIMIT, ballot_form, parse_form
-from core.web.logs import CLIENT_ERRORS
 from core.web.rendering import SERVICE, Service, log, message, render, see_other, thanks
 from core.web.worker import ServiceBusy
 
 BODY_TIMEOUT_S = 20.0  # a half-sent body is dropped after this long
 RECEIPT = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}")
+RECEIPT_COOKIE = "receipt"
+RECEIPT_COOKIE_S = 600  # as long as the service keeps an undelivered receipt in memory
+CARD = re.compile(r"s\d{1,4}(?:c\d{1,3})?")  # a card or a row of the form: where to return
 REFUSED_STATUS = {
     Refusal.UNKNOWN: 404,
     Refusal.REVOKED: 403,
@@ -70,19 +74,20 @@ async def code_page(request: web.Request) -> web.Response:
 async def read_form(
     request: web.Request,
 ) -> MultiDictProxy[str | bytes | bytearray | web.FileField]:
-    """The posted fields, read within a time limit; a body that is not a form (bad
-    charset, bad encoding) is the client's error, not ours."""
+    """The posted fields, read within a time limit. The pages post plain forms: a
+    multipart body comes from no page of ours (and aiohttp's parser raises on some
+    shapes of it), so it is refused unread; any body that is not a form (a bad
+    charset or encoding) is the client's error, never ours."""
+    if request.content_type.startswith("multipart/"):
+        raise web.HTTPBadRequest()
     try:
         return await asyncio.wait_for(request.post(), BODY_TIMEOUT_S)
     except TimeoutError:
         raise web.HTTPRequestTimeout() from None
-    except (
-        ValueError,
-        UnicodeDecodeError,
-        LookupError,
-        AssertionError,
-        *CLIENT_ERRORS,  # a body that is not the gzip its header claims; a phone gone
-    ):
+    except web.HTTPException:
+        raise  # too large: the middleware answers with the way back to the form
+    except Exception:  # a body that is not what its headers claim (CLIENT_ERRORS and more)
+        log.info("refused a malformed form post")
         raise web.HTTPBadRequest() from None
 
 
@@ -90,15 +95,23 @@ def _address(request: web.Request) -> str:
     return request.remote or "?"
 
 
-def _too_many(request: web.Request) -> web.Response | None:
-    if request.app[SERVICE].failures.blocked(_address(request)):
-        return message(request, t("web.too_many_attempts"), 429)
-    return None
+async def _unknown(request: web.Request, page: web.Response) -> web.Response:
+    """An unknown code or link: counted against its address. Within the limit the page
+    says so; past it, the answer comes after a pause and says when to try again. Only
+    unknown codes ever wait: a valid one never comes here."""
+    failures = request.app[SERVICE].failures
+    wait = failures.failed(_address(request))
+    if wait is None:
+        return page
+    await failures.pause()
+    seconds = max(1, math.ceil(wait))
+    until = time.strftime("%H:%M:%S", time.localtime(time.time() + seconds))
+    response = message(request, t("web.too_many_attempts", seconds=seconds, time=until), 429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 async def code_submit(request: web.Request) -> web.Response:
-    if limited := _too_many(request):
-        return limited
     data = await read_form(request)
     typed = str(data.get("code", ""))[:40]
     code = normalise(typed)
@@ -111,37 +124,36 @@ async def code_submit(request: web.Request) -> web.Response:
     )
     if not known:
         # A mistyped code: the box again, with what was typed, to correct it.
-        request.app[SERVICE].failures.failed(_address(request))
-        return render(
+        box = render(
             request, "code.html", status=404, message=t("web.refused.unknown"), typed=typed
         )
+        return await _unknown(request, box)
     return see_other(f"/v/{quote(code)}")
 
 
 def _already_in(request: web.Request) -> web.Response:
-    """The ballot of this slip is stored: its receipt if it has not been shown yet,
-    else a kind word. Almost always the same voter (a double tap, a dropped connection)."""
+    """The ballot of this slip is stored: its receipt if it has not been shown yet, or
+    if this browser was given it a few minutes ago (a cookie of its own), else a kind
+    word. Almost always the same voter (a double tap, a dropped connection)."""
     key = digest(request.match_info["credential"])
     receipt = request.app[SERVICE].handoff.take(key)
     if receipt is not None:
         return thanks(request, receipt)
+    kept = request.cookies.get(RECEIPT_COOKIE, "")
+    if RECEIPT.fullmatch(kept):
+        return thanks(request, kept)
     return render(request, "submitted.html")
 
 
-def _refused(request: web.Request, refused: BallotRefused) -> web.Response:
+async def _refused(request: web.Request, refused: BallotRefused) -> web.Response:
     if refused.kind == Refusal.USED:
         return _already_in(request)
     if refused.kind == Refusal.UNKNOWN:
-        request.app[SERVICE].failures.failed(_address(request))
         # A damaged or mistyped link: the way to type the code from the slip instead.
-        return render(
-            request,
-            "message.html",
-            status=404,
-            message=t("web.refused.unknown"),
-            back="/",
-            back_text=t("web.code_title"),
+        page = message(
+            request, t("web.refused.unknown"), 404, back="/", back_text=t("web.code_title")
         )
+        return await _unknown(request, page)
     return message(request, refusal_text(refused.kind), REFUSED_STATUS[refused.kind])
 
 
@@ -228,13 +240,11 @@ def _page_data(store: MeetingStore, credential: str) -> tuple[str, BallotEntry |
 
 
 async def ballot_page(request: web.Request) -> web.Response:
-    if limited := _too_many(request):
-        return limited
     database = request.app[SERVICE].database
     try:
         category, stored = await database.read(_page_data, request.match_info["credential"])
     except BallotRefused as refused:
-        return _refused(request, refused)
+        return await _refused(request, refused)
     draft = request.app[SERVICE].drafts.get(_draft_key(request))
     if draft is not None:
         # Back from a refused post: the voter's choices and what is wrong with them
@@ -259,8 +269,6 @@ def _category_of(store: MeetingStore, credential: str) -> str:
 
 
 async def ballot_submit(request: web.Request) -> web.Response:
-    if limited := _too_many(request):
-        return limited
     service = request.app[SERVICE]
     credential = request.match_info["credential"]
     data = await read_form(request)
@@ -274,9 +282,14 @@ async def ballot_submit(request: web.Request) -> web.Response:
         return message(request, t("web.bad_request"), 400, back=request.path)
     if size is not None:
         # The text-size button without script: the choices so far wait on the server
-        # and come back on the larger (or standard) form; nothing is stored.
+        # and come back on the larger (or standard) form, at the card whose button it
+        # was; nothing is stored.
         service.drafts.keep(_draft_key(request), entry, refused=False)
-        return see_other(f"{request.path}?size={'large' if size == 'large' else 'standard'}")
+        wanted, _, anchor = str(size).partition(":")
+        place = f"#{anchor}" if CARD.fullmatch(anchor) else ""
+        return see_other(
+            f"{request.path}?size={'large' if wanted == 'large' else 'standard'}{place}"
+        )
     problems = ballot_problems(service.meeting, entry.grades, on_screen=True)
     if problems:
         # The form page after the redirect checks the slip (and refuses a bad one).
@@ -286,7 +299,7 @@ async def ballot_submit(request: web.Request) -> web.Response:
         # The slip is checked inside the write, under the lock: one trip to the database.
         stored = await service.database.write(store_ballot, credential, entry)
     except BallotRefused as refused:
-        return _refused(request, refused)
+        return await _refused(request, refused)
     except ServiceBusy:
         # Reads still work while another program holds the write lock.
         category = await service.database.read(_category_of, credential)
@@ -300,8 +313,21 @@ async def ballot_submit(request: web.Request) -> web.Response:
     # Post/Redirect/Get, so reload never re-posts. Nothing stored leads from the token to
     # the receipt again: it travels once, in the address of the voter's own thank-you page,
     # and waits a few minutes in memory in case that page never arrives.
-    service.handoff.keep(digest(credential), stored.receipt or "")
-    return see_other(f"{request.path}/done?r={quote(stored.receipt or '')}")
+    receipt = stored.receipt or ""
+    service.handoff.keep(digest(credential), receipt)
+    done = see_other(f"{request.path}/done?r={quote(receipt)}")
+    # This browser alone may see the receipt again for a while: a second tap without
+    # script makes the browser drop the thank-you page of the first. Kept in the
+    # phone, scoped to this slip's address; the service stores nothing of it.
+    done.set_cookie(
+        RECEIPT_COOKIE,
+        receipt,
+        path=request.path,
+        max_age=RECEIPT_COOKIE_S,
+        httponly=True,
+        samesite="Strict",
+    )
+    return done
 
 
 def _link_of(store: MeetingStore, credential: str) -> TokenInfo | None:
@@ -309,16 +335,13 @@ def _link_of(store: MeetingStore, credential: str) -> TokenInfo | None:
 
 
 async def done_page(request: web.Request) -> web.Response:
-    if limited := _too_many(request):
-        return limited
     shown = request.query.get("r", "")
     handed = request.app[SERVICE].handoff.take(digest(request.match_info["credential"]))
     if handed is not None and handed == shown:  # straight from the post that stored it
         return thanks(request, shown)
     info = await request.app[SERVICE].database.read(_link_of, request.match_info["credential"])
     if info is None:
-        request.app[SERVICE].failures.failed(_address(request))
-        return message(request, t("web.refused.unknown"), 404)
+        return await _unknown(request, message(request, t("web.refused.unknown"), 404))
     if info.receipt is None:  # no revising: nothing stored leads back to the ballot
         if not info.used:
             return message(request, t("web.refused.unknown"), 404)

@@ -89,8 +89,16 @@ def thanks(request: web.Request, receipt: str, revised: bool = False) -> web.Res
     return _page(head + escape(receipt) + tail)
 
 
-def message(request: web.Request, text: str, status: int, back: str | None = None) -> web.Response:
-    return render(request, "message.html", status=status, message=text, back=back)
+def message(
+    request: web.Request,
+    text: str,
+    status: int,
+    back: str | None = None,
+    back_text: str | None = None,
+) -> web.Response:
+    return render(
+        request, "message.html", status=status, message=text, back=back, back_text=back_text
+    )
 
 
 def _shown_path(request: web.Request) -> str:

@@ -101,6 +101,7 @@ def serve(
     out, when phones could not reach it. `say(line, style)` reports to the person who
     started it."""
     with MeetingStore(db_path) as store:
+        store.check_writable()  # a read-only file: one line now, not after "started"
         readiness = check_venue(store, ask_service=False)
         place = readiness.where
         fixed_port = place.port if place.fixed else None

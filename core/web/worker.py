@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import queue
 import sqlite3
 import threading
@@ -28,11 +29,12 @@ from types import TracebackType
 from typing import Any, Literal, TypeVar
 
 from core.ballots import counts
-from core.errors import StoreBusy
+from core.errors import StoreBusy, StoreError
 from core.meeting.store import MeetingStore
 from core.store import Clock
 
 T = TypeVar("T")
+log = logging.getLogger("sanshu.web")
 
 BUSY_WAIT_MS = 2_000  # how long one write waits for another process's lock
 JOB_DEADLINE_S = 6.0  # a voter waits at most about this long for a queued job to start
@@ -53,6 +55,12 @@ Outcome = tuple[asyncio.Future[Any], bool, Any]  # the job's future, succeeded?,
 
 class ServiceBusy(Exception):
     """The database cannot take this job now; the voter should try again shortly."""
+
+
+class CannotWrite(ServiceBusy):
+    """The file refused the write (read-only, a full disk, damaged): busy for the voter,
+    and the lane opens the file afresh for the next job, once someone has fixed it (a
+    connection that opened a read-only file stays read-only)."""
 
 
 class Database:
@@ -154,6 +162,9 @@ class Database:
             try:
                 with _busy_is_service_busy():
                     outcomes.append((job.future, True, job.job(self.store, *job.args)))
+            except CannotWrite as exc:
+                self.store.close()
+                outcomes.append((job.future, False, exc))
             except Exception as exc:
                 outcomes.append((job.future, False, exc))
         return outcomes
@@ -166,12 +177,15 @@ class Database:
                 with counts.batch(store):
                     for job in batch:
                         try:
-                            with counts.part(store):  # a savepoint: undoes this job alone
+                            with _busy_is_service_busy(), counts.part(store):
+                                # a savepoint: undoes this job alone
                                 outcomes.append((job.future, True, job.job(store, *job.args)))
                         except Exception as exc:
                             outcomes.append((job.future, False, exc))
         except Exception as exc:  # nothing was stored: every voter hears why
-            return [(job.future, False, exc) for job in batch]
+            outcomes = [(job.future, False, exc) for job in batch]
+        if any(isinstance(value, CannotWrite) for _, ok, value in outcomes if not ok):
+            self.store.close()  # this lane's connection: the next job opens the file again
         return outcomes  # answered only now, after the commit
 
     def close(self) -> None:
@@ -202,7 +216,10 @@ def _settle(outcomes: list[Outcome]) -> None:
 
 
 class _busy_is_service_busy:
-    """Another process holding the write lock past the busy wait: "try again shortly"."""
+    """Another process holding the write lock past the busy wait: "try again shortly".
+    So is a file that cannot take the write (read-only, a full disk, damaged): the
+    voter keeps every choice and may retry once the organiser has fixed it (the log
+    says what, in one line); never a 500."""
 
     def __enter__(self) -> None:
         return None
@@ -219,4 +236,7 @@ class _busy_is_service_busy:
             "locked" in str(exc) or "busy" in str(exc)
         ):
             raise ServiceBusy from None
+        if isinstance(exc, StoreError | sqlite3.DatabaseError):
+            log.warning("the meeting database cannot be used now: %s", exc)
+            raise CannotWrite from None
         return False

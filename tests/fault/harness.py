@@ -56,7 +56,7 @@ class ServeProcess:
                 env={**os.environ, "SANSHU_LANG": "zh"},
             )
         try:
-            wait_for(self.answers, 30, "the ballot service to answer /health")
+            wait_for(self.answers, what="the ballot service to answer /health")
         except NotYet as late:
             raise AssertionError(f"{late}\n{self.log.read_text()}") from None
 

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import signal
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 from tui.cli import run
 
@@ -34,3 +40,22 @@ def time_limit(seconds: int) -> Iterator[None]:
 def run_command(*args: str, seconds: int = 20) -> int:
     with time_limit(seconds):
         return run([str(a) for a in args])
+
+
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """The file cannot be written by this process: read-only for a user, immutable for
+    root (who may write any read-only file)."""
+    if os.geteuid() != 0:
+        path.chmod(0o444)
+        try:
+            yield
+        finally:
+            path.chmod(0o644)
+        return
+    if not shutil.which("chattr") or subprocess.run(["chattr", "+i", path]).returncode:
+        pytest.skip("cannot make a file read-only for root here (no chattr)")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", path], check=True)

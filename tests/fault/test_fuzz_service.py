@@ -56,9 +56,14 @@ def state(db: Path) -> tuple[int, ...]:
         )
 
 
-def send(port: int, raw: bytes, timeout: float = 25) -> tuple[int | None, bytes]:
-    """One raw request; the status (None if the server just closed) and the reply."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+def send(
+    port: int, raw: bytes, timeout: float = 25, source: str = "127.0.0.1"
+) -> tuple[int | None, bytes]:
+    """One raw request, from a loopback address of the caller's choice; the status
+    (None if the server just closed) and the reply."""
+    with socket.create_connection(
+        ("127.0.0.1", port), timeout=timeout, source_address=(source, 0)
+    ) as sock:
         # No half-close: the server would take it for a phone that went away. The
         # server may refuse a huge body before reading it all.
         with contextlib.suppress(OSError):
@@ -219,3 +224,151 @@ def test_a_malformed_request_leaves_no_traceback_in_the_log(service):
     send(serve.port, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n\x91junk")
     wait_for(lambda: serve.log.stat().st_size > logged, what="the refusal logged")
     assert "Traceback" not in serve.log.read_text(errors="replace")
+
+
+# -- malformed multipart (#22 §1) ------------------------------------------------
+
+PART_HEADERS = st.sampled_from(
+    [
+        "Content-Transfer-Encoding: bogus",
+        "Content-Transfer-Encoding: base64",
+        "Content-Transfer-Encoding: quoted-printable",
+        "Content-Transfer-Encoding: ",
+        "Content-Type: multipart/mixed; boundary=inner",
+        "Content-Type: multipart/mixed",
+        "Content-Type: text/plain; charset=x-bogus",
+        "Content-Type: text/plain; charset=utf-16",
+        "Content-Encoding: gzip",
+        "Content-Disposition: form-data",
+        "Content-Disposition: form-data; name=",
+        'Content-Disposition: form-data; name="s1c1"; filename="票.csv"',
+        "Content-Disposition: attachment; name*=UTF-8''%E5%A5%BD",
+        "X-Huge: " + "a" * 100_000,
+        "no colon here",
+    ]
+)
+
+
+@st.composite
+def multipart_bodies(draw, depth: int = 0) -> tuple[str, bytes]:
+    """(the boundary, a multipart body), well or badly formed, parts nested in parts."""
+    boundary = draw(st.sampled_from(["XyZ", "a" * 200, "--", "x y", "边界", ""]) | TEXTS)
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        name = draw(st.sampled_from(["code", "s1c1", "s1note", "size", ""]) | TEXTS)
+        headers = [f'Content-Disposition: form-data; name="{name}"']
+        headers += draw(st.lists(PART_HEADERS, max_size=3))
+        if depth < 2 and draw(st.booleans()) and draw(st.booleans()):
+            inner, content = draw(multipart_bodies(depth + 1))
+            headers.append(f"Content-Type: multipart/mixed; boundary={inner}")
+        else:
+            content = draw(
+                st.sampled_from([b"\xe5\xa5\xbd", b"=E5=A5=BD", b"5aW9", b""])
+                | st.binary(max_size=300)
+            )
+        head = "\r\n".join(headers).encode("utf-8", "replace")
+        parts.append(
+            b"--"
+            + boundary.encode("utf-8", "replace")
+            + b"\r\n"
+            + head
+            + b"\r\n\r\n"
+            + content
+            + b"\r\n"
+        )
+    end = draw(
+        st.sampled_from([b"--" + boundary.encode("utf-8", "replace") + b"--\r\n", b"", b"--"])
+    )
+    return boundary, b"".join(parts) + end
+
+
+@pytest.mark.slow  # more than ~2 s on a 2-core machine
+def test_malformed_multipart_never_breaks_the_service(service):
+    """No request of any shape gets a 5xx: a part whose transfer encoding is `bogus` once
+    raised inside aiohttp's parser on / and on /v/…."""
+    serve, tokens, codes, _ballot = service
+
+    @settings(
+        max_examples=scale(120, 3000),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(
+        multipart_bodies(),
+        st.sampled_from(["/", "/v/{token}", "/v/{code}", "/v/{token}/done"]),
+        st.sampled_from(
+            [
+                "multipart/form-data; boundary={b}",
+                'multipart/form-data; boundary="{b}"',
+                "MULTIPART/FORM-DATA; BOUNDARY={b}",
+                "multipart/form-data",
+                "multipart/form-data; boundary={b}; charset=x-bogus",
+                "multipart/mixed; boundary={b}",
+                "application/x-www-form-urlencoded",
+            ]
+        ),
+        st.sampled_from(["", "X-Huge: " + "h" * 9000, "X-Huger: " + "h" * 200_000]),
+    )
+    def one(part: tuple[str, bytes], where: str, kind: str, extra: str) -> None:
+        boundary, body = part
+        path = where.format(token=tokens[0], code=codes[0])
+        headers = [
+            f"POST {quote(path, safe='/')} HTTP/1.1",
+            "Host: 127.0.0.1",
+            "Connection: close",
+            "Content-Type: " + kind.replace("{b}", boundary),
+            f"Content-Length: {len(body)}",
+        ]
+        if extra:
+            headers.append(extra)
+        raw = "\r\n".join(headers).encode("utf-8", "replace") + b"\r\n\r\n" + body
+        before = state(serve.db)
+        status, reply = send(serve.port, raw)
+        assert status is None or status < 500, reply[:500]
+        assert b"Traceback" not in reply
+        assert state(serve.db) == before
+
+    one()
+    assert serve.answers()
+    log = serve.log.read_text(errors="replace")
+    assert "Traceback" not in log and "ballot service error" not in log, log[-3000:]
+
+
+def form_post(port: int, path: str, fields: dict, *headers: str) -> bytes:
+    """A browser's form post as raw bytes, with any extra header lines."""
+    body = urlencode(fields).encode()
+    head = [f"POST {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close", *headers]
+    head += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+def test_a_guessing_address_still_votes_with_a_valid_slip(service):
+    """31 unknown codes from one address, then a valid slip from the same address: the
+    ballot is stored (the limiter only ever slows and refuses unknown codes)."""
+    serve, tokens, _codes, ballot = service
+    office = "127.0.0.2"  # an address of its own: the fuzzing above guessed from .1
+    for n in range(31):
+        request = f"GET /v/GUESS{n:05d}XYZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        status, reply = send(serve.port, request.encode(), source=office)
+        assert status == (404 if n < 30 else 429)
+    assert "请于" in reply.decode() and "Retry-After" in reply.decode()
+    before = state(serve.db)
+    status, _reply = send(
+        serve.port, form_post(serve.port, f"/v/{tokens[-10]}", ballot), source=office
+    )
+    assert status == 303
+    after = state(serve.db)
+    assert after[0] == before[0] + 1 and after[3] == before[3] + 1  # one ballot, slip used
+
+
+def test_a_cross_site_post_is_refused_and_stores_nothing(service):
+    serve, tokens, _codes, ballot = service
+    path = f"/v/{tokens[-11]}"
+    for header in ("Sec-Fetch-Site: cross-site", "Origin: http://evil.example", "Origin: null"):
+        before = state(serve.db)
+        status, reply = send(serve.port, form_post(serve.port, path, ballot, header))
+        assert status == 403 and "不是来自本测评页面" in reply.decode(), header
+        assert state(serve.db) == before
+    # The phone's own post names the service's own origin: stored.
+    own = f"Origin: http://127.0.0.1:{serve.port}"
+    assert send(serve.port, form_post(serve.port, path, ballot, own))[0] == 303

@@ -7,6 +7,7 @@ returns the exit code: 0 done, 1 a problem the user can fix, 2 a usage error,
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import click
@@ -14,15 +15,19 @@ import click
 from core.errors import ImportProblems, StoreError
 from core.i18n import set_language, t
 from tui.cli import (  # noqa: F401  (they register commands)
+    attendance,
+    bulletin,
     feedback,
     imports,
     keys,
     ledger,
     meeting,
     network,
+    paper,
     reports,
     results,
     roster,
+    templates,
     voting,
 )
 from tui.cli.common import LANG_OPTION_KW, err, error_line
@@ -58,6 +63,10 @@ def run(argv: list[str] | None = None) -> int:
     """Run the command; user errors become one clear message, never a traceback."""
     from core.meeting.file import MeetingFileError
 
+    args = sys.argv[1:] if argv is None else argv
+    # A file that fails while being written (a full disk) fails again when the garbage
+    # collector closes it: that second report is not the user's business.
+    previous_hook, sys.unraisablehook = sys.unraisablehook, _quiet_about_files
     try:
         code = cli.main(args=argv, prog_name="sanshu", standalone_mode=False)
     except click.ClickException as exc:
@@ -78,14 +87,35 @@ def run(argv: list[str] | None = None) -> int:
             error_line(line)
         return 1
     except OSError as exc:  # an output folder that does not exist, a full disk, no permission
-        error_line(t("cli.os_error", path=exc.filename or "", detail=exc.strerror or exc))
+        path = exc.filename or _option(args, "--out") or _option(args, "--db") or ""
+        error_line(t("cli.os_error", path=path, detail=exc.strerror or exc))
+        return 1
+    except sqlite3.DatabaseError as exc:  # damaged under a command that had opened it
+        error_line(t("cli.db_error", path=_option(args, "--db") or "", detail=exc))
         return 1
     except Exception as exc:
         from tui.crash import report_crash
 
         report_crash(exc, command_name(sys.argv))
         return 70
+    finally:
+        sys.unraisablehook = previous_hook
     return code if isinstance(code, int) else 0
+
+
+def _quiet_about_files(unraisable: sys.UnraisableHookArgs) -> None:
+    if not isinstance(unraisable.exc_value, OSError):
+        sys.__unraisablehook__(unraisable)
+
+
+def _option(args: list[str], name: str) -> str | None:
+    """The value given to an option on the command line (for a message), if any."""
+    for index, arg in enumerate(args):
+        if arg == name and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith(name + "="):
+            return arg[len(name) + 1 :]
+    return None
 
 
 def main() -> None:

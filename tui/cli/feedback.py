@@ -23,7 +23,7 @@ from tui.cli.root import cli
     "--template",
     "template_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="改写过的反馈模板 · an edited letter template (see `feedback template`)",
+    help="改写过的反馈模板（.docx） · an edited letter template (.docx, see `templates export`)",
 )
 @click.pass_context
 def feedback(
@@ -40,13 +40,15 @@ def feedback(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from core.meeting.store import MeetingStore
+    from core.office import templates
     from core.office.data import load_office_results
-    from core.office.letters import load_template, needs_warning, write_letters
+    from core.office.letters import needs_warning, write_letters
     from core.office.summary_book import write_summary_book
     from core.record.entries import Record
 
-    template = load_template(template_path)  # a bad template stops before anything is written
     with MeetingStore(db_path, actor="organiser") as store:
+        # A missing or bad template stops before anything is written.
+        template = templates.load_for("letter", store.meeting, db_path.parent, template_path)
         results = load_office_results(store)
         record = Record(store)
         count = len(results.tally.subjects)
@@ -76,9 +78,11 @@ def feedback(
 @feedback.command("template", short_help="写出可改写的反馈模板 · Write the letter template")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def feedback_template(out: Path) -> None:
-    """写出反馈模板（纯文本），机关党办可改写措辞后用 --template 指定。
-    · Write the letter template (plain text) to edit; use it with --template."""
-    from core.office.letters import default_template_path
+    """写出反馈模板（Word），在 Word 或 WPS 中改写后用 --template 或会议文件指定。
+    · Write the letter template (Word) to edit; use it with --template or the meeting file."""
+    from core.office.templates import default_path
 
-    shutil.copyfile(default_template_path(), out)
+    if out.suffix.lower() != ".docx":
+        raise click.UsageError(t("feedback.template_suffix"))
+    shutil.copyfile(default_path("letter"), out)
     done_line(t("feedback.template_written", path=out))

@@ -70,11 +70,11 @@ def init(
 
 
 def create_store(meeting_file: Path, db_path: Path, force: bool, roster: Path | None = None):
-    from core.meeting.file import load_meeting, parse_meeting
+    from core.meeting.file import parse_meeting, read_meeting_file
     from core.meeting.store import MeetingStore
 
-    load_meeting(meeting_file)  # reports problems with the file's own name
-    source = meeting_file.read_text(encoding="utf-8")
+    source = read_meeting_file(meeting_file)  # read once, bounded
+    parse_meeting(source, meeting_file.name)  # reports problems with the file's own name
     if roster is not None:
         from tui.cli.roster import with_roster
 
@@ -103,22 +103,24 @@ def demo(fresh: bool, with_ballots: bool, db_path: Path | None) -> None:
     host console."""
     from sanshu_data import demo_meeting_path
 
-    from core.ballots.demo import fill_demo_ballots
     from core.meeting.store import MeetingStore
     from tui.paths import data_dir
 
     db_path = db_path or data_dir() / "demo.db"
-    if fresh or with_ballots or not db_path.exists():
-        store = create_store(demo_meeting_path(), db_path, force=True)
+    if with_ballots:
+        # The meeting as it was held: sign-in, reports, commentary, questions, ballots.
+        from core.office.demo import held_demo_meeting
+
+        source = demo_meeting_path()
+        count = held_demo_meeting(db_path, source.read_text(encoding="utf-8"), source.name)
         err.print(t("cli.demo.created", path=db_path), highlight=False)
-        if with_ballots:
-            count = fill_demo_ballots(store)
-            store.move(len(store.state().steps) - 1)
-            err.print(t("cli.demo.ballots", count=count), highlight=False)
+        err.print(t("cli.demo.ballots", count=count), highlight=False)
+    elif fresh or not db_path.exists():
+        create_store(demo_meeting_path(), db_path, force=True).close()
+        err.print(t("cli.demo.created", path=db_path), highlight=False)
     else:
-        store = MeetingStore(db_path)
+        MeetingStore(db_path).close()
         err.print(t("cli.demo.resumed", path=db_path), highlight=False)
-    store.close()
     run_host(db_path)
 
 

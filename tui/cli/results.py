@@ -119,14 +119,23 @@ def tally_override(subject: str, grade: str, reason: str, db_path: Path) -> None
     type=click.Path(dir_okay=False, path_type=Path),
     help="会议记录文件（.docx 或 .md） · the minutes file (.docx or .md)",
 )
-def minutes(db_path: Path, out: Path) -> None:
+@click.option(
+    "--template",
+    "template_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="会议记录模板（.docx） · the minutes template (.docx)",
+)
+def minutes(db_path: Path, out: Path, template_path: Path | None) -> None:
     """由会议过程写出会议记录 · Write the meeting record from what happened."""
     if out.suffix.lower() not in (".docx", ".md"):
         raise click.UsageError(t("minutes.bad_suffix"))
     from core.meeting.store import MeetingStore
+    from core.office import templates
     from core.office.minutes import write_minutes
 
-    store = MeetingStore(db_path, actor="organiser")
-    write_minutes(store, out)
-    store.close()
+    with MeetingStore(db_path, actor="organiser") as store:
+        template = None
+        if out.suffix.lower() == ".docx":
+            template = templates.load_for("minutes", store.meeting, db_path.parent, template_path)
+        write_minutes(store, out, template)
     err.print(t("minutes.written", path=out), style="green", highlight=False)

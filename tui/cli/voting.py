@@ -72,6 +72,7 @@ def tokens(
             raise click.UsageError(t("cli.tokens.base_url"))
         address, port = parsed
     store = MeetingStore(db_path, actor="organiser")
+    store.check_writable()
     interfaces = read_interfaces()
     place = slips_where(store, interfaces, address, port, reprint=reprint)
     if reprint:

@@ -7,7 +7,8 @@ as `subjects[3].mode` (array positions count from 1, as a person counts the
 
 One module per part of the file: `fields` (the readers of single values),
 `people` (categories, subjects), `agenda` (phase timings), `scoring` (criteria,
-grades, rules, poll). `MeetingReader` puts them together.
+grades, rules, poll), `reports` ([reports], [feedback]), `documents` ([documents],
+[roles], [[attendees]]). `MeetingReader` puts them together.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from core.files import read_bounded
 from core.i18n import t
 from core.meeting.file.agenda import AgendaReader
+from core.meeting.file.documents import DocumentsReader
 from core.meeting.file.fields import MeetingFileError, Problem
 from core.meeting.file.keys import KeysReader
 from core.meeting.file.people import PeopleReader
@@ -27,33 +30,28 @@ from core.meeting.file.scoring import ScoringReader
 from core.meeting.file.venue import VenueReader
 from core.meeting.model import Meeting
 
-__all__ = ["MeetingFileError", "Problem", "load_meeting", "parse_meeting"]
+__all__ = ["MeetingFileError", "Problem", "load_meeting", "parse_meeting", "read_meeting_file"]
 
 
 def load_meeting(path: str | Path) -> Meeting:
     path = Path(path)
-    try:
-        text = _read_text_file(path)
-    except FileNotFoundError:
-        raise MeetingFileError(path.name, [Problem("", t("err.not_found", path=path))]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MeetingFileError(path.name, [Problem("", t("err.read", detail=exc))]) from None
-    return parse_meeting(text, path.name)
+    return parse_meeting(read_meeting_file(path), path.name)
 
 
 MAX_MEETING_FILE = 1024 * 1024  # a real meeting file is a few KiB
 
 
-def _read_text_file(path: Path) -> str:
-    """The file's text; a huge or binary file is refused before it is read whole."""
-    size = path.stat().st_size
-    if size > MAX_MEETING_FILE:
-        problem = t("err.file_too_large", size=f"{size / 1024 / 1024:.1f} MB", limit="1 MB")
-        raise MeetingFileError(path.name, [Problem("", problem)])
-    data = path.read_bytes()
+def read_meeting_file(path: Path) -> str:
+    """The file's text, read only if it is a regular file of at most 1 MB (an endless
+    stream, a FIFO or a folder is refused at once: `FileRefused`, naming the file and
+    the limit); binary content and bad UTF-8 are `MeetingFileError`s."""
+    data = read_bounded(path, MAX_MEETING_FILE)  # refused in one line, naming the file
     if b"\0" in data:
         raise MeetingFileError(path.name, [Problem("", t("err.binary"))])
-    return data.decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MeetingFileError(path.name, [Problem("", t("err.read", detail=exc))]) from None
 
 
 def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:
@@ -68,6 +66,8 @@ def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:
         ) from None
     except ValueError:  # an integer of thousands of digits: Python refuses to convert it
         raise MeetingFileError(source, [Problem("", t("err.number_too_long"))]) from None
+    except RecursionError:  # arrays or tables nested thousands deep
+        raise MeetingFileError(source, [Problem("", t("err.too_deep"))]) from None
     reader = MeetingReader()
     meeting = reader.meeting(data)
     if reader.problems:
@@ -77,7 +77,13 @@ def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:
 
 
 class MeetingReader(
-    PeopleReader, AgendaReader, ScoringReader, ReportsReader, KeysReader, VenueReader
+    PeopleReader,
+    AgendaReader,
+    ScoringReader,
+    ReportsReader,
+    KeysReader,
+    DocumentsReader,
+    VenueReader,
 ):
     """The whole file: the [meeting] head and every section."""
 
@@ -98,6 +104,9 @@ class MeetingReader(
                 "reports",
                 "feedback",
                 "keys",
+                "documents",
+                "roles",
+                "attendees",
                 "venue",
             ),
         )
@@ -128,6 +137,9 @@ class MeetingReader(
         reports = self.report_rules(top.get("reports", {}))
         feedback = self.feedback_rules(top.get("feedback", {}))
         keys = self.clicker_keys(top.get("keys", {}))
+        documents = self.documents(top.get("documents", {}))
+        roles = self.roles(top.get("roles", {}))
+        attendees = self.attendees(top)
         network = self.venue_network(top.get("venue", {}))
 
         if self.problems or title is None or date is None:  # each None was a problem
@@ -153,5 +165,8 @@ class MeetingReader(
             recorder=(recorder or "").strip(),
             quorum=quorum,
             keys=keys,
+            documents=documents,
+            roles=roles,
+            attendees=attendees,
             network=network,
         )

@@ -1,0 +1,1 @@
+try { localStorage.removeItem("sanshu:" + location.pathname.replace(/\/done$/, "")); } catch (e) {}
