@@ -9,6 +9,7 @@ on both Wi-Fi and Ethernet report."""
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 
@@ -421,3 +422,64 @@ def test_the_demo_files_venue_example_is_valid_when_uncommented():
     network = parse_meeting(DEMO_TEXT + "\n" + "\n".join(block) + "\n", "demo.toml").network
     assert (network.address, network.port, network.wifi_name) == ("192.168.137.1", 8700, "会议室")
     assert wifi_qr_text(network) == "WIFI:T:WPA;S:会议室;P:12345678;;"
+
+
+def test_a_port_held_by_another_program_is_said_with_the_way_out(demo_db, tmp_path):
+    """Another program on the meeting's port: the podium's service start and `sanshu
+    serve` say so in Chinese (and how to get out of it); nothing is started."""
+    from core.venue.addresses import Where, keep
+    from core.web.serve import ensure_service
+    from tests.conftest import free_port
+
+    port = free_port()
+    with socket.socket() as other:  # the other program, on loopback like the service
+        other.bind(("127.0.0.1", port))
+        other.listen()
+        with MeetingStore(demo_db) as store:
+            keep(store, Where("127.0.0.1", port, Source.SLIPS), "test")
+            with pytest.raises(StoreError) as refused:
+                ensure_service(store, demo_db)
+        assert f"端口 {port} 已被其他程序占用" in str(refused.value)
+        assert "--port" in str(refused.value)
+        done = sanshu("serve", "--db", str(demo_db), "--address", "127.0.0.1", "--port", str(port))
+        assert done.returncode == 1 and f"端口 {port} 已被占用" in done.stderr
+        assert "--port" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_address_chosen_at_the_podium_is_the_one_slips_carry(demo_db, tmp_path, capsys):
+    """`sanshu host --address --port` keeps them with the meeting (before the podium
+    opens): slips printed afterwards carry them, and once slips are printed another
+    address is refused."""
+    from tui.cli.network import keep_choice
+
+    keep_choice(demo_db, "10.42.0.1", 8800)
+    out = tmp_path / "slips.html"
+    assert run(["tokens", "--db", str(demo_db), "--out", str(out)]) == 0
+    assert "http://10.42.0.1:8800/v/" in out.read_text("utf-8")
+    with pytest.raises(StoreError) as refused:
+        keep_choice(demo_db, "192.168.137.1", None)
+    assert "http://10.42.0.1:8800" in str(refused.value) and "--reprint" in str(refused.value)
+
+
+async def test_the_phone_count_is_only_for_the_meeting_and_the_laptop_is_not_counted(
+    demo_db, clock
+):
+    """The test page opened from this laptop (loopback) says 连接成功 with the meeting's
+    name but counts no phone; the count is there only for the meeting's id."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from core.web.app import create_app
+
+    with MeetingStore(demo_db) as store:
+        uid, title = store.meta("meeting_uid"), store.meeting.title
+    async with TestClient(TestServer(create_app(demo_db, clock=clock))) as client:
+        page = await client.get("/test")
+        html = await page.text()
+        assert page.status == 200 and "连接成功" in html and title in html
+        style = await client.get("/test.css")
+        assert style.status == 200 and style.content_type == "text/css"
+        for asked in ("/test/count", "/test/count?meeting=someone-else"):
+            refused = await client.get(asked)
+            assert refused.status == 404 and "phones_tested" not in await refused.text()
+        count = await (await client.get(f"/test/count?meeting={uid}")).json()
+        assert count["phones_tested"] == 0  # this laptop's own visit
