@@ -223,6 +223,14 @@ def sanshu(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def podium(db, clock, interfaces):
+    """The podium on a laptop whose interfaces are `interfaces` (the seam)."""
+    from tui.host import HostApp
+
+    check = lambda s: check_venue(s, interfaces, ask_service=False)  # noqa: E731
+    return HostApp(db, clock=clock, manage_service=False, venue_check=check)
+
+
 # A documentation address (TEST-NET-3): no machine running these tests holds it.
 ELSEWHERE = "203.0.113.7"
 
@@ -269,17 +277,11 @@ def test_network_json_says_not_ready_and_why(printed_elsewhere):
 async def test_the_podium_shows_both_addresses_and_the_ways_out_and_stays_closed(
     demo_db, clock, store
 ):
-    from tui.host import HostApp
     from tui.venue import VenueProblem
 
     store.set_meta("base_url", "http://192.168.137.1:8700")  # printed for the hotspot
     store.move(12)
-    app = HostApp(
-        demo_db,
-        clock=clock,
-        manage_service=False,
-        venue_check=lambda s: check_venue(s, [LOOPBACK, WIFI], ask_service=False),
-    )
+    app = podium(demo_db, clock, [LOOPBACK, WIFI])
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("v")
         await wait_until(pilot, lambda: isinstance(app.screen, VenueProblem))
@@ -296,16 +298,10 @@ async def test_the_podium_shows_both_addresses_and_the_ways_out_and_stays_closed
 
 
 async def test_the_podium_asks_which_address_when_there_are_several(demo_db, clock, store):
-    from tui.host import HostApp
     from tui.venue import VenueProblem
 
     store.move(12)
-    app = HostApp(
-        demo_db,
-        clock=clock,
-        manage_service=False,
-        venue_check=lambda s: check_venue(s, [WIFI, ETHERNET], ask_service=False),
-    )
+    app = podium(demo_db, clock, [WIFI, ETHERNET])
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("v")
         await wait_until(pilot, lambda: isinstance(app.screen, VenueProblem))
@@ -384,15 +380,9 @@ async def test_the_projector_shows_the_wifi_code_and_the_test_code_in_turn(wifi_
 
 async def test_the_podium_runs_the_connection_test_and_the_projector_follows(wifi_db, clock):
     from tests.conftest import settle
-    from tui.host import HostApp
     from tui.venue import ConnectionTest
 
-    app = HostApp(
-        wifi_db,
-        clock=clock,
-        manage_service=False,
-        venue_check=lambda s: check_venue(s, [WIFI], ask_service=False),
-    )
+    app = podium(wifi_db, clock, [WIFI])
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("c")
         await wait_until(pilot, lambda: isinstance(app.screen, ConnectionTest))
