@@ -274,6 +274,15 @@ def test_network_json_says_not_ready_and_why(printed_elsewhere):
     assert "不可以开会" in shown.stdout and ELSEWHERE in shown.stdout
 
 
+async def refused_at_v(pilot, app) -> str:
+    """`v` at the podium: the dialog's text (scoring did not open)."""
+    from tui.venue import VenueProblem
+
+    await pilot.press("v")
+    await wait_until(pilot, lambda: isinstance(app.screen, VenueProblem))
+    return str(app.screen.query_one("#venue-why").render())
+
+
 async def test_the_podium_shows_both_addresses_and_the_ways_out_and_stays_closed(
     demo_db, clock, store
 ):
@@ -283,9 +292,7 @@ async def test_the_podium_shows_both_addresses_and_the_ways_out_and_stays_closed
     store.move(12)
     app = podium(demo_db, clock, [LOOPBACK, WIFI])
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("v")
-        await wait_until(pilot, lambda: isinstance(app.screen, VenueProblem))
-        shown = str(app.screen.query_one("#venue-why").render())
+        shown = await refused_at_v(pilot, app)
         assert "http://192.168.137.1:8700" in shown and "192.168.1.23（WLAN）" in shown
         assert "开启本机热点" in shown and "--reprint" in shown
         await pilot.press("escape")
@@ -298,14 +305,11 @@ async def test_the_podium_shows_both_addresses_and_the_ways_out_and_stays_closed
 
 
 async def test_the_podium_asks_which_address_when_there_are_several(demo_db, clock, store):
-    from tui.venue import VenueProblem
 
     store.move(12)
     app = podium(demo_db, clock, [WIFI, ETHERNET])
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("v")
-        await wait_until(pilot, lambda: isinstance(app.screen, VenueProblem))
-        shown = str(app.screen.query_one("#venue-why").render())
+        shown = await refused_at_v(pilot, app)
         assert "按 1：选用 192.168.1.23（WLAN）" in shown
         assert "按 2：选用 10.10.8.40（以太网）" in shown
         await pilot.press("2")
