@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from core.errors import ImportProblems, StoreError
 from core.ledger.ledger import Ledger, draft_from_commentary, draft_from_question
-from core.ledger.workbook import HEADER_ROW, SHEET, apply_import, plan_import, write_ledger
+from core.ledger.reimport import apply_import, plan_import
+from core.ledger.workbook import HEADER_ROW, SHEET, write_ledger
 from core.record.entries import Record
 from tui.cli import run
 

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from core.errors import ImportProblems
 from core.ledger.ledger import Ledger
-from core.ledger.workbook import HEADER_ROW, MAX_ROWS, SHEET, plan_import, write_ledger
+from core.ledger.reimport import plan_import
+from core.ledger.workbook import HEADER_ROW, MAX_ROWS, SHEET, write_ledger
 from tui.cli import run
 
 

@@ -15,7 +15,15 @@ import pytest
 from core.ballots.demo import fill_demo_ballots
 from core.record.entries import Record
 from core.web.screen import new_key, screen_state
+from tests.conftest import wait_for
 from tests.phone import launch, serving
+
+
+def until_true(page, expression: str) -> None:
+    """Wait until `expression` holds in the page, looking from this side: the page's
+    Content-Security-Policy (no eval) refuses Playwright's own polling in the page."""
+    wait_for(lambda: page.evaluate(expression), what=expression)
+
 
 URL = "http://192.168.137.1:8700"
 
@@ -83,11 +91,11 @@ def test_a_big_screens_browser_mirrors_the_projector(demo_db, tmp_path, _):
         browser = launch(p)
         page = browser.new_page(viewport={"width": 1920, "height": 1080})
         page.goto(f"{base}/screen?key={key}")
-        page.wait_for_function("document.getElementById('phase').textContent.includes('法工委')")
+        until_true(page, "document.getElementById('phase').textContent.includes('法工委')")
         assert page.inner_text("#phase") == "述职 · 法工委"
         assert page.inner_text("#unit") == "法制工作委员会"
         # 8:00 counting down from the stored start: 7:5x a moment later.
-        page.wait_for_function("/^7:5[0-9]$/.test(document.getElementById('digits').textContent)")
+        until_true(page, "/^7:5[0-9]$/.test(document.getElementById('digits').textContent)")
         height = page.eval_on_selector("#digits", "e => e.getBoundingClientRect().height")
         assert height > 250  # the clock fills the screen: a third of 1080 px
         page.screenshot(path=str(tmp_path / "report.png"))
@@ -95,18 +103,16 @@ def test_a_big_screens_browser_mirrors_the_projector(demo_db, tmp_path, _):
         store.move(2)  # 询问, a question being asked
         record = Record(store)
         record.mark_asking(record.add_question("法工委", "高天庚", "如何推动党建与业务深度融合？"))
-        page.wait_for_function("!document.getElementById('asking').hidden")
+        until_true(page, "!document.getElementById('asking').hidden")
         assert "正在询问 · 高天庚" in page.inner_text("#asking")
         assert page.is_hidden("#qr-column")
 
         store.move(10)  # 测评, not open: no code
-        page.wait_for_function(
-            "document.getElementById('note').textContent.includes('测评尚未开始')"
-        )
+        until_true(page, "document.getElementById('note').textContent.includes('测评尚未开始')")
         assert page.is_hidden("#qr-column")
         store.set_poll("open")
-        page.wait_for_function("!document.getElementById('qr-column').hidden")
-        page.wait_for_function("document.getElementById('qr').naturalWidth > 0")
+        until_true(page, "!document.getElementById('qr-column').hidden")
+        until_true(page, "document.getElementById('qr').naturalWidth > 0")
         box = page.eval_on_selector("#qr", "e => e.getBoundingClientRect().height")
         assert box > 500  # as large as the screen allows
         assert page.inner_text("#address") == URL
@@ -114,13 +120,13 @@ def test_a_big_screens_browser_mirrors_the_projector(demo_db, tmp_path, _):
         page.screenshot(path=str(tmp_path / "scoring.png"))
 
         store.set_projector_blank(True)
-        page.wait_for_function("document.body.classList.contains('blank')")
+        until_true(page, "document.body.classList.contains('blank')")
         assert page.is_hidden("#phase") or not page.locator("#phase").is_visible()
         store.set_projector_blank(False)
 
         fill_demo_ballots(store)  # 72 ballots; it closes scoring
         store.move(1)  # 结果: the host shows them
-        page.wait_for_function("!document.getElementById('results').hidden")
+        until_true(page, "!document.getElementById('results').hidden")
         rows = page.locator("#results tbody tr")
         assert rows.count() == len(store.meeting.subjects)
         assert rows.last.is_visible() and rows.first.bounding_box()["height"] > 20

@@ -59,7 +59,7 @@ def ledger_import(db_path: Path, file: Path, dry_run: bool) -> None:
     from core.errors import ImportProblems
     from core.ledger.items import HEADINGS
     from core.ledger.ledger import Ledger
-    from core.ledger.workbook import apply_import, plan_import
+    from core.ledger.reimport import apply_import, plan_import
     from core.meeting.store import MeetingStore
 
     with MeetingStore(db_path, actor="organiser") as store:
