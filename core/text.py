@@ -14,6 +14,17 @@ import unicodedata
 _INVISIBLE = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)}
 
 
+def cells(text: str) -> int:
+    """How many terminal cells `text` takes: a Chinese character (East Asian wide or
+    full-width) takes two, a combining mark none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
 def is_control(char: str) -> bool:
     return unicodedata.category(char) == "Cc" or char in _INVISIBLE
 

@@ -41,7 +41,7 @@ def test_check_rejects_a_bad_file_one_line_per_problem(tmp_path, capsys):
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines == [
         "demo.toml: categories: category weights must sum to 1, got 1.05",
-        'demo.toml: subjects[3].mode: expected "onsite" / "written", got "live"',
+        'demo.toml: subjects[3].mode: expected "onsite" / "written" / "现场" / "书面", got "live"',
     ]
 
 

@@ -154,3 +154,18 @@ def test_the_demo_files_commented_keys_are_valid_and_the_defaults():
     block = [line[2:] for line in DEMO_TEXT.splitlines() if line[2:].startswith(fields)]
     assert block[0] == "[keys]" and len(block) == 6
     assert parse_meeting(DEMO_TEXT + "\n" + "\n".join(block)).keys == CLICKER_DEFAULTS
+
+
+async def test_at_80_columns_the_footer_shows_blanking_and_help_tells_plus_from_minus(
+    demo_db, clock
+):
+    """b (the room's screen) is on the footer of an 80-column podium, and + and - say
+    which way they move the clock."""
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.query(FooterKey))
+        whole = [str(key.render()) for key in app.query(FooterKey) if key.region.right <= 80]
+        assert any("b" in text and "黑屏" in text for text in whole), whole
+        await pilot.press("question_mark")
+        text = help_text(app)
+        assert "加30秒" in text and "减30秒" in text

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.i18n import set_language
-from core.meeting.file import MeetingFileError, parse_meeting
+from core.meeting.file import MeetingFileError, Problem, parse_meeting
 from tests.conftest import DEMO_TEXT
 
 
@@ -97,7 +97,7 @@ BAD_FILES = {
     "bad-mode": (
         _mutated('mode = "onsite"\norder = 3', 'mode = "live"\norder = 3'),
         "subjects[3].mode",
-        'expected "onsite" / "written", got "live"',
+        'expected "onsite" / "written" / "现场" / "书面", got "live"',
     ),
     "empty-criteria": (
         _mutated(
@@ -144,7 +144,7 @@ BAD_FILES = {
     "bad-duration-text": (
         _mutated('duration = "5:00"', 'duration = "五分钟"'),
         "phases.commentary.duration",
-        'expected seconds or "minutes:seconds"',
+        'expected seconds, "minutes:seconds" or "6分钟"',
     ),
     "combination-without-meeting": (
         _mutated("weights = { meeting = 0.4, daily = 0.6 }", "weights = { daily = 1 }"),
@@ -164,16 +164,23 @@ BAD_FILES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(BAD_FILES))
-def test_bad_file_is_rejected_with_path_and_reason(name):
-    set_language("en")
-    text, path, message = BAD_FILES[name]
+def one_problem(text: str) -> Problem:
+    """The one problem `sanshu check` finds in the text (failing on none or more)."""
     with pytest.raises(MeetingFileError) as caught:
         parse_meeting(text, "demo.toml")
-    lines = caught.value.lines()
+    problems = caught.value.problems
+    assert len(problems) == 1, caught.value.lines()
+    return problems[0]
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_is_rejected_with_path_and_reason(name):
+    """One realistic mistake, one message, at its place."""
+    set_language("en")
+    text, path, message = BAD_FILES[name]
+    line = one_problem(text).render("demo.toml")
     expected_prefix = f"demo.toml: {path}: " if path else "demo.toml:"
-    matching = [line for line in lines if line.startswith(expected_prefix) and message in line]
-    assert matching, f"no line {expected_prefix!r} … {message!r} in {lines}"
+    assert line.startswith(expected_prefix) and message in line, line
 
 
 def test_syntax_error_names_the_line():
@@ -199,7 +206,7 @@ def test_messages_are_chinese_by_default():
     with pytest.raises(MeetingFileError) as caught:
         parse_meeting(text, "demo.toml")
     assert caught.value.lines() == [
-        'demo.toml: subjects[3].mode: 应为 "onsite" / "written"，实为 "live"'
+        'demo.toml: subjects[3].mode: 应为 "onsite" / "written" / "现场" / "书面"，实为 "live"'
     ]
 
 

@@ -126,3 +126,26 @@ async def test_the_podium_suggests_a_larger_font_once_for_a_wide_projector(demo_
         store.set_meta("projector_size", "210x61")
         await settle(pilot)
         assert len(said) == 1  # once
+
+
+async def test_the_clock_of_scoring_says_what_opens_it_and_that_it_closed(demo_db, clock, store):
+    """测评's clock starts with v, not Space: the podium says so before scoring opens;
+    once closed both screens say 测评已结束, never a clock 已暂停."""
+    from tui.host import HostApp
+
+    store.set_meta("base_url", URL)
+    store.move(12)
+    host = HostApp(demo_db, clock=clock, manage_service=False)
+    async with host.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert str(host.query_one("#timer-note").render()) == "未开始 · 按 v 开始测评"
+    store.set_poll("open")  # starts the clock
+    store.set_poll("closed")  # stops it
+    for app, size in (
+        (HostApp(demo_db, clock=clock, manage_service=False), (80, 24)),
+        (DisplayApp(demo_db, clock=clock), (64, 18)),
+    ):
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            note = app.query_one("#timer-note")
+            assert note.display and str(note.render()) == "测评已结束", type(app).__name__

@@ -27,6 +27,11 @@ def test_ruff_format_is_clean():
 
 
 def test_the_wheel_ships_the_demo_meeting(tmp_path):
+    # Built from a clean copy: a stale build/ or *.egg-info in the checkout would lend
+    # the wheel files that pyproject.toml does not declare.
+    source = tmp_path / "source"
+    leftovers = ("build", "*.egg-info", ".*", "__pycache__", "sanshu-env", "*.db*")
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*leftovers))
     subprocess.run(
         [
             sys.executable,
@@ -37,7 +42,7 @@ def test_the_wheel_ships_the_demo_meeting(tmp_path):
             "--no-build-isolation",
             "-w",
             str(tmp_path),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         capture_output=True,
@@ -46,6 +51,10 @@ def test_the_wheel_ships_the_demo_meeting(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "sanshu_data/demo-meeting.toml" in names
     assert any(n.startswith("core/") for n in names) and any(n.startswith("tui/") for n in names)
+    # Every module and stylesheet of the program, or a console fails only once installed.
+    sources = {str(p.relative_to(ROOT)) for top in ("core", "tui") for p in (ROOT / top).rglob("*")}
+    shipped = {n for n in sources if n.endswith((".py", ".tcss")) and "__pycache__" not in n}
+    assert shipped - set(names) == set()
 
 
 def test_ci_runs_exactly_the_readme_test_command():

@@ -107,3 +107,42 @@ def test_an_exponent_in_a_daily_score_is_refused_at_once(tmp_path, demo_db):
     started = time.perf_counter()
     assert run(["daily", "import", "--db", str(demo_db), str(path)]) == 1
     assert time.perf_counter() - started < 3  # a hang, not a benchmark
+
+
+def breakdown_text(app) -> str:
+    console = Console(width=60, record=True, file=io.StringIO())
+    console.print(app.query_one("#breakdown", Static).content)
+    return console.export_text()
+
+
+async def test_the_room_never_sees_the_score_of_a_category_under_three_ballots(
+    demo_db, clock, store
+):
+    """The one 驻机关纪检监察组 voter's category score would be that voter's grades, and
+    with the weights and the overall score a hidden category can be worked out from the
+    others: below three ballots in any category, no category's score is on screen."""
+    store.set_poll("open")
+    vote(store, "党组成员", "较好", 3)
+    vote(store, "党员代表", "较好", 3)
+    vote(store, "驻机关纪检监察组", "差", 1)
+    store.set_poll("closed")
+    store.move(13)
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        shown = breakdown_text(app)
+        assert "有类别不足 3 票，为保护无记名，各类别得分不在屏幕上显示" in shown
+        rows = {line.split()[0]: line.split()[1:] for line in shown.splitlines() if line.strip()}
+        assert rows["驻机关纪检监察组"] == ["1", "—"]
+        assert rows["党组成员"] == ["3", "—"]  # not shown either: it would give the 1 away
+    store.set_poll("open", reason="两名同志迟到补投")
+    vote(store, "驻机关纪检监察组", "差", 2)
+    store.set_poll("closed")
+    app = HostApp(demo_db, clock=clock, manage_service=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        shown = breakdown_text(app)
+        assert "不足" not in shown
+        rows = {line.split()[0]: line.split()[1:] for line in shown.splitlines() if line.strip()}
+        assert rows["驻机关纪检监察组"][0] == "3" and rows["党组成员"][0] == "3"
+        assert rows["党组成员"][1] != "—"

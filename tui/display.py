@@ -27,7 +27,7 @@ from tui.base import SanshuApp
 from tui.host import TICK_S
 from tui.keys import DISPLAY, bindings
 from tui.venue import CODE_SECONDS, Code, PhoneCount, phones_line, venue_codes
-from tui.widgets.phase_timer import PhaseTimer
+from tui.widgets.phase_timer import PhaseTimer, scoring_clock_note
 from tui.widgets.qr import fit_scale, qr_size, qr_text
 from tui.widgets.results import ResultsView
 from tui.widgets.turnout import turnout_text
@@ -168,7 +168,12 @@ class DisplayApp(SanshuApp):
         # The question or the turnout needs its lines: the clock takes what is left.
         timer.reserve = (0, self.rows_beside_clock(asking, scoring))
         # During the connection test the room sees the test, not a clock that waits.
-        timer.show(None if self.testing_now else step.timer, step.timing, self.clock())
+        timer.show(
+            None if self.testing_now else step.timer,
+            step.timing,
+            self.clock(),
+            scoring_clock_note(step.phase, state.poll, operator=False),
+        )
         timer.on_resize()  # the reserve or the screen changed: the digits follow
         showing = state.results_visible(self.meeting)
         self.screen.set_class(showing, "-results")

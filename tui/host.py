@@ -32,7 +32,7 @@ from tui.widgets.agenda import Agenda
 from tui.widgets.confirm import Confirm
 from tui.widgets.entry_list import EntryList
 from tui.widgets.footer import OrderedFooter
-from tui.widgets.phase_timer import PhaseTimer
+from tui.widgets.phase_timer import PhaseTimer, scoring_clock_note
 from tui.widgets.qr import qr_with_caption
 from tui.widgets.reason import AskReason
 from tui.widgets.results import ResultsView
@@ -171,7 +171,12 @@ class HostApp(VenueAtPodium, SanshuApp):
         self.show_text(
             "#next", t("stage.next", what=step_title(following)) if following else t("stage.last")
         )
-        self._last_level = self.query_one(PhaseTimer).show(step.timer, step.timing, self.clock())
+        self._last_level = self.query_one(PhaseTimer).show(
+            step.timer,
+            step.timing,
+            self.clock(),
+            scoring_clock_note(step.phase, state.poll, operator=True),
+        )
         self.show_panels(record_changed=record_changed)
         showing = state.results_visible(self.meeting)
         self.screen.set_class(showing, "-results")

@@ -31,6 +31,8 @@ class Key:
     label: Callable[[], str]  # what it does, in the current language
     show: bool = True  # in the footer
     display: str | None = None  # how the footer names the keys (None: Textual's way)
+    # What the footer says when one entry stands for more keys than this one ("+/-").
+    footer_label: Callable[[], str] | None = None
     priority: bool = False  # before the focused widget's own use of the key
 
 
@@ -58,11 +60,18 @@ HOST = (
     Key("toggle_poll", _podium("toggle_poll"), lambda: t("key.poll")),
     Key("show_results", _podium("show_results"), lambda: t("key.results")),
     Key("request_quit", _podium("request_quit"), lambda: t("key.quit"), display="q"),
+    # Blanking the room's screen before the clock's fine-tuning: 80 columns show it.
+    Key("toggle_blank", _podium("toggle_blank"), lambda: t("key.blank"), display="b"),
     HELP,
-    Key("add_time", _podium("add_time"), lambda: t("key.plus"), display="+/-"),
+    Key(
+        "add_time",
+        _podium("add_time"),
+        lambda: t("key.plus"),
+        display="+/-",
+        footer_label=lambda: t("key.plus_minus"),
+    ),
     Key("remove_time", _podium("remove_time"), lambda: t("key.minus"), show=False),
     Key("reset_timer", _podium("reset_timer"), lambda: t("key.reset")),
-    Key("toggle_blank", _podium("toggle_blank"), lambda: t("key.blank"), display="b"),
     Key(
         "connection_test", _podium("connection_test"), lambda: t("key.connection_test"), show=False
     ),
@@ -93,6 +102,15 @@ LEDGER = (
 DISPLAY = (
     Key("quit", "q,ctrl+q", lambda: t("key.quit"), show=False),
     Key("help", "f1,question_mark", lambda: t("key.help"), show=False),
+)
+
+# `sanshu new` / `sanshu edit`: the meeting form.
+NEW_MEETING = (
+    Key("save", "ctrl+s", lambda: t("key.new.save"), priority=True),
+    Key("step(1)", "ctrl+n", lambda: t("key.new.next"), priority=True),
+    Key("step(-1)", "ctrl+p", lambda: t("key.new.previous"), priority=True),
+    Key("request_quit", "ctrl+q", lambda: t("key.quit"), priority=True),
+    Key("help", "f1", lambda: t("key.help"), display="F1", priority=True),
 )
 
 # The meeting file's [keys] section: its names for the clicker's actions.

@@ -81,6 +81,18 @@ class SubjectResult:
         return self.components.get("daily")
 
 
+# A screen the room sees shows the voter categories' scores only when every category
+# that graded the subject did so with at least this many ballots: one ballot's score
+# is that voter's grades, and with the weights and the overall score a single hidden
+# category could be worked out from the others, so then no category's score is shown.
+PUBLIC_MIN_BALLOTS = 3
+
+
+def category_scores_public(subject: SubjectResult, minimum: int = PUBLIC_MIN_BALLOTS) -> bool:
+    """Whether `subject`'s per-category scores may be shown to the room."""
+    return all(r.ballots == 0 or r.ballots >= minimum for r in subject.categories.values())
+
+
 @dataclass(frozen=True)
 class BallotCounts:
     issued: int

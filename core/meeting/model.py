@@ -62,6 +62,13 @@ class Combination(StrEnum):
 ONSITE_PHASES: tuple[Phase, ...] = (Phase.REPORT, Phase.COMMENTARY, Phase.QUESTIONS)
 TIMED_PHASES: tuple[Phase, ...] = (*ONSITE_PHASES, Phase.SCORING)
 MODES: tuple[Mode, ...] = tuple(Mode)
+# How a clerk writes a mode (as in the roster workbook); the file stores the English.
+MODE_SPELLINGS: dict[str, Mode] = {
+    "现场": Mode.ONSITE,
+    "书面": Mode.WRITTEN,
+    "现场述职": Mode.ONSITE,
+    "书面述职": Mode.WRITTEN,
+}
 LAYOUTS: tuple[Layout, ...] = tuple(Layout)
 BLANK_POLICIES: tuple[BlankPolicy, ...] = tuple(BlankPolicy)
 COMBINATION_METHODS: tuple[Combination, ...] = tuple(Combination)

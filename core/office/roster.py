@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from core.errors import ImportProblems
 from core.files import check_zip, read_bounded
 from core.i18n import t, tn
-from core.meeting.model import Meeting, Mode
+from core.meeting.model import MODE_SPELLINGS, Meeting, Mode
 from core.office.xlsx import fit_row_heights, page_setup
 from core.text import cell_text
 
@@ -36,12 +36,6 @@ CATEGORY_SHEET = "测评人类别"
 NOTES_SHEET = "说明"
 SUBJECT_COLUMNS = ("序号", "述职对象", "单位", "方式", "日常考核")
 CATEGORY_COLUMNS = ("类别", "权重", "应到人数")
-MODES = {
-    "现场": Mode.ONSITE,
-    "现场述职": Mode.ONSITE,
-    "书面": Mode.WRITTEN,
-    "书面述职": Mode.WRITTEN,
-}
 MAX_ROWS = 1000
 MAX_BYTES = 5 * 1024 * 1024  # a roster of a thousand rows is a few dozen KB
 MAX_INFLATED = 50 * 1024 * 1024
@@ -258,7 +252,7 @@ def _subjects(reader: _Reader, book: Any) -> list[RosterSubject]:
                 sheet, cells["单位"][0], t("roster.too_long", max=3 * MAX_NAME, got=len(unit))
             )
         mode_text = cell_text(cells["方式"][1])
-        mode = MODES.get(mode_text)
+        mode = MODE_SPELLINGS.get(mode_text)
         if mode is None:
             reader.fail(sheet, cells["方式"][0], t("roster.bad_mode", got=mode_text or "—"))
         order_text = cell_text(cells["序号"][1])

@@ -23,6 +23,7 @@ from tui.cli import (  # noqa: F401  (they register commands)
     ledger,
     meeting,
     network,
+    newmeeting,
     paper,
     reports,
     results,

@@ -113,14 +113,14 @@ def demo(fresh: bool, with_ballots: bool, db_path: Path | None) -> None:
 
         source = demo_meeting_path()
         count = held_demo_meeting(db_path, source.read_text(encoding="utf-8"), source.name)
-        err.print(t("cli.demo.created", path=db_path), highlight=False)
+        err.print(t("cli.demo.created", path=db_path), highlight=False, soft_wrap=True)
         err.print(t("cli.demo.ballots", count=count), highlight=False)
     elif fresh or not db_path.exists():
         create_store(demo_meeting_path(), db_path, force=True).close()
-        err.print(t("cli.demo.created", path=db_path), highlight=False)
+        err.print(t("cli.demo.created", path=db_path), highlight=False, soft_wrap=True)
     else:
         MeetingStore(db_path).close()
-        err.print(t("cli.demo.resumed", path=db_path), highlight=False)
+        err.print(t("cli.demo.resumed", path=db_path), highlight=False, soft_wrap=True)
     run_host(db_path)
 
 

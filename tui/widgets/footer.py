@@ -47,7 +47,7 @@ class OrderedFooter(Footer):
             yield FooterKey(
                 binding.key,
                 display,
-                describe(action) or key.label(),
+                describe(action) or (key.footer_label or key.label)(),
                 binding.action,
                 disabled=not enabled,
                 tooltip=tooltip,

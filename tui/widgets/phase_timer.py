@@ -7,7 +7,7 @@ from textual.containers import Center, Vertical
 from textual.widgets import Digits, Static
 
 from core.i18n import t
-from core.meeting.model import PhaseTiming
+from core.meeting.model import Phase, PhaseTiming, Poll
 from core.meeting.timer import Timer, format_seconds, level
 from tui.widgets.big_time import big_size, big_text
 
@@ -59,6 +59,7 @@ class PhaseTimer(Vertical):
         self.timer: Timer | None = None
         self.timing: PhaseTiming | None = None
         self._note = ""
+        self.phase_note: str | None = None  # what the phase says instead (see `show`)
         # Kept as attributes: a resize may arrive while the widget is being torn down.
         self._digits = Digits("", id="timer-digits")
         self._big = Static("", id="timer-big")
@@ -92,9 +93,19 @@ class PhaseTimer(Vertical):
     def on_resize(self) -> None:
         self._show_big(self._digits.value)
 
-    def show(self, timer: Timer | None, timing: PhaseTiming | None, now: float) -> str:
+    def show(
+        self,
+        timer: Timer | None,
+        timing: PhaseTiming | None,
+        now: float,
+        phase_note: str | None = None,
+    ) -> str:
+        """`phase_note`: what the line under the clock says instead of 未开始 / 已暂停
+        when the phase, not the clock, decides (测评: opened by v, 测评已结束 once
+        closed); shown by every console."""
         self.timer = timer
         self.timing = timing
+        self.phase_note = phase_note
         return self.refresh_time(now)
 
     def refresh_time(self, now: float) -> str:
@@ -115,13 +126,32 @@ class PhaseTimer(Vertical):
         self.set_class(self.timer.started and not self.timer.running, "-paused")
         if current == "overtime":
             text = t("timer.overtime", time=shown.lstrip("-"))
+        elif self.phase_note is not None:
+            text = self.phase_note
         elif not self.timer.started:
             text = t("timer.idle")
         else:
             text = t("timer.running") if self.timer.running else t("timer.paused")
         paused = self.timer.started and not self.timer.running and current != "overtime"
-        note.display = self.notes is True or (self.notes == "paused" and paused)
+        note.display = (
+            self.notes is True
+            or (self.notes == "paused" and paused)
+            or (self.phase_note is not None and current != "overtime")
+        )
         if text != self._note:
             self._note = text
             note.update(text)
         return current
+
+
+def scoring_clock_note(phase: str, poll: str, *, operator: bool) -> str | None:
+    """The line under 测评's clock, which v (not Space) starts: before scoring opens
+    the operator is told the key (the room sees 测评尚未开始 elsewhere on its screen);
+    once closed, 测评已结束 rather than a clock 已暂停. None: the clock's own note."""
+    if phase != Phase.SCORING:
+        return None
+    if poll == Poll.NOT_OPEN:
+        return t("timer.scoring_idle") if operator else None
+    if poll == Poll.CLOSED:
+        return t("timer.scoring_closed")
+    return None

@@ -27,15 +27,17 @@ class AskReason(ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape", "cancel", show=False)]
 
-    def __init__(self, question: str, yes: str) -> None:
+    def __init__(self, question: str, yes: str, value: str = "") -> None:
         super().__init__()
         self.question = question
         self.yes = yes
+        self.value = value  # the answer suggested (a file name)
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question)
-            yield Input(placeholder=t("reason.placeholder"), id="reason")
+            placeholder = "" if self.value else t("reason.placeholder")
+            yield Input(self.value, placeholder=placeholder, id="reason")
             yield Static("", id="reason-problem")
             with Horizontal():
                 yield Button(t("quit.no"), id="cancel")

@@ -239,13 +239,20 @@ class ResultsView(Vertical):
         categories.add_column(t("col.category"))
         categories.add_column(t("col.ballots"), justify="right")
         categories.add_column(t("col.score"), justify="right")
+        # Loaded with the tally itself, after the first frame (tests/test_host_imports.py).
+        from core.ballots.tally import PUBLIC_MIN_BALLOTS, category_scores_public
+
+        public = category_scores_public(subject)
         for name, result in subject.categories.items():
-            categories.add_row(name, str(result.ballots), number(result.score, digits))
+            score = number(result.score, digits) if public else "—"
+            categories.add_row(name, str(result.ballots), score)
         lines = Table.grid()
         lines.add_row(Text(t("results.breakdown", name=subject.name), style="bold"))
         lines.add_row(criteria)
         lines.add_row("")
         lines.add_row(categories)
+        if not public:
+            lines.add_row(Text(t("results.few_ballots", n=PUBLIC_MIN_BALLOTS), style="dim"))
         lines.add_row("")
         lines.add_row(
             t("col.meeting_score")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,17 @@ from core.meeting.file.reports import ReportsReader
 from core.meeting.file.scoring import ScoringReader
 from core.meeting.file.venue import VenueReader
 from core.meeting.model import Meeting
+from core.text import cells
 
-__all__ = ["MeetingFileError", "Problem", "load_meeting", "parse_meeting", "read_meeting_file"]
+__all__ = [
+    "MeetingFileError",
+    "Problem",
+    "Reading",
+    "load_meeting",
+    "parse_meeting",
+    "read_meeting",
+    "read_meeting_file",
+]
 
 
 def load_meeting(path: str | Path) -> Meeting:
@@ -55,25 +65,59 @@ def read_meeting_file(path: Path) -> str:
 
 
 def parse_meeting(text: str, source: str = "meeting.toml") -> Meeting:
+    reading = read_meeting(text)
+    if reading.problems:
+        raise MeetingFileError(source, reading.problems)
+    assert reading.meeting is not None
+    return reading.meeting
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What reading a meeting file found: the meeting (None while anything is wrong),
+    every problem, and the values written in a clerk's spelling with their canonical
+    form (path → value), which `sanshu edit` writes back."""
+
+    meeting: Meeting | None
+    problems: list[Problem]
+    respelled: dict[str, Any]
+
+
+def read_meeting(text: str) -> Reading:
+    """Read and check a meeting file's text, as `sanshu check` does."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line_match = re.search(r"at line (\d+)", str(exc))
-        line = int(line_match.group(1)) if line_match else None
-        detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise MeetingFileError(
-            source, [Problem("", t("err.syntax", detail=detail), line)]
-        ) from None
+        return Reading(None, [syntax_problem(text, exc)], {})
     except ValueError:  # an integer of thousands of digits: Python refuses to convert it
-        raise MeetingFileError(source, [Problem("", t("err.number_too_long"))]) from None
+        return Reading(None, [Problem("", t("err.number_too_long"))], {})
     except RecursionError:  # arrays or tables nested thousands deep
-        raise MeetingFileError(source, [Problem("", t("err.too_deep"))]) from None
+        return Reading(None, [Problem("", t("err.too_deep"))], {})
     reader = MeetingReader()
     meeting = reader.meeting(data)
-    if reader.problems:
-        raise MeetingFileError(source, reader.problems)
-    assert meeting is not None
-    return meeting
+    reader.resolve()
+    return Reading(None if reader.problems else meeting, reader.problems, reader.respelled)
+
+
+def syntax_problem(text: str, exc: tomllib.TOMLDecodeError) -> Problem:
+    """A TOML syntax error: its line number, the line itself and a caret under the
+    place (counted in terminal cells: a Chinese character is two)."""
+    found = re.search(r"at line (\d+), column (\d+)", str(exc))
+    detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+    problem = Problem("", t("err.syntax", detail=detail))
+    if not found:
+        return problem
+    line, column = int(found.group(1)), int(found.group(2))
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return Problem("", problem.message, line)
+    shown = lines[line - 1].replace("\t", " ")
+    number = str(line)
+    excerpt = (
+        f"  {number} | {shown}",
+        f"  {' ' * len(number)} | {' ' * cells(shown[: column - 1])}^",
+    )
+    return Problem("", problem.message, line, excerpt)
 
 
 class MeetingReader(
@@ -125,10 +169,10 @@ class MeetingReader(
 
         criteria = self.criteria(top)
         grades, abstain = self.grades(top)
-        labels = [g.label for g in grades]
+        labels = self.grade_labels  # also those whose points are wrong: one mistake, one line
         categories = self.categories(top)
         timings = self.phases(top.get("phases", {}), "phases", None)
-        subjects = self.subjects(top, categories, timings)
+        subjects = self.subjects(top, self.category_names, timings)
         rules = self.rules(top.get("scoring", {}), labels, categories)
         poll = self.poll(top.get("poll", {}))
         people = self.table(top.get("people", {}), "people", ("commenters", "askers"))

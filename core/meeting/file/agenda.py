@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.i18n import t
-from core.meeting.file.fields import FieldReader, _join, _shown, _to_seconds
+from core.meeting.file.fields import FieldReader, _join, _shown, _to_seconds, seconds_text
 from core.meeting.model import TIMED_PHASES, Phase, PhaseTiming
 
 
@@ -19,7 +19,7 @@ class AgendaReader(FieldReader):
             where = _join(path, phase)
             if phase not in table:
                 if defaults is None:
-                    self.fail(where, t("err.missing"))
+                    self.missing(where)
                 continue
             entry = self.table(table[phase], where, ("duration", "warning", "danger", "auto_start"))
             base = defaults.get(phase) if defaults else None
@@ -50,7 +50,7 @@ class AgendaReader(FieldReader):
         where = _join(path, key)
         if key not in table:
             if default is None:
-                self.fail(where, t("err.missing"))
+                self.missing(where)
             return default
         seconds = _to_seconds(table[key])
         if seconds is None:
@@ -58,4 +58,6 @@ class AgendaReader(FieldReader):
         elif seconds < 0:
             self.fail(where, t("err.negative", got=_shown(table[key])))
             return None
+        elif isinstance(table[key], str) and seconds_text(seconds) != table[key]:
+            self.respell(where, seconds_text(seconds))
         return seconds

@@ -189,7 +189,7 @@ class DocumentsReader(FieldReader):
     def _positive(
         self, table: dict[str, Any], path: str, key: str, default: int | None
     ) -> int | None:
-        value = self.field(table, path, key, int, default)
+        value = self.count(table, path, key, "号", default)  # 1, or as a clerk writes it: "1号"
         if value is not None and not 1 <= value <= MAX_NUMBER:
             self.fail(_join(path, key), t("err.number_range", low=1, high=MAX_NUMBER, got=value))
             return default

@@ -1,12 +1,27 @@
-"""Field readers: each reads one value and records a Problem when it is wrong."""
+"""Field readers: each reads one value and records a Problem when it is wrong.
+
+A clerk's own spellings are understood and each has one canonical form that
+`sanshu edit` writes back: 现场 / 书面 for a mode, "6分钟" or "6分30秒" for a
+duration, "4人" for a count, "2024年1月30日" for a date. The reader notes each
+value it read in another spelling, with its canonical form (`respelled`).
+
+Each mistake is reported once, at its place: a value that cannot be read is left
+out of the checks that depend on it (a bad weight does not also make a false
+weight sum), and a key written in the wrong table is reported where it stands,
+saying where it belongs, instead of as an unknown key here and a missing one there
+(`resolve`, run once the whole file is read).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as _dataclass_field
 from enum import Enum
 from fractions import Fraction
 from typing import Any, TypeVar
@@ -20,6 +35,8 @@ class Problem:
     path: str
     message: str
     line: int | None = None
+    # Lines shown under the message: the offending line of the file and a caret.
+    excerpt: tuple[str, ...] = _dataclass_field(default=(), compare=False)
 
     def render(self, source: str) -> str:
         where = f"{source}:{self.line}" if self.line else source
@@ -33,7 +50,7 @@ class MeetingFileError(Exception):
         super().__init__("\n".join(self.lines()))
 
     def lines(self) -> list[str]:
-        return [p.render(self.source) for p in self.problems]
+        return [line for p in self.problems for line in (p.render(self.source), *p.excerpt)]
 
 
 class _Missing(Enum):
@@ -78,32 +95,115 @@ def _choices(options: tuple[str, ...] | list[str]) -> str:
     return " / ".join(f'"{o}"' for o in options)
 
 
+@dataclass(frozen=True)
+class _Unknown:
+    """A key a table does not allow, resolved once every table is known."""
+
+    problem: Problem  # its place in the list, replaced by the resolved message
+    table: str  # the table's path ("meeting", "categories[2]")
+    key: str
+    allowed: tuple[str, ...]
+
+
 class FieldReader:
     """Reads fields while recording a Problem for each thing that is wrong."""
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self._missing: set[str] = set()  # paths reported missing
+        self._unknown: list[_Unknown] = []
+        self._tables: dict[str, tuple[str, ...]] = {}  # each table's shape → its keys
+        self.scale_read = True  # the grade scale was read without a problem
+        self.respelled: dict[str, Any] = {}  # path → the canonical form of a clerk's spelling
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
 
+    def respell(self, path: str, value: Any) -> None:
+        """The value at `path` was read in a clerk's spelling; `value` is its canonical form."""
+        self.respelled[path] = value
+
+    def missing(self, path: str) -> None:
+        """A required field is not there (unless it stands in another table: `resolve`)."""
+        self._missing.add(path)
+        self.fail(path, t("err.missing"))
+
+    def resolve(self) -> None:
+        """Say where each unknown key belongs, once: a key written under the wrong
+        table header (TOML puts every key after `[meeting]` into [meeting], so a
+        `criteria` written there is not at the top) or misspelled is one mistake,
+        not an unknown key here and a missing one there."""
+        dropped: set[str] = set()
+        resolved: dict[int, Problem] = {}
+        for unknown in self._unknown:
+            message, fixes = self._where_it_belongs(unknown)
+            resolved[id(unknown.problem)] = Problem(unknown.problem.path, message)
+            dropped |= fixes
+        self.problems = [
+            resolved.get(id(p), p) for p in self.problems if not self._explained(p, dropped)
+        ]
+        self._unknown = []
+
+    def _explained(self, problem: Problem, dropped: set[str]) -> bool:
+        """A missing field that another report explains: it stands elsewhere, or the
+        table that should hold it is itself missing (or misspelled)."""
+        if problem.path not in self._missing or problem.message != t("err.missing"):
+            return False
+        return problem.path in dropped or any(
+            problem.path.startswith(f"{other}.") for other in self._missing | dropped
+        )
+
+    def _where_it_belongs(self, unknown: _Unknown) -> tuple[str, set[str]]:
+        """The message for an unknown key and the missing-field reports it explains."""
+        here = _shape(unknown.table)
+        homes = [
+            shape
+            for shape, keys in self._tables.items()
+            if unknown.key in keys and shape != here and not _holds(shape, unknown.key)
+        ]
+        below = [h for h in homes if h.startswith(f"{here}.")] if here else []
+        homes = below or homes
+        if homes and len(homes) <= 2:
+            places = t("err.or").join(_header(h) for h in homes)
+            if "" in homes:
+                message = t("err.belongs_top", name=unknown.key, table=_header(here))
+            else:
+                message = t("err.belongs_in", places=places)
+            return message, {_join(h, unknown.key) for h in homes if "[" not in h}
+        close = difflib.get_close_matches(unknown.key, unknown.allowed, n=1, cutoff=0.6)
+        if close:
+            fixes = {_join(unknown.table, close[0])}
+            return t("err.unknown_key_close", close=close[0]), fixes
+        return t("err.unknown_key", allowed=", ".join(unknown.allowed)), set()
+
     # -- primitives ---------------------------------------------------------
 
     def table(self, value: Any, path: str, allowed: tuple[str, ...]) -> dict[str, Any]:
+        self._tables.setdefault(_shape(path), allowed)
         if not isinstance(value, dict):
             self.fail(path, t("err.type", expected=t("type.table"), got=_shown(value)))
             return {}
         for key in value:
             if key not in allowed:
                 self.fail(_join(path, key), t("err.unknown_key", allowed=", ".join(allowed)))
+                self._unknown.append(_Unknown(self.problems[-1], path, key, allowed))
         return value
 
     def section(self, top: dict[str, Any], key: str, allowed: tuple[str, ...]) -> dict[str, Any]:
         """A required top-level table."""
         if key not in top:
-            self.fail(key, t("err.missing"))
+            self._tables.setdefault(key, allowed)
+            self.missing(key)
             return {}
         return self.table(top[key], key, allowed)
+
+    def absent(self, where: str, default: T | _Missing | None) -> T | None:
+        """What a field left out of its table reads as: its default, or None once it
+        is noted as missing when it has none."""
+        if default is _MISSING:
+            self.missing(where)
+            return None
+        return default
 
     def field(
         self,
@@ -115,10 +215,7 @@ class FieldReader:
     ) -> T | None:
         where = _join(path, key)
         if key not in table:
-            if default is _MISSING:
-                self.fail(where, t("err.missing"))
-                return None
-            return default
+            return self.absent(where, default)
         value = table[key]
         # bool is an int in Python; TOML keeps them apart and so do we.
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
@@ -144,9 +241,7 @@ class FieldReader:
     ) -> Fraction | None:
         where = _join(path, key)
         if key not in table:
-            if default is _MISSING:
-                self.fail(where, t("err.missing"))
-            return None if default is _MISSING else default
+            return self.absent(where, default)
         parsed = _to_fraction(table[key])
         if parsed is None:
             self.fail(where, _number_problem(table[key]))
@@ -162,17 +257,45 @@ class FieldReader:
         return parsed
 
     def choice(
-        self, table: dict[str, Any], path: str, key: str, options: tuple[S, ...], default: S
+        self,
+        table: dict[str, Any],
+        path: str,
+        key: str,
+        options: tuple[S, ...],
+        default: S,
+        spellings: Mapping[str, S] | None = None,
     ) -> S:
-        """One of `options` (enum members are returned as such, not as the text read)."""
-        value = self.field(table, path, key, str, default)
+        """One of `options` (enum members are returned as such, not as the text read),
+        or one of its `spellings` (现场 for onsite)."""
+        value = self.field(table, path, key, str, str(default))
         if value is None:
             return default
-        for option in options:
-            if option == value:
-                return option
-        self.fail(_join(path, key), t("err.choice", choices=_choices(options), got=_shown(value)))
+        found = _option(value, options, spellings or {})
+        if found is not None:
+            if found != value:
+                self.respell(_join(path, key), str(found))
+            return found
+        shown = [*map(str, options), *_first_spellings(options, spellings or {})]
+        self.fail(_join(path, key), t("err.choice", choices=_choices(shown), got=_shown(value)))
         return default
+
+    def count(
+        self, table: dict[str, Any], path: str, key: str, units: str, default: int | _Missing | None
+    ) -> int | None:
+        """A whole number, also written with its unit ("4人" with units "人名")."""
+        where = _join(path, key)
+        if key not in table:
+            return self.absent(where, default)
+        value = table[key]
+        number = _to_count(value, units)
+        if number is not None and isinstance(value, str):
+            self.respell(where, number)
+        if number is None:
+            if isinstance(value, int) and not isinstance(value, bool):
+                self.fail(where, t("err.too_large_number", got=_shown_number(value)))
+            else:
+                self.fail(where, t("err.type", expected=t("type.integer"), got=_shown(value)))
+        return number
 
     def strings(self, table: dict[str, Any], path: str, key: str, required: bool) -> list[str]:
         values = self.field(table, path, key, list, _MISSING if required else [])
@@ -203,10 +326,16 @@ class FieldReader:
         return value
 
     def weights_sum(
-        self, weights: dict[str, Fraction], path: str, message: Callable[[str], str]
+        self,
+        weights: Mapping[str, Fraction | None],
+        path: str,
+        message: Callable[[str], str],
     ) -> None:
-        """`message(total)` says what is wrong when the weights do not sum to 1."""
-        total = sum(weights.values(), Fraction(0))
+        """`message(total)` says what is wrong when the weights do not sum to 1. A
+        weight that could not be read (None) was reported already: no sum then."""
+        if any(w is None for w in weights.values()):
+            return
+        total = sum((w for w in weights.values() if w is not None), Fraction(0))
         if weights and total != 1:
             self.fail(path, message(_decimal_text(total)))
 
@@ -220,7 +349,9 @@ class FieldReader:
                 seen[name] = i
 
     def grade(self, value: str | None, path: str, known: list[str]) -> str | None:
-        if value is not None and value not in known:
+        """A grade a rule names. While the scale itself is wrong (`scale_read` false)
+        the rules' grades are not checked against it: one mistake, one line."""
+        if value is not None and value not in known and self.scale_read:
             self.fail(path, t("err.unknown_grade", got=_shown(value), choices=_choices(known)))
             return None
         return value
@@ -228,24 +359,59 @@ class FieldReader:
     def date(self, table: dict[str, Any], path: str, key: str) -> dt.date | None:
         where = _join(path, key)
         if key not in table:
-            self.fail(where, t("err.missing"))
+            self.missing(where)
             return None
         value = table[key]
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        self.fail(where, t("err.date", got=_shown(value)))
-        return None
+        found = _to_date(value)
+        if found is None:
+            self.fail(where, t("err.date", got=_shown(value)))
+        elif not isinstance(value, dt.date):
+            self.respell(where, found)
+        return found
 
 
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
+
+
+def _shape(path: str) -> str:
+    """A table's path without positions: `subjects[3].phases` → `subjects[].phases`."""
+    return re.sub(r"\[\d+\]", "[]", path)
+
+
+def _holds(shape: str, key: str) -> bool:
+    """Whether a table shape is itself the key's value (`scoring.trim` holds no `trim`)."""
+    return shape.rsplit(".", 1)[-1].removesuffix("[]") == key
+
+
+def _header(shape: str) -> str:
+    """How a person writes the table's header: [meeting], [[subjects]], the file's top."""
+    if not shape:
+        return t("err.top_of_file")
+    if shape.endswith("[]") and "[]" not in shape[:-2]:
+        return f"[[{shape[:-2]}]]"
+    return f"[{shape.replace('[]', '')}]"
+
+
+def _option(value: str, options: tuple[S, ...], spellings: Mapping[str, S]) -> S | None:
+    for option in options:
+        if option == value:
+            return option
+    return spellings.get(_normal(value))
+
+
+def _first_spellings(options: tuple[S, ...], spellings: Mapping[str, S]) -> list[str]:
+    """One clerk's spelling per option, for the message (现场 / 书面)."""
+    out: list[str] = []
+    for option in options:
+        out += [spelling for spelling, o in spellings.items() if o == option][:1]
+    return out
+
+
+def _normal(text: str) -> str:
+    """Full-width digits and colons as ASCII (a Chinese input method types ８：００),
+    without the spaces around."""
+    return unicodedata.normalize("NFKC", text).strip()
 
 
 _FRACTION = re.compile(r"^\s*-?\d+(\.\d+)?(\s*/\s*\d+(\.\d+)?)?\s*$")
@@ -292,17 +458,75 @@ def _number_problem(value: Any) -> str:
     return t("err.type", expected=t("type.number"), got=_shown(value))
 
 
-def _to_seconds(value: Any) -> int | None:
+_CHINESE_DURATION = re.compile(
+    r"(?:(\d{1,4})\s*(?:小时|时))?\s*(?:(\d{1,6})\s*(?:分钟|分))?\s*(?:(\d{1,6})\s*(?:秒钟|秒))?"
+)
+
+
+def _whole_or_text(value: Any) -> int | str | None:
+    """An integer as it is (None beyond the limit), a short string with full-width
+    digits and spaces made plain, anything else None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value if abs(value) <= MAX_INTEGER else None
-    if isinstance(value, str) and len(value) <= MAX_NUMBER_TEXT:
-        match = re.fullmatch(r"\s*(-?)(\d{1,6}):([0-5]\d)\s*", value)
+    if not isinstance(value, str) or len(value) > MAX_NUMBER_TEXT:
+        return None
+    return _normal(value)
+
+
+def _to_seconds(value: Any) -> int | None:
+    """Seconds (480), "分:秒" ("8:00"), or as a clerk writes it ("8分钟", "6分30秒",
+    "90秒", "1小时")."""
+    text = _whole_or_text(value)
+    if not isinstance(text, str):
+        return text
+    match = re.fullmatch(r"(-?)(\d{1,6}):([0-5]\d)", text)
+    if match:
+        sign = -1 if match.group(1) else 1
+        return sign * (int(match.group(2)) * 60 + int(match.group(3)))
+    match = _CHINESE_DURATION.fullmatch(text)
+    if not match or not any(match.groups()):
+        return None
+    hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
+    if ((hours or minutes) and seconds >= 60) or (hours and minutes >= 60):
+        return None  # "6分90秒" is a typing mistake
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def _to_count(value: Any, units: str) -> int | None:
+    """A whole number: 4, or "4" / "4人" / "４ 人" with one of `units`."""
+    text = _whole_or_text(value)
+    if not isinstance(text, str):
+        return text
+    unit = f"[{re.escape(units)}]?" if units else ""
+    match = re.fullmatch(r"(\d{1,9})\s*" + unit, text)
+    return int(match.group(1)) if match else None
+
+
+def _to_date(value: Any) -> dt.date | None:
+    """A TOML date, "2024-01-30", or "2024年1月30日"."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or len(value) > MAX_NUMBER_TEXT:
+        return None
+    text = _normal(value)
+    match = re.fullmatch(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", text)
+    try:
         if match:
-            sign = -1 if match.group(1) else 1
-            return sign * (int(match.group(2)) * 60 + int(match.group(3)))
-    return None
+            return dt.date(*(int(g) for g in match.groups()))
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def seconds_text(seconds: int) -> str:
+    """A duration's canonical spelling: "8:00"."""
+    sign = "-" if seconds < 0 else ""
+    minutes, rest = divmod(abs(seconds), 60)
+    return f"{sign}{minutes}:{rest:02d}"
 
 
 def _decimal_text(value: Fraction) -> str:

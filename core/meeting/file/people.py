@@ -7,19 +7,28 @@ from typing import Any
 
 from core.i18n import t
 from core.meeting.file.agenda import AgendaReader
-from core.meeting.file.fields import MAX_VOTERS_PER_CATEGORY, _decimal_text, _join, _shown
-from core.meeting.model import MODES, Category, Mode, Phase, PhaseTiming, Subject
+from core.meeting.file.fields import _MISSING, MAX_VOTERS_PER_CATEGORY, _decimal_text, _join, _shown
+from core.meeting.model import MODE_SPELLINGS, MODES, Category, Mode, Phase, PhaseTiming, Subject
+
+VOTER_UNITS = "人名"  # expected = "4人"
 
 
 class PeopleReader(AgendaReader):  # a subject may set its own phase timings
     def categories(self, top: dict[str, Any]) -> list[Category]:
+        """The voter categories. `self.category_names` keeps every name read, also of a
+        category whose weight or head-count is wrong (a subject's `weights` may name it)."""
         out: list[Category] = []
+        weights: dict[str, Fraction | None] = {}
+        self.category_names: list[str] = []
         for i, item in enumerate(self.items(top, "categories"), 1):
             path = f"categories[{i}]"
             entry = self.table(item, path, ("name", "weight", "expected"))
             name = self.field(entry, path, "name", str)
             weight = self.number(entry, path, "weight")
-            expected = self.field(entry, path, "expected", int)
+            weights[path] = weight
+            expected = self.count(entry, path, "expected", VOTER_UNITS, _MISSING)
+            if name is not None:
+                self.category_names.append(name.strip())
             if weight is not None and weight < 0:
                 self.fail(_join(path, "weight"), t("err.negative", got=_shown(entry["weight"])))
             if expected is not None and expected < 0:
@@ -30,21 +39,19 @@ class PeopleReader(AgendaReader):  # a subject may set its own phase timings
             if name is not None and weight is not None and expected is not None:
                 out.append(Category(name.strip(), weight, expected))
         self.unique([c.name for c in out], "categories", ".name")
-        self.weights_sum(
-            {c.name: c.weight for c in out},
-            "categories",
-            lambda got: t("err.weights_sum", got=got),
-        )
+        self.weights_sum(weights, "categories", lambda got: t("err.weights_sum", got=got))
         return out
 
     def subjects(
         self,
         top: dict[str, Any],
-        categories: list[Category],
+        category_names: list[str],
         defaults: dict[Phase, PhaseTiming],
     ) -> list[Subject]:
+        """The subjects; `category_names` are every category name read (a subject's
+        `weights` name them)."""
         out: list[Subject] = []
-        category_names = [c.name for c in categories]
+        modes_read = True
         for i, item in enumerate(self.items(top, "subjects"), 1):
             path = f"subjects[{i}]"
             entry = self.table(
@@ -55,9 +62,11 @@ class PeopleReader(AgendaReader):  # a subject may set its own phase timings
             name = self.field(entry, path, "name", str)
             unit = self.field(entry, path, "unit", str, None)
             person = self.field(entry, path, "person", str, "")
-            mode = self.choice(entry, path, "mode", MODES, Mode.WRITTEN)
+            problems = len(self.problems)
+            mode = self.choice(entry, path, "mode", MODES, Mode.WRITTEN, MODE_SPELLINGS)
             if "mode" not in entry:
-                self.fail(_join(path, "mode"), t("err.missing"))
+                self.missing(_join(path, "mode"))
+            modes_read = modes_read and len(self.problems) == problems
             order = self.field(entry, path, "order", int, i)
             scores = self.scores(entry, path)
             timings: dict[Phase, PhaseTiming] = {}
@@ -84,7 +93,7 @@ class PeopleReader(AgendaReader):  # a subject may set its own phase timings
         self.unique([s.name for s in out], "subjects", ".name")
         onsite_orders = [str(s.order) for s in out if s.mode == Mode.ONSITE]
         self.unique(onsite_orders, "subjects(onsite)", ".order")
-        if out and not any(s.mode == Mode.ONSITE for s in out):
+        if out and modes_read and not any(s.mode == Mode.ONSITE for s in out):
             self.fail("subjects", t("err.no_onsite"))
         return out
 
@@ -117,11 +126,9 @@ class PeopleReader(AgendaReader):  # a subject may set its own phase timings
         self, value: Any, path: str, categories: list[str]
     ) -> dict[str, Fraction] | None:
         table = self.table(value, path, tuple(categories))
-        weights = {}
+        weights: dict[str, Fraction | None] = {}
         for key in table:
             if key in categories:
-                number = self.number(table, path, key)
-                if number is not None:
-                    weights[key] = number
+                weights[key] = self.number(table, path, key)
         self.weights_sum(weights, path, lambda got: t("err.weights_sum", got=got))
-        return weights or None
+        return {k: w for k, w in weights.items() if w is not None} or None

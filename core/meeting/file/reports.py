@@ -54,7 +54,7 @@ class ReportsReader(FieldReader):
         return value
 
     def _count(self, table: dict[str, Any], path: str, key: str) -> int | None:
-        value = self.field(table, path, key, int, None)
+        value = self.count(table, path, key, "字", None)
         if value is not None and not 0 <= value <= MAX_CHARS:
             self.fail(_join(path, key), t("err.number_range", low=0, high=MAX_CHARS, got=value))
             return None
@@ -71,7 +71,7 @@ class ReportsReader(FieldReader):
         ):
             return [v.strip() for v in value]
         if "heading" not in entry:
-            self.fail(_join(where, "heading"), t("err.missing"))
+            self.missing(_join(where, "heading"))
         else:
             self.fail(
                 _join(where, "heading"),
@@ -82,7 +82,7 @@ class ReportsReader(FieldReader):
     def feedback_rules(self, value: Any) -> FeedbackRules:
         path = "feedback"
         table = self.table(value, path, ("rectify_days",))
-        days = self.field(table, path, "rectify_days", int, 90)
+        days = self.count(table, path, "rectify_days", "天日", 90)
         if days is not None and not 1 <= days <= MAX_DAYS:
             self.fail(
                 _join(path, "rectify_days"), t("err.number_range", low=1, high=MAX_DAYS, got=days)

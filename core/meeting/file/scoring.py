@@ -32,21 +32,27 @@ class ScoringReader(FieldReader):
         return self.strings(top, "", "criteria", required=True)
 
     def grades(self, top: dict[str, Any]) -> tuple[list[Grade], str | None]:
+        before = len(self.problems)
         section = self.section(top, "grades", ("scale", "abstain"))
         scale = self.field(section, "grades", "scale", list) or []
         grades: list[Grade] = []
+        self.grade_labels: list[str] = []
+        labels = self.grade_labels
         for i, item in enumerate(scale, 1):
             path = f"grades.scale[{i}]"
             entry = self.table(item, path, ("label", "points"))
             label = self.field(entry, path, "label", str)
             points = self.number(entry, path, "points")
+            if label is not None:
+                labels.append(label.strip())  # a rule may name it even if its points are wrong
             if label is not None and points is not None:
                 grades.append(Grade(label.strip(), points))
         if "scale" in section and not scale:
             self.fail("grades.scale", t("err.empty_list"))
         self.unique([g.label for g in grades], "grades.scale", ".label")
+        self.scale_read = len(self.problems) == before
         abstain = self.field(section, "grades", "abstain", str, None)
-        if abstain is not None and abstain in [g.label for g in grades]:
+        if abstain is not None and abstain in labels:
             self.fail("grades.abstain", t("err.abstain_is_grade", got=_shown(abstain)))
         return grades, abstain
 
@@ -80,7 +86,7 @@ class ScoringReader(FieldReader):
         trim_t = self.table(table.get("trim", {}), "scoring.trim", ("enabled", "more_than"))
         trim = Trim(
             enabled=bool(self.field(trim_t, "scoring.trim", "enabled", bool, False)),
-            more_than=self.field(trim_t, "scoring.trim", "more_than", int, 5) or 5,
+            more_than=self.count(trim_t, "scoring.trim", "more_than", "人名", 5) or 5,
         )
         if trim.more_than < 2:
             self.fail(
@@ -136,15 +142,11 @@ class ScoringReader(FieldReader):
         if not isinstance(value, dict):
             self.fail(path, t("err.type", expected=t("type.table"), got=_shown(value)))
             return {"meeting": Fraction(1)}
-        weights: dict[str, Fraction] = {}
-        for key in value:
-            number = self.number(value, path, key)
-            if number is not None:
-                weights[key] = number
+        weights: dict[str, Fraction | None] = {key: self.number(value, path, key) for key in value}
         if "meeting" not in value:
             self.fail(path, t("err.combination_meeting"))
         self.weights_sum(weights, path, lambda got: t("err.combination_sum", got=got))
-        return weights
+        return {key: w for key, w in weights.items() if w is not None}
 
     def list_of_tables(self, value: Any, path: str) -> list[tuple[str, Any]]:
         if not isinstance(value, list):
@@ -173,14 +175,14 @@ class ScoringReader(FieldReader):
                 self.grade(label, f"{path}.grades[{i}]", labels)
             above = self.share(entry, path, "above")
             below = self.share(entry, path, "below")
-            if above is None and below is None:
-                self.fail(_join(path, "above"), t("err.missing"))
+            if above is None and below is None and "above" not in entry and "below" not in entry:
+                self.missing(_join(path, "above"))
             grade = self.grade(
                 self.field(entry, path, "grade", str, None), _join(path, "grade"), labels
             )
             flag = self.field(entry, path, "flag", str, None)
-            if grade is None and flag is None and "grade" not in entry:
-                self.fail(_join(path, "grade"), t("err.missing"))
+            if grade is None and flag is None and "grade" not in entry and "flag" not in entry:
+                self.missing(_join(path, "grade"))
             out.append(ShareRule(tuple(grades), above, below, grade, flag))
         return tuple(out)
 
@@ -194,7 +196,7 @@ class ScoringReader(FieldReader):
             )
             below = self.number(entry, path, "score_below", None)
             if "grade" not in entry and "score_below" not in entry:
-                self.fail(_join(path, "grade"), t("err.missing"))
+                self.missing(_join(path, "grade"))
             if flag is not None:
                 out.append(Alert(flag, grade, below))
         return tuple(out)
