@@ -229,6 +229,7 @@ def poll(action: str, db_path: Path, reason: str) -> None:
     if action == "open" and store.poll() != Poll.OPEN:
         from core.venue.readiness import open_scoring, venue_allows_opening
 
+        store.check_writable()  # a read-only file: that first, before the network
         # The slips' address is this laptop's now, or StoreError with the ways out.
         open_scoring(store, venue_allows_opening(store), reason)
     elif action != "status":
