@@ -500,10 +500,13 @@ class Builder:
         head_rows: int = 1,
         row_height_mm: float | None = None,
         tight: bool = False,
+        keep_together: bool = False,
     ) -> None:
         """A bordered table, its header rows repeated on every page, no row split across
-        pages. Each row is a list of cells (a text, or a `Cell` spanning columns or merged
-        down); a row holding one text is a docxtpl row tag ({%tr …%}) across the table.
+        pages; `keep_together`: every row kept with the next, so a table shorter than a
+        page is never split (no lone first row at the foot of a page). Each row is a list
+        of cells (a text, or a `Cell` spanning columns or merged down); a row holding one
+        text is a docxtpl row tag ({%tr …%}) across the table.
         `tight`: small cell margins (a form's narrow tick boxes)."""
         grid = [twips(w) for w in widths_mm]
         margins = (
@@ -538,6 +541,7 @@ class Builder:
                 + "</w:trPr>"
             )
             column = 0
+            keep = "<w:keepNext/>" if keep_together else ""
             for cell in cells:
                 width = sum(grid[column : column + cell.span])
                 column += cell.span
@@ -557,7 +561,7 @@ class Builder:
                 parts.append(
                     f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{merge}'
                     '<w:vAlign w:val="center"/></w:tcPr>'
-                    f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{jc}</w:pPr>{text}</w:p></w:tc>'
+                    f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}{jc}</w:pPr>{text}</w:p></w:tc>'
                 )
             if column != len(grid):
                 raise ValueError(f"row {index} covers {column} of {len(grid)} columns")
@@ -605,10 +609,11 @@ def rows_table(
     cells: list[str | Cell],
     *,
     row_height_mm: float | None = None,
+    keep_together: bool = False,
 ) -> None:
     """A table with a row per item of a list: `loop` is docxtpl's "r in 结果"."""
     rows = [heads, ["{%tr for " + loop + " %}"], cells, ["{%tr endfor %}"]]
-    b.table(widths_mm, rows, row_height_mm=row_height_mm)
+    b.table(widths_mm, rows, row_height_mm=row_height_mm, keep_together=keep_together)
 
 
 # -- the parts official documents share ---------------------------------------------------
@@ -760,6 +765,7 @@ def bulletin(lang: str) -> Builder:
         [w["col_order"], w["col_subject"], w["col_grade"]],
         "r in 结果",
         [centred("{{ r.序号 }}"), "{{ r.述职对象 }}", centred("{{ r.等次 }}")],
+        keep_together=True,
     )
     b.tag("endif")
     b.p(w["h_grades"], "Heading1")
@@ -787,7 +793,7 @@ def ranked(b: Builder, widths_mm: list[float], w: dict[str, str], loop: str) -> 
         centred("{{ r.综合得分 }}"),
         centred("{{ r.等次 }}"),
     ]
-    rows_table(b, widths_mm, heads, loop, cells)
+    rows_table(b, widths_mm, heads, loop, cells, keep_together=True)
 
 
 def ranking(lang: str) -> Builder:
@@ -844,7 +850,7 @@ def minutes(lang: str) -> Builder:
     b.tag("if s.询问")
     rows_table(
         b,
-        [16, 24, 56, 60],
+        [15, 22, 63, 56],  # the question widest, the answer next: their text shares
         [w["col_time"], w["col_asker"], w["col_question"], w["col_answer"]],
         "q in s.询问",
         [centred("{{ q.时间 }}"), "{{ q.询问人 }}", "{{ q.问题 }}", "{{ q.答复 }}"],

@@ -4,6 +4,8 @@ workbook; the editable template."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from fractions import Fraction
 from pathlib import Path
 
@@ -99,7 +101,7 @@ def test_the_record_and_comments_are_in_the_letter(letters):
     assert "李清：理论学习抓得实，调研成果转化不够。" in text
     assert "高天庚：廉政风险点排查发现了哪些问题？" in text
     assert "答复：共排查风险点9个，已全部制定防控措施。" in text
-    assert "（会上未作答复）" in text
+    assert "如何落实一岗双责" not in text  # logged and never asked: not said to be answered
     written = text_of(_letter(letters, "秘书处"))  # a written report: no commentary, no questions
     assert "书面述职，会上未进行点评和询问" in written
 
@@ -207,6 +209,20 @@ def test_a_subject_only_commented_on_is_not_said_to_have_been_asked(held_db, tmp
     assert "进行了询问" not in text
     first = text_of(next(out.glob("01-法工委-*.docx")))
     assert "会议现场，党组成员对你单位述职作了点评，纪检监察人员进行了询问，具体如下：" in first
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
+def test_the_note_under_the_grade_table_keeps_its_punctuation_on_the_page(letters, tmp_path):
+    """Read as printed (LibreOffice drops a comma hanging past a full justified line)."""
+    from core.office.pdf import to_pdf
+
+    pdf = to_pdf(_letter(letters, "法工委"), tmp_path)
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = "".join(text.split())
+    assert "每格上行为票数，下行为占该项目全部有效票的比例；" in flat
+    assert "按测评人类别加权计算的分数，与票数占比不是同一指标。" in flat
 
 
 def test_the_letter_template_is_written_as_a_word_file_only(tmp_path, capsys):

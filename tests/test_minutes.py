@@ -9,8 +9,8 @@ from core.ballots.demo import fill_demo_ballots
 from core.ballots.results import set_override
 from core.meeting.store import MeetingStore
 from core.record.entries import Record
-from tests.conftest import DEMO_TEXT
-from tests.office import east_asian_font
+from tests.conftest import DEMO_TEXT, FakeClock
+from tests.office import east_asian_font, text_of
 from tui.cli import run
 
 
@@ -110,11 +110,50 @@ def test_minutes_in_word_are_an_office_document(held, tmp_path):
     assert None not in fonts and {"仿宋_GB2312", "黑体", "楷体_GB2312"} <= fonts
     cells = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
     assert ["时间", "询问人", "问题", "答复"] in cells
-    assert any(row[1:] == ["刘纪", "廉政风险点排查是否覆盖全部岗位？", "未答复"] for row in cells)
+    asked = ["刘纪", "廉政风险点排查是否覆盖全部岗位？", "会上未答复"]
+    assert any(row[1:] == asked for row in cells)
     assert ["信息中心", "较好", "一般", "党组研究决定。"] in cells  # a reason ends its sentence
     question_table = next(t for t in document.tables if t.rows[0].cells[1].text == "询问人")
-    widths = [round(c.width.mm) for c in question_table.rows[0].cells]
-    assert widths[0] < widths[2]  # the time column is narrow, the text wide
+    time, asker, question, answer = (round(c.width.mm) for c in question_table.rows[0].cells)
+    assert question > answer > asker >= time  # the question widest: what the table is for
+
+
+def test_the_letter_and_the_minutes_tell_the_same_questions_the_same_way(held, tmp_path):
+    """Asked and not answered: 会上未答复 in both. Logged and never asked: 未询问 in the
+    minutes, and not in the letter, which carries what was asked at the meeting."""
+    minutes = tmp_path / "m.md"
+    assert run(["minutes", "--db", str(held), "--out", str(minutes)]) == 0
+    text = minutes.read_text("utf-8")
+    assert "**刘纪**：廉政风险点排查是否覆盖全部岗位？\n   - 会上未答复" in text
+    assert "**王监**：来不及问的问题\n   - 未询问（会上未提出）" in text
+    letters = tmp_path / "反馈"
+    assert run(["feedback", "--db", str(held), "--out", str(letters)]) == 0
+    letter = text_of(next(letters.glob("01-法工委-*.docx")))
+    assert "刘纪：廉政风险点排查是否覆盖全部岗位？" in letter and "答复：会上未答复" in letter
+    assert "来不及问的问题" not in letter and "重复的问题" not in letter
+    assert "高天庚：如何坚持全过程人民民主？" in letter
+
+
+def test_minutes_run_on_another_day_say_the_meeting_files_date(tmp_path):
+    """A rehearsal on 7 December keeps its real times, and says the meeting is dated
+    30 January 2024 in its file, so no paper contradicts another unexplained."""
+    clock = FakeClock(1_796_610_780.0)  # 2026-12-07 10:33 Beijing time (02:33 UTC)
+    db = tmp_path / "r.db"
+    MeetingStore.create(db, DEMO_TEXT, "r.toml", clock=clock).close()
+    with MeetingStore(db, clock=clock) as store:
+        hold_first_subject(store, clock)
+    out = tmp_path / "r.md"
+    assert run(["minutes", "--db", str(db), "--out", str(out)]) == 0
+    time_line = next(x for x in out.read_text("utf-8").splitlines() if "**时　　间**" in x)
+    assert "2026年12月7日 " in time_line and "—" in time_line
+    assert "按实际进行的时间记录；会议文件所定会议日期为2024年1月30日" in time_line
+
+
+def test_minutes_on_the_meetings_own_day_carry_just_the_date_and_times(held, tmp_path):
+    out = tmp_path / "m.md"
+    assert run(["minutes", "--db", str(held), "--out", str(out)]) == 0
+    time_line = next(x for x in out.read_text("utf-8").splitlines() if "**时　　间**" in x)
+    assert time_line.startswith("- **时　　间**：2024年1月30日 ") and "会议文件" not in time_line
 
 
 def test_recorder_from_the_meeting_file_wins_and_blank_when_unknown(tmp_path, clock):

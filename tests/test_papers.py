@@ -94,7 +94,37 @@ def test_the_ranking_in_word_is_one_page_of_the_tallys_figures(held, tally, tmp_
         assert row == [str(subject["rank"]), subject["name"], subject["final_score"], grade]
     text = text_of(out)
     assert "2024年1月30日" in text and "机关第一会议室" in text
+    # The table belongs to the meeting: dated like the 通报 and the letters (the
+    # [documents] 成文日期), not the day it happened to be printed.
+    assert "制表日期：2024年2月5日" in text
     assert "* 经机关党组研究调整等次：信息中心（计算等次“较好”，确定为“一般”）。" in text
+
+
+def test_without_a_documents_date_the_ranking_carries_the_meetings_date(tmp_path):
+    from core.office.demo import held_demo_meeting
+
+    db = tmp_path / "d.db"
+    held_demo_meeting(db, DEMO_TEXT.replace("date = 2024-02-05\n", "", 1), "d.toml")
+    for suffix in ("docx", "xlsx"):
+        out = tmp_path / f"排名表.{suffix}"
+        assert run(["ranking", "--db", str(db), "--out", str(out)]) == 0
+        if suffix == "docx":
+            text = text_of(out)
+        else:
+            sheet = load_workbook(out).active
+            text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+        assert "制表日期：2024年1月30日" in text, suffix
+
+
+def test_the_tally_table_says_its_grade_columns_add_up_every_criterion(held, tally, tmp_path):
+    """12 ballots and 好 23 are not a contradiction when the heading says what is counted."""
+    out = tmp_path / "tally.txt"
+    assert run(["tally", "--db", str(held), "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    criteria = len(parse_meeting(DEMO_TEXT).criteria)
+    heading = f"等次分布（各项合计）：各等次列为{criteria}个测评项目的次数之和，不是票数"
+    assert heading in text
+    assert text.index(heading) < text.index("述职对象")  # above the columns it explains
 
 
 def test_the_ranking_in_excel_holds_numbers_and_prints_on_one_page(held, tally, tmp_path):
@@ -251,6 +281,19 @@ def test_no_signature_stands_alone_on_a_page(held, tmp_path):
         lines = [line.strip() for line in last.splitlines() if line.strip()]
         signature = max(i for i, line in enumerate(lines) if line == "中共市人大常委会机关党组")
         assert signature >= 1 and "整改落实情况。" in "".join(lines[:signature]), name
+
+
+@soffice
+def test_the_bulletins_table_is_not_split_after_its_first_row(held, tally, tmp_path):
+    """The 通报's ranked table (21 rows, shorter than a page) stays on one page with its
+    header, whatever the text above it leaves on the page before."""
+    bulletin = tmp_path / "通报.docx"
+    assert run(["bulletin", "--db", str(held), "--out", str(bulletin)]) == 0
+    pages = pdf_pages([bulletin], tmp_path / "pdf")["通报.docx"]
+    names = [s["name"] for s in tally["subjects"]]
+    holding = [i for i, page in enumerate(pages) if "名次述职对象综合得分评价等次" in page]
+    assert len(holding) == 1  # the header once: the table did not flow over a page
+    assert all(name in pages[holding[0]] for name in names)
 
 
 @soffice

@@ -78,9 +78,10 @@ HOST = (
 )
 
 CLERK = (
-    Key("tab('commentary')", "f2", lambda: t("key.tab_commentary")),
-    Key("tab('questions')", "f3", lambda: t("key.tab_questions")),
-    Key("tab('paper')", "f4", lambda: t("key.tab_paper")),
+    # A tab's key moves the focus before the keys typed behind it are handed on.
+    Key("tab('commentary')", "f2", lambda: t("key.tab_commentary"), priority=True),
+    Key("tab('questions')", "f3", lambda: t("key.tab_questions"), priority=True),
+    Key("tab('paper')", "f4", lambda: t("key.tab_paper"), priority=True),
     Key("attendance", "f5", lambda: t("key.attendance")),  # 签到: 出席 / 请假 / 缺席
     Key("to_ledger", "l", lambda: t("key.to_ledger")),  # 列入整改台账, on a list only
     Key("request_quit", "ctrl+q", lambda: t("key.quit_clerk"), priority=True),

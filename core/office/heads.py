@@ -47,6 +47,12 @@ def written_on(meeting: Meeting, made_on: dt.date) -> dt.date:
     return meeting.documents.written_on or made_on
 
 
+def tabled_on(meeting: Meeting) -> dt.date:
+    """制表日期 of a table that belongs to the meeting (the 排名表): the 成文日期 the
+    other papers carry, else the meeting's date, never the day it happens to be printed."""
+    return meeting.documents.written_on or meeting.date
+
+
 def document_number(documents: DocumentSettings, written: dt.date, n: int) -> str:
     """发文字号 from the pattern, e.g. 常办发〔{year}〕{n}号 → 常办发〔2024〕3号."""
     if not documents.number:
@@ -77,7 +83,7 @@ def head_fields(meeting: Meeting, made_on: dt.date, number: int | None = None) -
         "抄送": sentence("，".join(documents.cc)),
         "印发机关": documents.printer or organiser,
         "印发日期": chinese_date(printed),
-        "制表日期": chinese_date(made_on),
+        "制表日期": chinese_date(tabled_on(meeting)),
     }
 
 

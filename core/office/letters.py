@@ -26,7 +26,8 @@ from core.office import templates
 from core.office.data import OfficeResults
 from core.office.document import chinese_date
 from core.office.heads import atoms, head_fields, sentence
-from core.record.entries import QuestionState, Record
+from core.office.minutes import answer_text, asked_at_meeting
+from core.record.entries import Record
 
 
 def figure(value: Fraction | None, digits: int) -> str:
@@ -85,7 +86,8 @@ def letter_context(
     expected = meeting.expected_voters
     combination = meeting.rules.combination
     documents = meeting.documents
-    questions = [q for q in record.questions(result.name) if q.state != QuestionState.WITHDRAWN]
+    # Only what was asked at the meeting, answered as the minutes say (会上未答复 when not).
+    questions = [q for q in record.questions(result.name) if asked_at_meeting(q)]
     context: dict[str, Any] = head_fields(
         meeting, results.made_on, documents.number_start + position - 1
     )
@@ -130,7 +132,7 @@ def letter_context(
                 {
                     "询问人": question.asker,
                     "问题": question.text,
-                    "答复": question.answer or t("feedback.no_answer"),
+                    "答复": answer_text(question),
                 }
                 for question in questions
             ],

@@ -155,6 +155,14 @@ def meeting_time(store: MeetingStore) -> str:
     closed = store.events("poll.closed")
     end = closed[-1].at if closed else max(e.at for e in store.events() if e.at >= start)
     day = dt.date.fromtimestamp(start)
+    if day != meeting.date:  # a rehearsal, or a meeting moved: the times stay, and say so
+        return t(
+            "minutes.time_range_other_day",
+            date=chinese_date(day),
+            start=clock_text(start),
+            end=clock_text(end),
+            planned=chinese_date(meeting.date),
+        )
     return t(
         "minutes.time_range", date=chinese_date(day), start=clock_text(start), end=clock_text(end)
     )
@@ -286,6 +294,17 @@ def _override_text(o: OverrideLine) -> str:
         final=o.final,
         reason=sentence(o.reason),
     )
+
+
+def asked_at_meeting(q: Question) -> bool:
+    """Put to the subject at the meeting (being asked, answered, or answered from the
+    record): the questions a letter carries. One logged and never asked is 未询问."""
+    return q.state in (QuestionState.ASKING, QuestionState.ANSWERED) or bool(q.answer)
+
+
+def answer_text(q: Question) -> str:
+    """The answer as every paper prints it (the minutes and the letters)."""
+    return _answer(q)
 
 
 def _answer(q: Question) -> str:

@@ -66,7 +66,7 @@ def tally(
                     results.tally,
                     console.width,
                     bars=handle is None and console.is_terminal,
-                    title=results.title,
+                    title=f"{results.title}\n" + grades_heading(results.tally.meeting),
                     notes=results.warnings,
                 )
             )
@@ -83,6 +83,12 @@ def tally(
             click.echo(text)
     if out:
         err.print(t("tally.written", path=out), style="green", highlight=False)
+
+
+def grades_heading(meeting) -> str:
+    """The grade columns count answers over every criterion (a ballot gives one grade
+    per criterion), not ballots: the table says so above them."""
+    return t("tally.grades_summed", criteria=len(meeting.criteria))
 
 
 @tally.command("override", short_help="调整最终等次 · Override a final grade")
