@@ -72,6 +72,9 @@ HOST = (
     ),
     Key("remove_time", _podium("remove_time"), lambda: t("key.minus"), show=False),
     Key("reset_timer", _podium("reset_timer"), lambda: t("key.reset")),
+    Key(
+        "connection_test", _podium("connection_test"), lambda: t("key.connection_test"), show=False
+    ),
 )
 
 CLERK = (
