@@ -22,6 +22,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def on_this_laptop(db_path: Path) -> int:
+    """The meeting's slips kept on 127.0.0.1 at a free port (a rehearsal on this laptop):
+    opening scoring then depends neither on this machine's adapters nor on port 8700
+    being free. The port."""
+    from core.venue.addresses import Source, Where, keep
+
+    port = free_port()
+    with MeetingStore(db_path) as store:
+        keep(store, Where("127.0.0.1", port, Source.SLIPS), "test")
+    return port
+
+
 class FakeClock:
     """A clock the test moves by hand: timers are computed from its instants."""
 

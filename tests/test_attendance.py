@@ -206,3 +206,31 @@ async def test_the_clerks_console_opens_the_sign_in_list_with_f5(demo_db, clock)
         await wait_until(pilot, lambda: app.screen is before)
         footer = [key.description for key in app.query(FooterKey)]
         assert "签到" in footer  # the footer names the key
+
+
+async def test_a_name_typed_right_after_slash_lands_whole_in_the_search_box(demo_db, clock):
+    """`/` then the name in one burst (a fast typist, tmux send-keys): no character of
+    the name is lost; Enter and a digit in the same burst mark the person found."""
+    from textual import events
+    from textual.keys import _character_to_key
+    from textual.widgets import Input
+
+    def burst(keys) -> None:
+        for key in keys:
+            if len(key) == 1:
+                app.post_message(events.Key(_character_to_key(key), key))
+            else:
+                app.post_message(events.Key(key, None))
+
+    app = AttendanceApp(demo_db, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_until(
+            pilot, lambda: isinstance(app.screen, AttendanceScreen) and app.screen
+        )
+        find = screen.query_one(Input)
+        burst(["/", *"杨慧敏"])
+        await wait_until(pilot, lambda: find.value == "杨慧敏", what="the whole name")
+        assert screen.selected == "杨慧敏"
+        burst(["escape", "/", "ctrl+u", *"丁雅琴", "enter", "2"])
+        await wait_until(pilot, lambda: marks(demo_db).get("丁雅琴") == "leave")
+        assert find.value == "丁雅琴" and marks(demo_db) == {"丁雅琴": "leave"}

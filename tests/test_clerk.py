@@ -331,3 +331,78 @@ async def test_typing_at_thirty_characters_a_second_loses_and_misplaces_nothing(
     record = Record(MeetingStore(demo_db))
     assert [q.text for q in record.questions("法工委")] == [question]
     assert [(c.commenter, c.text) for c in record.commentary("法工委")] == [("李清", remark)]
+
+
+def burst(app, keys) -> None:
+    """Keys as tmux send-keys or a paste delivers them: all queued at once, none handled
+    yet (`keys` are characters or Textual key names)."""
+    for key in keys:
+        if len(key) == 1:
+            app.post_message(events.Key(_character_to_key(key), key))
+        else:
+            app.post_message(events.Key(key, None))
+
+
+async def test_text_typed_before_the_podium_moves_on_stays_with_its_subject(demo_db, clock, store):
+    """The podium moves on while the clerk's keys are still queued: what was typed
+    before the move stays whole with 法工委 (a kept draft, said so), what comes after is
+    for the new subject, and Enter logs it there."""
+    from core.record.drafts import load_draft
+
+    before = "第一个问题：请介绍一下今年立法工作的主要亮点"  # 24 characters
+    after = "教科文卫办：如何推进文化惠民工程落地见效"  # 20 characters
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        said: list[str] = []
+        app.notify = lambda message, **_: said.append(str(message))  # type: ignore[method-assign]
+        burst(app, before)
+        for _ in range(3):
+            store.move(+1)  # 述职 · 教科文卫办
+        app.watch_database()  # the poll notices it with the burst still queued
+        burst(app, after)
+        box = app.query_one("#question-text", EntryArea)
+        await wait_until(pilot, lambda: box.text == after, what="the new subject's text")
+        assert app.subject == "教科文卫办"
+        assert load_draft(app.store, app.clerk, "question-text", "法工委") == before
+        assert any("法工委" in note for note in said)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: Record(app.store).questions("教科文卫办"))
+        app.query_one("#subject", Select).value = "法工委"
+        await wait_until(pilot, lambda: box.text == before, what="the kept draft back")
+        burst(app, "？")  # typing goes on at the end of the kept draft
+        await wait_until(pilot, lambda: box.text == before + "？")
+    record = Record(MeetingStore(demo_db))
+    assert [q.text for q in record.questions("教科文卫办")] == [after]
+    assert record.questions("法工委") == []
+
+
+async def test_commentary_refusal_keeps_the_focus_and_nothing_typed_is_lost(demo_db, clock):
+    """Enter without a commenter refuses in one line and leaves the cursor where the
+    clerk types; Enter in 点评人 moves on to 点评要点; a fast burst that goes back to the
+    name, fills it and Tabs on to the comment puts every character where it was typed."""
+    remark = "要进一步发挥示范引领作用持续擦亮支部党建品牌把学习成果转化为工作实效真抓实干"  # 40
+    app = ClerkApp(demo_db, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        said: list[str] = []
+        app.notify = lambda message, **_: said.append(str(message))  # type: ignore[method-assign]
+        text = app.query_one("#commentary-text", EntryArea)
+        name = app.query_one("#commenter", Input)
+        burst(app, ["f2", *"要点一", "enter", *"，要点二"])  # F2 and typing at once
+        await wait_until(pilot, lambda: text.text == "要点一，要点二")
+        assert app.focused is text and name.value == ""
+        assert any("点评人" in note for note in said)
+        # back to the name, clear it, a name, Enter moves on to the comment
+        burst(app, ["shift+tab", "ctrl+u", *"李清", "enter", *"。"])
+        await wait_until(pilot, lambda: text.text == "要点一，要点二。")
+        assert name.value == "李清" and app.focused is text
+        text.load_text("")
+        # the tester's burst: Shift+Tab, Ctrl+U, a name, Tab, a 40-character comment
+        burst(app, ["shift+tab", "ctrl+u", *"王建国", "tab", *remark])
+        await wait_until(pilot, lambda: text.text == remark, what="the whole comment")
+        assert name.value == "王建国" and app.focused is text
+        # back to the name: Enter moves on to the comment, Enter there saves it
+        burst(app, ["shift+tab", "enter", "enter"])
+        await wait_until(pilot, lambda: Record(app.store).commentary("法工委"))
+        await wait_until(pilot, lambda: text.text == "")
+    (entry,) = Record(MeetingStore(demo_db)).commentary("法工委")
+    assert (entry.commenter, entry.text) == ("王建国", remark)

@@ -15,6 +15,7 @@ from core.ballots.storing import BallotEntry, add_ballots, receipts, store_ballo
 from core.ballots.tokens import issue_tokens, restore_token, revoke_token
 from core.errors import StoreError
 from core.store import database as store_module
+from tests.conftest import on_this_laptop
 from tui.cli import run
 
 
@@ -96,6 +97,7 @@ def test_receipts_are_published_sorted_without_content(demo_db, store, tmp_path,
 
 
 def test_poll_open_on_a_locked_database_is_a_busy_message(demo_db, capsys, monkeypatch):
+    on_this_laptop(demo_db)
     monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 200)
     holder = sqlite3.connect(demo_db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")

@@ -7,6 +7,7 @@ import re
 
 from core.ballots.tokens import ALPHABET, digest, find_token, new_token, normalise
 from core.meeting.store import MeetingStore
+from tests.conftest import on_this_laptop
 from tui.cli import run
 
 CODE = re.compile(r"</small>([0-9A-Z]{5}-[0-9A-Z]{5})</div>")
@@ -69,6 +70,7 @@ def test_revoke_by_the_printed_code(demo_db, tmp_path, capsys):
 
 
 def test_poll_open_close_and_reopen_needs_a_reason(demo_db, capsys):
+    on_this_laptop(demo_db)
     assert run(["poll", "open", "--db", str(demo_db)]) == 0
     assert "测评状态：进行中" in capsys.readouterr().out
     assert run(["poll", "close", "--db", str(demo_db)]) == 0

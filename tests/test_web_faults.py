@@ -195,9 +195,9 @@ async def test_a_huge_number_is_refused_by_its_spelling(tmp_path, clock):
 def test_serve_listens_where_it_says_not_everywhere():
     from core.venue.addresses import listen_addresses
 
-    assert listen_addresses(None, "192.168.1.20") == ["192.168.1.20", "127.0.0.1"]
-    assert listen_addresses(None, "127.0.0.1") == ["127.0.0.1"]  # no LAN: this laptop only
-    assert listen_addresses("0.0.0.0", "192.168.1.20") == ["0.0.0.0"]  # asked for explicitly
+    assert listen_addresses("192.168.1.20") == ["192.168.1.20", "127.0.0.1"]
+    assert listen_addresses("127.0.0.1") == ["127.0.0.1"]  # no LAN: this laptop only
+    assert listen_addresses("0.0.0.0") == ["0.0.0.0"]  # asked for explicitly
 
 
 async def test_control_characters_in_a_comment_are_stripped(client, store, slip):

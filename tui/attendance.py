@@ -29,6 +29,7 @@ from core.i18n import t
 from core.meeting.store import MeetingStore
 from core.record.attendance import MARKS, Entry, Mark, mark_label, read_roll, set_mark
 from core.store import Clock
+from tui.widgets.entry import KeyedInput
 
 POLL_S = 0.2  # how often it looks for marks written elsewhere
 RETRY_S = 1.0  # how often a kept mark is written again
@@ -52,8 +53,12 @@ class AttendanceScreen(Screen[None]):
         Binding("3", "mark('absent')", show=False),
         Binding("0", "mark('')", show=False),
         Binding("delete", "mark('')", show=False),
-        Binding("slash", "find", show=False),
-        Binding("escape", "close", show=False),
+        # `/`, and Enter / Esc in the search box, move the focus when the app reads the
+        # key (priority), before the keys behind them are handed on: "/杨慧敏" typed in
+        # one go lands whole in the search box, "杨慧敏⏎1" marks 杨慧敏.
+        Binding("slash", "find", show=False, priority=True),
+        Binding("enter", "found", show=False, priority=True),
+        Binding("escape", "close", show=False, priority=True),
     ]
 
     def __init__(self, db_path: str | Path, *, clock: Clock = time.time) -> None:
@@ -69,7 +74,7 @@ class AttendanceScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(id="att-counts")
-            yield Input(placeholder=t("attendance.find"), id="att-find")
+            yield KeyedInput(placeholder=t("attendance.find"), id="att-find")
             yield DataTable(id="att-table", cursor_type="row", zebra_stripes=True)
             yield Static(id="att-note")
             yield Static(t("attendance.keys"), id="att-keys")
@@ -150,12 +155,23 @@ class AttendanceScreen(Screen[None]):
         if table.cursor_row < table.row_count - 1:
             table.move_cursor(row=table.cursor_row + 1)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        finding = self.focused is self.query_one(Input)
+        if action == "find":
+            return not finding  # in the search box `/` is a character
+        if action == "found":
+            return finding
+        return True
+
     def action_find(self) -> None:
-        self.query_one(Input).focus()
+        self.set_focus(self.query_one(Input))  # at once, not after the queued keys
+
+    def action_found(self) -> None:
+        self.set_focus(self.query_one(DataTable))
 
     def action_close(self) -> None:
-        if self.query_one(Input).has_focus:
-            self.query_one(DataTable).focus()
+        if self.focused is self.query_one(Input):
+            self.set_focus(self.query_one(DataTable))
         elif len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
@@ -163,10 +179,6 @@ class AttendanceScreen(Screen[None]):
     def _find(self, event: Input.Changed) -> None:
         self._filter = event.value
         self._fill()
-
-    @on(Input.Submitted, "#att-find")
-    def _found(self) -> None:
-        self.query_one(DataTable).focus()
 
     def _entry(self, name: str) -> Entry:
         return next(e for e in self.entries if e.name == name)

@@ -6,8 +6,9 @@ import time
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import (
@@ -32,10 +33,12 @@ from tui.keys import CLERK, bindings, main_key
 from tui.messages import EntrySubmitted
 from tui.paper import PaperPane
 from tui.widgets.confirm import Confirm
-from tui.widgets.entry import EntryArea, EntryEditor
+from tui.widgets.entry import EntryArea, EntryEditor, KeyedInput
 from tui.widgets.footer import OrderedFooter
 
 DRAFT_BOXES = ("commentary-text", "question-text")
+NAME_BOXES = {"commenter": "#commentary-text", "asker": "#question-text"}  # Enter moves on
+ENTRY_BOXES = {*DRAFT_BOXES, *NAME_BOXES}
 DRAFT_SAVE_S = 0.3  # typed text reaches the database this often (a kill -9 loses less)
 
 STATE_STYLE = {"queued": "", "asking": "bold reverse", "answered": "dim", "withdrawn": "dim strike"}
@@ -61,6 +64,49 @@ def commentary_text(entry: Commentary) -> Text:
 LEDGER_LISTS = {"question-list": "question", "commentary-list": "commentary"}  # `l` works here
 
 
+class DraftArea(EntryArea):
+    """One of the record's boxes. Its text belongs to `subject`, and everything that
+    decides where typed text goes happens in this box's own message queue, in the
+    order the keys came: the characters, Enter (refused or taken, then the box is
+    cleared) and a change of subject (`ClerkApp.rebind`). Keys already on their way
+    to the box when the podium moves on stay with the subject they were typed for."""
+
+    def __init__(self, *, name_box: str, needs_name: bool, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.subject = ""
+        self.name_box = name_box  # the 点评人 / 提问人 box beside it
+        self.needs_name = needs_name
+        self.held = False  # taken by Enter, not yet handed to the database writer
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.prevent_default()
+            event.stop()
+            self.submit()
+            return
+        await super()._on_key(event)
+
+    def show_draft(self, text: str) -> None:
+        """Show a kept draft with the cursor at its end, where typing goes on."""
+        self.load_text(text)
+        self.move_cursor(self.document.end)
+
+    def submit(self) -> None:
+        text = self.text.strip()
+        if not text:
+            return
+        name_box = self.app.query_one(self.name_box, Input)
+        who = name_box.value.strip()
+        if self.needs_name and not who:
+            # Refused in one line; the cursor stays here, so what is typed next lands
+            # where it was typed (the focus is not taken away mid-typing).
+            self.app.notify(t("clerk.need_name", what=name_box.placeholder), severity="warning")
+            return
+        self.held = True
+        self.post_message(EntrySubmitted(self.id or "", text, self.subject, who))
+        self.load_text("")  # free for the next entry at once
+
+
 def _tab(name: str, title: str) -> str:
     """A tab's title with the key that opens it, from the one key table (点评 F2)."""
     action = f"tab('{name}')"
@@ -70,7 +116,15 @@ def _tab(name: str, title: str) -> str:
 class ClerkApp(SanshuApp):
     CSS_PATH = "clerk.tcss"
     ACTOR = "clerk"
-    BINDINGS = bindings(CLERK)
+    BINDINGS = [
+        *bindings(CLERK),
+        # Keys that move the focus between the record's boxes act when the app reads
+        # them, before the keys behind them are handed on: a fast burst (tmux, a
+        # paste, a quick typist) never sends the next characters to the box just left.
+        Binding("tab", "move_focus(1)", show=False, priority=True),
+        Binding("shift+tab", "move_focus(-1)", show=False, priority=True),
+        Binding("enter", "name_entered", show=False, priority=True),
+    ]
     KEYS = CLERK
 
     def __init__(
@@ -80,7 +134,8 @@ class ClerkApp(SanshuApp):
         self.clerk = clerk
         self.podium_subject = self.state.step.subject
         self.subject = self.podium_subject or self.meeting.onsite[0].name
-        self._saved_drafts: dict[str, str] = {}  # entry box → text last written for self.subject
+        self._saved_drafts: dict[tuple[str, str], str] = {}  # (box, subject) → text stored
+        self._unsaved: dict[tuple[str, str], str] = {}  # (box, subject) → text not stored yet
         self._undo: tuple[str, int, str] | None = None  # (kind, id, state before)
         self._shown: dict[str, tuple] = {}  # list id → what it shows (rebuild only on change)
 
@@ -122,12 +177,17 @@ class ClerkApp(SanshuApp):
                 t("clerk.commentary_hint"),
             )
         with Horizontal(classes="entry-row"):
-            yield Input(
+            yield KeyedInput(
                 placeholder=who_text,
                 id=who,
                 suggester=SuggestFromList(names, case_sensitive=False),
             )
-            yield EntryArea(id=f"{kind}-text", placeholder=what_text)
+            yield DraftArea(
+                id=f"{kind}-text",
+                placeholder=what_text,
+                name_box=f"#{who}",
+                needs_name=kind == "commentary",
+            )
         yield Static(hint, classes="hint")
         yield ListView(id=f"{kind}-list")
 
@@ -146,7 +206,9 @@ class ClerkApp(SanshuApp):
         podium = self.state.step.subject
         if podium and podium != self.podium_subject:
             self.podium_subject = podium
-            self.query_one("#subject", Select).value = podium  # follow the host
+            # Follow the host in the order of the app's queue: keys it received before
+            # this moment were typed for the subject on screen then.
+            self.call_later(self.follow, podium)
         self.show_following()
         self.show_record()
         self.query_one(PaperPane).refresh_pending()
@@ -156,44 +218,71 @@ class ClerkApp(SanshuApp):
             t("clerk.following", where=step_title(self.state.step))
         )
 
+    def follow(self, subject: str) -> None:
+        self.switch_to(subject)
+        self.query_one("#subject", Select).value = subject
+
     @on(Select.Changed, "#subject")
     def switch_subject(self, event: Select.Changed) -> None:
-        new = str(event.value)
+        self.switch_to(str(event.value))
+
+    def switch_to(self, new: str) -> None:
+        """The record shows the new subject at once; each box changes over in its own
+        queue, behind the keys already on their way to it (typed for the old one)."""
         if new == self.subject:
             return
-        self.save_drafts()  # what was typed stays with the subject it was typed for
-        kept = any(self._saved_drafts.values())
-        if kept:
-            self.notify(t("clerk.draft_kept", subject=self.subject))
         self.subject = new
-        self.load_drafts()
         self.show_record()
+        for area in self.query(DraftArea):
+            area.call_later(self.rebind, area, new)
+
+    def rebind(self, area: DraftArea, subject: str) -> None:
+        """`area`'s text stays with its subject as a kept draft; the box takes `subject`'s."""
+        old, text = area.subject, area.text
+        if old == subject:
+            return
+        self._unsaved[(area.id or "", old)] = text
+        area.subject = subject
+        area.show_draft(self.draft(area.id or "", subject))
+        self.save_drafts()
+        if text.strip():
+            self.notify(t("clerk.draft_kept", subject=old, now=subject))
 
     # -- drafts: in the database as they are typed ------------------------------
 
+    def draft(self, box: str, subject: str) -> str:
+        """The text kept for `box` under `subject`: not yet stored, or from the database."""
+        if (box, subject) in self._unsaved:
+            return self._unsaved[(box, subject)]
+        text = load_draft(self.store, self.clerk, box, subject)
+        self._saved_drafts[(box, subject)] = text
+        return text
+
     def load_drafts(self) -> None:
-        for box in DRAFT_BOXES:
-            text = load_draft(self.store, self.clerk, box, self.subject)
-            self.query_one(f"#{box}", EntryArea).load_text(text)
-            self._saved_drafts[box] = text
+        for area in self.query(DraftArea):
+            area.subject = self.subject
+            area.show_draft(self.draft(area.id or "", self.subject))
 
     def save_drafts(self) -> None:
-        """What is typed reaches the database as it is typed. While a saved entry waits
-        for a busy database, its draft stays as it was (a crash then loses nothing)."""
+        """What is typed reaches the database as it is typed, under the subject each box
+        holds it for. While a saved entry waits for a busy database, its draft stays as
+        it was (a crash then loses nothing); a kept draft waits in memory until stored."""
         if not self.is_running or self.writes_waiting:
             return  # shutting down (what the boxes held is stored), or the database is busy
-        for box in DRAFT_BOXES:
-            text = self.query_one(f"#{box}", EntryArea).text
-            if text != self._saved_drafts.get(box, ""):
-                subject = self.subject
+        for area in self.query(DraftArea):
+            if not area.held:
+                self._unsaved[(area.id or "", area.subject)] = area.text
+        for (box, subject), text in list(self._unsaved.items()):
+            if text != self._saved_drafts.get((box, subject), ""):
                 try:
                     save_draft(self.store, self.clerk, box, subject, text)
                 except Exception as exc:
                     if write_problem(exc) is None:
                         raise
                     self._end_transaction()
-                    return  # tried again at the next interval; the box keeps the text
-                self._saved_drafts[box] = text
+                    return  # tried again at the next interval; the text stays kept
+                self._saved_drafts[(box, subject)] = text
+            del self._unsaved[(box, subject)]
 
     def action_request_quit(self) -> None:
         if self.dialog_open:
@@ -227,10 +316,30 @@ class ClerkApp(SanshuApp):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`l` drafts a ledger item from the selected entry: the footer offers it only
         while a question or commentary list has the focus (in a box `l` is a letter)."""
+        focused = self.focused
         if action == "to_ledger":
-            focused = self.focused
             return focused is not None and focused.id in LEDGER_LISTS and not self.dialog_open
+        if action == "tab":
+            return not self.dialog_open  # F2–F4 wait while a dialog is open
+        if action == "move_focus":
+            return focused is not None and focused.id in ENTRY_BOXES and not self.dialog_open
+        if action == "name_entered":
+            return focused is not None and focused.id in NAME_BOXES and not self.dialog_open
         return True
+
+    def action_move_focus(self, step: int) -> None:
+        if step > 0:
+            self.action_focus_next()
+        else:
+            self.action_focus_previous()
+
+    def action_name_entered(self) -> None:
+        """Enter in 点评人 / 提问人 moves on to the text beside it."""
+        focused = self.focused
+        if focused is not None and focused.id in NAME_BOXES:
+            # At once (Widget.focus() would wait for the queue: the keys behind Enter
+            # would still go to the name box).
+            self.screen.set_focus(self.query_one(NAME_BOXES[focused.id], DraftArea))
 
     # -- the record ------------------------------------------------------------
 
@@ -275,17 +384,15 @@ class ClerkApp(SanshuApp):
             view.index = index
 
     def on_entry_submitted(self, message: EntrySubmitted) -> None:
-        subject, text = self.subject, message.text
+        """A box took its text on Enter (the name beside it checked there, and the box
+        already cleared): store it under the subject it was typed for."""
+        subject, text = message.subject or self.subject, message.text
         if message.area_id == "commentary-text":
-            commenter = self.query_one("#commenter", Input).value.strip()
-            if not commenter:
-                self.notify(t("clerk.need_name", what=t("clerk.commenter")), severity="warning")
-                self.query_one("#commenter", Input).focus()
-                return
+            commenter = message.who
             note = t("clerk.saved_commentary", commenter=commenter)
             change = lambda: self.record.add_commentary(subject, commenter, text)  # noqa: E731
         elif message.area_id == "question-text":
-            asker = self.query_one("#asker", Input).value.strip()
+            asker = message.who
             note = t("clerk.saved_question")
             change = lambda: self.record.add_question(subject, asker, text)  # noqa: E731
         else:
@@ -298,7 +405,7 @@ class ClerkApp(SanshuApp):
 
         # The box is free for the next entry at once; a busy database keeps this one
         # (and its draft) until it is stored.
-        self.query_one(f"#{message.area_id}", EntryArea).load_text("")
+        self.query_one(f"#{message.area_id}", DraftArea).held = False
         self.write(change, then=stored, wait=True)
 
     def selected(self, list_id: str) -> int | None:
@@ -453,7 +560,7 @@ class ClerkApp(SanshuApp):
             "questions": "#question-text",
             "paper": "#paper-grid",
         }[tab]
-        self.query_one(target).focus()
+        self.screen.set_focus(self.query_one(target))  # at once: the next keys go there
 
     def action_attendance(self) -> None:
         """The sign-in list: the clerk marks 出席 / 请假 / 缺席 as people arrive; Esc

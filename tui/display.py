@@ -21,9 +21,12 @@ from core.i18n import t, tn
 from core.meeting.labels import phase_label
 from core.meeting.model import Phase, Poll
 from core.record.entries import QuestionState
+from core.venue.addresses import service_port
+from core.venue.readiness import testing
 from tui.base import SanshuApp
 from tui.host import TICK_S
 from tui.keys import DISPLAY, bindings
+from tui.venue import CODE_SECONDS, Code, PhoneCount, phones_line, venue_codes
 from tui.widgets.phase_timer import PhaseTimer, scoring_clock_note
 from tui.widgets.qr import fit_scale, qr_size, qr_text
 from tui.widgets.results import ResultsView
@@ -57,6 +60,8 @@ class DisplayApp(SanshuApp):
             id="timer", reserve=(0, 6), scales=CLOCK_SCALES, notes="paused"
         )
         self._laid_out_for: tuple[object, ...] | None = None
+        self._testing = False  # the podium's 连通测试 is on (#18)
+        self._code_shown = 0  # which of the codes shown in turn is on screen
 
     def compose(self) -> ComposeResult:
         yield Static(self.meeting.title, id="title-bar")
@@ -75,6 +80,13 @@ class DisplayApp(SanshuApp):
                 yield Static(id="stage-note")
 
     def on_mount(self) -> None:
+        self.phones = PhoneCount(
+            self,
+            service_port(self.store),
+            self.store.meta("meeting_uid") or "",
+            wanted=lambda: self.testing_now,
+            changed=lambda _: self.show_phones(),
+        )
         self.show_state()
         self.set_interval(TICK_S, self.tick)
 
@@ -82,6 +94,8 @@ class DisplayApp(SanshuApp):
         timer = self.timer_widget
         if self.is_running and timer.is_mounted:
             timer.refresh_time(self.clock())
+            if self.shows_codes and self.code_index() != self._code_shown:
+                self.show_qr()  # the Wi-Fi's code and the address's, in turn
 
     def meeting_changed(self) -> None:
         self.show_state()
@@ -95,6 +109,29 @@ class DisplayApp(SanshuApp):
     @property
     def scoring_open(self) -> bool:
         return self.state.step.phase == Phase.SCORING and self.state.poll == Poll.OPEN
+
+    @property
+    def testing_now(self) -> bool:
+        """The connection test (before scoring opens): its code, the phones that passed."""
+        return self._testing and self.state.poll != Poll.OPEN
+
+    @property
+    def shows_codes(self) -> bool:
+        return self.scoring_open or self.testing_now
+
+    def codes(self) -> tuple[Code, ...]:
+        """What the code column shows (in turn when there are two: ① the Wi-Fi)."""
+        url = ballot_address(self.store)
+        if self.testing_now:
+            return venue_codes(self.meeting.network, f"{url}/test")
+        return venue_codes(self.meeting.network, url)
+
+    def code_index(self) -> int:
+        return int(self.clock() // CODE_SECONDS) % len(self.codes())
+
+    def show_phones(self) -> None:
+        if self.testing_now:
+            self.query_one("#turnout", Static).update(phones_line(self.phones.count))
 
     def show_state(self) -> None:
         state, step = self.state, self.state.step
@@ -111,20 +148,28 @@ class DisplayApp(SanshuApp):
         scoring = step.phase == Phase.SCORING
         # The QR code only while phones can vote: before, 测评尚未开始; after, 测评已结束
         # with the turnout (#19 §6).
-        self.screen.set_class(self.scoring_open, "-scoring")
-        if self.scoring_open:
+        self._testing = testing(self.store)
+        self.screen.set_class(self.shows_codes, "-scoring")
+        if self.shows_codes:
             self.show_qr()
         note = ""
         if step.phase == Phase.RESULTS and not state.results_visible(self.meeting):
             note = t("results.hidden")
         elif scoring and state.poll == Poll.NOT_OPEN:
             note = t("display.scoring_not_open")
+        if self.testing_now:
+            self.query_one("#phase", Static).update(t("venue.test_title"))
+            self.query_one("#unit", Static).update("")
+            note = t("venue.test_projector")
+            self.show_phones()
+            self.phones.ask()
         self.query_one("#stage-note", Static).update(note)
         timer = self.timer_widget
         # The question or the turnout needs its lines: the clock takes what is left.
         timer.reserve = (0, self.rows_beside_clock(asking, scoring))
+        # During the connection test the room sees the test, not a clock that waits.
         timer.show(
-            step.timer,
+            None if self.testing_now else step.timer,
             step.timing,
             self.clock(),
             scoring_clock_note(step.phase, state.poll, operator=False),
@@ -151,6 +196,8 @@ class DisplayApp(SanshuApp):
             rows += 7
         if scoring:
             rows += len(self.meeting.categories) + 3
+        elif self.testing_now:
+            rows += 4
         return rows
 
     def say_size(self) -> None:
@@ -162,37 +209,50 @@ class DisplayApp(SanshuApp):
 
     def counts_changed(self, counts: Counts) -> None:
         scoring = self.state.step.phase == Phase.SCORING
-        self.query_one("#turnout", Static).update(
-            turnout_text(counts, self.state.poll, self.meeting.expected_voters, bar=self.bar())
-            if scoring and self.state.poll != Poll.NOT_OPEN
-            else ""
-        )
+        if self.testing_now:
+            self.show_phones()  # the turnout's place shows the phones that passed
+        else:
+            self.query_one("#turnout", Static).update(
+                turnout_text(counts, self.state.poll, self.meeting.expected_voters, bar=self.bar())
+                if scoring and self.state.poll != Poll.NOT_OPEN
+                else ""
+            )
         if counts.tally is not None and self.state.results_visible(self.meeting):
             self.query_one(ResultsView).show(counts.tally)
 
     def bar(self) -> int:
         """Turnout bars as long as the stage allows (6 to 30 cells)."""
-        stage = self.size.width - (self.qr_columns() if self.scoring_open else 0) - 4
+        stage = self.size.width - (self.qr_columns() if self.shows_codes else 0) - 4
         names = max((cell_len(c.name) for c in self.meeting.categories), default=4)
         return max(6, min(30, stage - names - 12))
 
-    def qr_scale(self) -> int:
+    def qr_scale(self, data: str) -> int:
         """As large as fits: at most half the width (the clock and the turnout keep the
         other half), under the title and above the address."""
         width, height = self.size
-        return fit_scale(ballot_address(self.store), width // 2 - 2, height - 3)
+        return fit_scale(data, width // 2 - 2, height - 3)
 
     def qr_columns(self) -> int:
-        scale = self.qr_scale()
-        return qr_size(ballot_address(self.store), scale)[0] + 2 if scale else 0
+        """The code column's width: the widest of the codes shown in turn."""
+        widths = [
+            qr_size(code.data, scale)[0] + 2
+            for code in self.codes()
+            if (scale := self.qr_scale(code.data))
+        ]
+        return max(widths, default=0)
 
     def show_qr(self) -> None:
-        url = ballot_address(self.store)
-        scale = self.qr_scale()
+        self._code_shown = self.code_index()
+        code = self.codes()[self._code_shown]
+        scale = self.qr_scale(code.data)
         qr = self.query_one("#qr", Static)
-        qr.display = scale > 0  # too small a screen for a code that scans: the address
-        qr.update(qr_text(url, scale) if scale else "")
-        self.query_one("#address", Static).update(url)
+        qr.display = scale > 0  # too small a screen for a code that scans: spelled out
+        qr.update(qr_text(code.data, scale) if scale else "")
+        self.query_one("#address", Static).update(code.caption if scale else code.spelled)
+        # The column is as wide as its code; without one, as its text (at most half).
+        spelled = max(cell_len(line) for line in code.spelled.splitlines()) + 2
+        column = self.query_one("#qr-column")
+        column.styles.width = None if scale else min(spelled, self.size.width // 2)
 
     def show_asking(self, subject: str | None) -> bool:
         asking = (

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from core.ballots.slips import ballot_address
 from core.ballots.turnout import Counts
+from core.errors import StoreError
 from core.i18n import t, tn
 from core.ledger.carryover import carried_status, status_line
 from core.meeting.agenda import AgendaStep, MeetingState
@@ -22,9 +23,11 @@ from core.meeting.podium import ASK, REASON, REFUSE, Debounce, judge
 from core.meeting.store import MeetingStore
 from core.record.entries import Question, QuestionState
 from core.store import Clock
+from core.venue.readiness import Readiness
 from core.web.serve import ensure_service
 from tui.base import SanshuApp
 from tui.keys import HOST, PAGE_ACTIONS, TIMER_ACTIONS, bindings, keymap
+from tui.venue import VenueAtPodium
 from tui.widgets.agenda import Agenda
 from tui.widgets.confirm import Confirm
 from tui.widgets.entry_list import EntryList
@@ -81,7 +84,7 @@ def step_title(step: AgendaStep) -> str:
     return f"{phase} · {step.subject}" if step.subject else phase
 
 
-class HostApp(SanshuApp):
+class HostApp(VenueAtPodium, SanshuApp):
     CSS_PATH = "host.tcss"
     ACTOR = "host"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
@@ -90,10 +93,16 @@ class HostApp(SanshuApp):
     KEYS = HOST
 
     def __init__(
-        self, db_path: str | Path, *, clock: Clock = time.time, manage_service: bool = True
+        self,
+        db_path: str | Path,
+        *,
+        clock: Clock = time.time,
+        manage_service: bool = True,
+        venue_check: Callable[[MeetingStore], Readiness] | None = None,
     ) -> None:
         super().__init__(db_path, clock=clock)
         self.manage_service = manage_service
+        self.venue_check = venue_check  # the venue's network, checked before scoring opens
         self._last_level = "idle"
         self._record_shown_for: object = ()  # the subject whose record is on screen
         self.clicker = Debounce(clock)
@@ -141,6 +150,7 @@ class HostApp(SanshuApp):
         self._blank_wanted = self.store.projector_blank()
         self.show_blank(self._blank_wanted)
         self.set_interval(TICK_S, self.tick)
+        self.start_phone_count()
         if self.state.poll == Poll.OPEN:
             self.keep_service_running()  # after a restart: find it again, or start it
 
@@ -318,7 +328,10 @@ class HostApp(SanshuApp):
     def _ensure_service(self) -> None:
         """In a thread: a health check may wait up to half a second."""
         with MeetingStore(self.db_path, actor="host") as store:  # this thread's own connection
-            ensure_service(store, self.db_path)
+            try:
+                ensure_service(store, self.db_path)
+            except StoreError as exc:  # another program holds the port: say so, and how
+                self.call_from_thread(self.say, str(exc), severity="error")
 
     def _forget_history(self) -> None:
         """In a thread: closing rewrites the whole file (seconds at 100k ballots), and
@@ -369,6 +382,8 @@ class HostApp(SanshuApp):
             note = t("help.host.scoring_closed")
         else:
             note = t("help.host.results")
+        if poll == Poll.NOT_OPEN:  # before scoring: the phones' connection test (#18)
+            note += "\n" + t("help.host.connection_test")
         return note + "\n\n" + super().help_note()
 
     def hint_projector_font(self) -> None:
@@ -471,7 +486,7 @@ class HostApp(SanshuApp):
 
         def toggle() -> None:
             if self.state.poll == Poll.NOT_OPEN:
-                self.write(lambda: self.store.set_poll(Poll.OPEN), then=opened)
+                self.open_after_check(opened)  # the slips' address is this laptop's
             elif self.state.poll == Poll.OPEN:
                 # The tally's code loads with the first close, not with the podium (#14 §2).
                 from core.ballots.results import close_scoring
@@ -486,7 +501,7 @@ class HostApp(SanshuApp):
             self.keep_service_running()
             self.notify(t("poll.reopened"))
 
-        self.write(lambda: self.store.set_poll(Poll.OPEN, reason), then=reopened)
+        self.open_after_check(reopened, reason)
 
     def action_toggle_blank(self) -> None:
         """Can wait: kept and retried while the database is busy (the title bar says

@@ -72,12 +72,16 @@ HOST = (
     ),
     Key("remove_time", _podium("remove_time"), lambda: t("key.minus"), show=False),
     Key("reset_timer", _podium("reset_timer"), lambda: t("key.reset")),
+    Key(
+        "connection_test", _podium("connection_test"), lambda: t("key.connection_test"), show=False
+    ),
 )
 
 CLERK = (
-    Key("tab('commentary')", "f2", lambda: t("key.tab_commentary")),
-    Key("tab('questions')", "f3", lambda: t("key.tab_questions")),
-    Key("tab('paper')", "f4", lambda: t("key.tab_paper")),
+    # A tab's key moves the focus before the keys typed behind it are handed on.
+    Key("tab('commentary')", "f2", lambda: t("key.tab_commentary"), priority=True),
+    Key("tab('questions')", "f3", lambda: t("key.tab_questions"), priority=True),
+    Key("tab('paper')", "f4", lambda: t("key.tab_paper"), priority=True),
     Key("attendance", "f5", lambda: t("key.attendance")),  # 签到: 出席 / 请假 / 缺席
     Key("to_ledger", "l", lambda: t("key.to_ledger")),  # 列入整改台账, on a list only
     Key("request_quit", "ctrl+q", lambda: t("key.quit_clerk"), priority=True),

@@ -13,3 +13,5 @@ class EntrySubmitted(Message):
 
     area_id: str
     text: str
+    subject: str = ""  # the subject the text was typed for (the clerk's boxes)
+    who: str = ""  # the name beside it when Enter was pressed

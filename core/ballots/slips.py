@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from core.i18n import t
 from core.meeting.store import MeetingStore
-from core.venue.addresses import base_url, service_port
+from core.venue.addresses import SLIPS_META, where
+from core.venue.interfaces import read_interfaces
 
 if TYPE_CHECKING:
     from core.ballots.tokens import Slip
@@ -23,8 +24,9 @@ def ballot_url(base: str, token: str) -> str:
 
 
 def ballot_address(store: MeetingStore) -> str:
-    """Where voters go: the base URL the slips were printed with, or this laptop's."""
-    return store.meta("base_url") or base_url(service_port(store))
+    """Where voters go: the base URL the slips were printed with (kept with the meeting
+    from then on), else the meeting file's address or this laptop's only real one."""
+    return store.meta(SLIPS_META) or where(store, read_interfaces()).url
 
 
 def qr_svg(data: str) -> str:
@@ -50,11 +52,15 @@ def slips_html(
     base: str,
     slips: Sequence[Slip],
     progress: Callable[[int], None] | None = None,
+    wifi: str | None = None,
+    wifi_name: str = "",
 ) -> tuple[str, int]:
     """The HTML sheet and its number of pages.
 
     Each voter category starts on a new page with its name in the page header,
-    so the office hands out a category's stack without sorting slips.
+    so the office hands out a category's stack without sorting slips. With the
+    venue's Wi-Fi (`wifi`, its `WIFI:` QR text) every slip carries two codes:
+    ① join the venue's Wi-Fi, ② scan to vote, and a line for Android phones.
     """
     import jinja2
 
@@ -80,5 +86,12 @@ def slips_html(
             header = t("slips.page", category=category, page=number, pages=len(chunks))
             pages.append({"header": header, "slips": chunk})
     env = jinja2.Environment(loader=jinja2.PackageLoader("core.web", "templates"), autoescape=True)
-    html = env.get_template("slips.html").render(t=t, title=title, base=base, pages=pages)
+    html = env.get_template("slips.html").render(
+        t=t,
+        title=title,
+        base=base,
+        pages=pages,
+        wifi_qr=qr_svg(wifi) if wifi else None,  # the same on every slip: drawn once
+        wifi_name=wifi_name,
+    )
     return html, len(pages)

@@ -182,6 +182,20 @@ def revoke_token(store: MeetingStore, code: str) -> bool:
     return True
 
 
+def revoke_unused(store: MeetingStore) -> int:
+    """Before scoring opens, revoke every slip printed so far (a reprint for a new
+    address replaces them all); returns how many."""
+    with store.transaction():
+        if store.poll() != Poll.NOT_OPEN:
+            raise StoreError(t("tokens.reprint_late"))
+        cursor = store.conn.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE revoked_at IS NULL AND used = 0",
+            [store.clock()],
+        )
+        store.record("tokens.revoked_unused", {"count": cursor.rowcount})
+    return cursor.rowcount
+
+
 def restore_token(store: MeetingStore, code: str) -> bool:
     """Undo a revocation made by mistake (before scoring closes)."""
     with store.transaction():

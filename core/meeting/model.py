@@ -273,6 +273,19 @@ class AttendeeGroup:
 
 
 @dataclass(frozen=True)
+class VenueNetwork:
+    """The venue's network ([venue]): where phones reach the ballot service, and the
+    Wi-Fi they join (its QR code goes on the slips and the projector)."""
+
+    address: str | None = None  # the laptop's address the slips carry, e.g. its hotspot's
+    port: int | None = None
+    wifi_name: str = ""
+    wifi_password: str = ""
+    security: str = "WPA"  # WPA (WPA2/WPA3 too), WEP, or nopass for an open network
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
 class Meeting:
     title: str
     date: date
@@ -299,6 +312,7 @@ class Meeting:
     documents: DocumentSettings = DocumentSettings()
     roles: Roles = Roles()
     attendees: tuple[AttendeeGroup, ...] = ()  # who should attend (the sign-in sheet)
+    network: VenueNetwork = VenueNetwork()  # [venue]
 
     @functools.cached_property  # a meeting never changes once read
     def onsite(self) -> tuple[Subject, ...]:

@@ -16,7 +16,7 @@ from aiohttp import web
 from core.i18n import t
 from core.meeting.store import MeetingStore
 from core.store import Clock
-from core.web import pages, screen
+from core.web import connection, pages, screen
 from core.web.assets import asset, content_security_policy, favicon
 from core.web.rendering import SERVICE, Service, _shown_path, log, message, render
 from core.web.worker import Database, ServiceBusy
@@ -67,6 +67,7 @@ def create_app(db_path: str | Path, *, clock: Clock = time.time, **worker: Any) 
     app.router.add_post("/v/{credential}", pages.ballot_submit)
     app.router.add_get("/v/{credential}/done", pages.done_page)
     screen.add_routes(app)  # the projector's view for a browser (core/web/screen.py)
+    connection.add_routes(app)  # the phones' connection test (core/web/connection.py)
     app.on_response_prepare.append(_security_headers)
     app.on_startup.append(pages._prepare_forms)
     app.on_cleanup.append(_close)

@@ -8,7 +8,7 @@ never stops ballots coming in; a restarted console finds it again by asking
 
 from __future__ import annotations
 
-import json
+import errno
 import logging
 import os
 import socket
@@ -20,27 +20,13 @@ from pathlib import Path
 from core.errors import StoreError
 from core.i18n import t
 from core.meeting.store import MeetingStore
-from core.venue.addresses import (
-    DEFAULT_PORT,
-    base_url,
-    lan_address,
-    listen_addresses,
-    service_port,
-)
+from core.venue.addresses import LOOPBACK, is_address, listen_addresses, service_port, url_for
+from core.venue.readiness import check_venue, port_free, service_reply
 
 
 def service_answers(store: MeetingStore, timeout: float = 0.5) -> bool:
-    uid = store.meta("meeting_uid") or ""
     # Only a caller that knows the meeting's id is told whose service this is.
-    url = f"http://127.0.0.1:{service_port(store)}/health?meeting={uid}"
-    import urllib.request  # ~15 ms: only when the service is looked for, not at start
-
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            body = json.loads(response.read())
-    except (OSError, ValueError):
-        return False
-    return isinstance(body, dict) and body.get("meeting_uid") == uid
+    return service_reply(store, "/health", timeout) is not None
 
 
 def start_service(db_path: str | Path, port: int) -> subprocess.Popen[bytes]:
@@ -65,10 +51,14 @@ def start_service(db_path: str | Path, port: int) -> subprocess.Popen[bytes]:
 
 
 def ensure_service(store: MeetingStore, db_path: str | Path) -> bool:
-    """True when a service for this meeting answers (started now if needed)."""
+    """True when a service for this meeting answers (started now if needed);
+    StoreError when another program holds the port (the service could not start)."""
     if service_answers(store):
         return True
-    start_service(db_path, service_port(store))
+    port = service_port(store)
+    if not port_free(LOOPBACK, port):
+        raise StoreError(t("venue.port_taken", port=port))
+    start_service(db_path, port)
     return False
 
 
@@ -78,7 +68,9 @@ def check_port_free(host: str, port: int) -> None:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
-        except OSError:
+        except OSError as exc:
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise StoreError(t("web.address_not_here", address=host)) from None
             raise StoreError(t("web.port_busy", port=port)) from None
 
 
@@ -101,19 +93,39 @@ def run(
     web.run_app(app, host=hosts, port=port, print=print_fn, handle_signals=True, **SERVER_OPTIONS)
 
 
-def serve(db_path: Path, host: str | None, port: int, *, say: Callable[[str, str], None]) -> None:
-    """Check the meeting and the addresses, say where phones reach the service, and
-    serve until interrupted. `say(line, style)` reports to the person who started it."""
+def serve(
+    db_path: Path, host: str | None, port: int | None, *, say: Callable[[str, str], None]
+) -> None:
+    """Check the venue's network (the slips' address is this laptop's now), say where
+    phones reach the service, and serve until interrupted. StoreError, with the ways
+    out, when phones could not reach it. `say(line, style)` reports to the person who
+    started it."""
     with MeetingStore(db_path) as store:
         store.check_writable()  # a read-only file: one line now, not after "started"
-    address = host or lan_address()
-    hosts = listen_addresses(host, address)
+        readiness = check_venue(store, ask_service=False)
+        place = readiness.where
+        fixed_port = place.port if place.fixed else None
+    rehearsal = host == LOOPBACK  # this laptop only (a rehearsal, a test): any port
+    if port is not None and fixed_port is not None and port != fixed_port and not rehearsal:
+        raise StoreError(t("venue.port_fixed", url=place.url, port=port))
+    port = port or place.port
+    if host is not None and host not in ("0.0.0.0", LOOPBACK) and not is_address(host):
+        raise StoreError(t("venue.bad_address", got=host))
+    if rehearsal:  # no phone can reach it
+        say(t("cli.serve.local"), "yellow")
+    elif host is not None and host != "0.0.0.0" and place.fixed and host != place.host:
+        raise StoreError(t("venue.host_differs", url=place.url, address=host))
+    elif host is None or host == "0.0.0.0":  # the meeting's address: is it this laptop's?
+        if readiness.blockers:
+            raise StoreError("\n\n".join(readiness.blockers))
+        for warning in readiness.warnings:
+            say(warning, "yellow")
+    address = host or place.host or LOOPBACK
+    hosts = listen_addresses(address)
     for one in hosts:
         check_port_free(one, port)
-    url = base_url(port) if host in (None, "0.0.0.0") else f"http://{address}:{port}"
-    if "127.0.0.1" in url:
-        say(t("cli.serve.local"), "yellow")
-    say(t("cli.serve.start", url=url), "green")
+    shown = place.host if address == "0.0.0.0" and place.host else address
+    say(t("cli.serve.start", url=url_for(shown, port)), "green")
     if len(hosts) > 1:
         say(t("cli.serve.loopback"), "")
     run(db_path, hosts, port, print_fn=lambda *_: None)
@@ -125,8 +137,8 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m core.web")
     parser.add_argument("--db", required=True, type=Path)
-    parser.add_argument("--host", default=None)
-    parser.add_argument("--port", default=DEFAULT_PORT, type=int)
+    parser.add_argument("--address", "--host", dest="host", default=None)
+    parser.add_argument("--port", default=None, type=int)
     args = parser.parse_args(argv)
     try:
         serve(args.db, args.host, args.port, say=lambda line, _style: print(line, file=sys.stderr))

@@ -22,6 +22,7 @@ from tui.cli import (  # noqa: F401  (they register commands)
     keys,
     ledger,
     meeting,
+    network,
     newmeeting,
     paper,
     reports,

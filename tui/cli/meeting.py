@@ -9,6 +9,7 @@ import click
 
 from core.i18n import t, tn
 from tui.cli.common import DB_OPTION, err, screen
+from tui.cli.network import ADDRESS_OPTION, PORT_OPTION, keep_choice
 from tui.cli.root import cli
 
 
@@ -125,8 +126,12 @@ def demo(fresh: bool, with_ballots: bool, db_path: Path | None) -> None:
 
 @cli.command(short_help="主持台（全屏） · Open the podium console")
 @DB_OPTION
-def host(db_path: Path) -> None:
+@ADDRESS_OPTION
+@PORT_OPTION
+def host(db_path: Path, address: str | None, port: int | None) -> None:
     """打开主持台，控制议程和计时 · Open the podium console that runs the agenda and timers."""
+    if address or port:
+        keep_choice(db_path, address, port)  # before the slips: they then carry it
     run_host(db_path)
 
 

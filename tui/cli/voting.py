@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from core.i18n import t, tn
-from core.venue import addresses as net
 from tui.cli.common import DB_OPTION, GROUP_DB_OPTION, done_line, err, screen
+from tui.cli.network import ADDRESS_OPTION, PORT_OPTION
 from tui.cli.root import cli
 
 CLOSE_WAIT_MS = 2_000  # how long `poll close` waits for another program's reader
@@ -27,7 +27,17 @@ CLOSE_WAIT_MS = 2_000  # how long `poll close` waits for another program's reade
 @click.option("--urls", is_flag=True, help="逐行输出测评网址 · print one ballot URL per line")
 @click.option("--category", help="只为这一类别发放 · issue for this voter category only")
 @click.option("--count", type=click.IntRange(1, 100_000), help="发放数量 · how many tokens")
-@click.option("--base-url", help="测评网址前缀 · ballot address, e.g. http://192.168.1.20:8700")
+@ADDRESS_OPTION
+@PORT_OPTION
+@click.option(
+    "--base-url", help="测评网址前缀（同 --address 加 --port） · e.g. http://192.168.137.1:8700"
+)
+@click.option(
+    "--reprint",
+    is_flag=True,
+    help="作废已印的纸条，按新地址全部重印（测评开始前） · revoke the printed slips and "
+    "print them all again for a new address (before scoring opens)",
+)
 @click.pass_context
 def tokens(
     ctx: click.Context,
@@ -36,7 +46,10 @@ def tokens(
     urls: bool,
     category: str | None,
     count: int | None,
+    address: str | None,
+    port: int | None,
     base_url: str | None,
+    reprint: bool,
 ) -> None:
     """为每位应到测评人生成一个测评码（只保存其散列值），并输出可打印的二维码纸条。
     · Issue one secret token per expected voter and write printable QR slips."""
@@ -49,13 +62,26 @@ def tokens(
     from rich.progress import Progress
 
     from core.ballots.slips import ballot_url, slips_html
-    from core.ballots.tokens import issue_tokens
+    from core.ballots.tokens import issue_tokens, revoke_unused
     from core.meeting.store import MeetingStore
+    from core.venue.addresses import keep, slips_where, split_url
+    from core.venue.interfaces import read_interfaces
+    from core.venue.wifi import wifi_qr_text
 
+    if base_url:
+        parsed = split_url(base_url)
+        if parsed is None or address or port:
+            raise click.UsageError(t("cli.tokens.base_url"))
+        address, port = parsed
     store = MeetingStore(db_path, actor="organiser")
     store.check_writable()
+    interfaces = read_interfaces()
+    place = slips_where(store, interfaces, address, port, reprint=reprint)
+    if reprint:
+        err.print(t("tokens.reprinted", count=revoke_unused(store)), highlight=False)
     plan = _token_plan(store, category, count)
-    base = net.base_url(int(store.meta("serve_port") or net.DEFAULT_PORT), base_url)
+    base = place.url
+    network = store.meeting.network
     total = sum(plan.values())
     slips = []
     with Progress(console=err, transient=True) as progress:
@@ -64,13 +90,19 @@ def tokens(
             slips += issue_tokens(store, name, number, progress=lambda n: progress.advance(task, n))
         if out:
             html, pages = slips_html(
-                store.meeting.title, base, slips, progress=lambda n: progress.advance(task, n)
+                store.meeting.title,
+                base,
+                slips,
+                progress=lambda n: progress.advance(task, n),
+                wifi=wifi_qr_text(network),
+                wifi_name=network.wifi_name,
             )
             out.write_text(html, encoding="utf-8")
-    store.set_meta("base_url", base)
+    keep(store, place, "tokens")
     store.close()
     err.print(tn("tokens.issued", total), highlight=False)
     err.print(t("cli.tokens.base", url=base), highlight=False)
+    _say_where(place, interfaces)
     if out:
         err.print(
             tn("tokens.written", pages, path=out, pages=pages), style="green", highlight=False
@@ -78,6 +110,23 @@ def tokens(
     if urls:
         for slip in slips:
             click.echo(ballot_url(base, slip.token))
+
+
+def _say_where(place, interfaces) -> None:
+    """Whether this laptop holds the slips' address now (printing at the office for the
+    venue's hotspot is the usual case: then it must hold it in the hall)."""
+    from core.venue.addresses import Source, is_loopback
+    from core.venue.interfaces import holds
+
+    if place.source == Source.LOOPBACK or is_loopback(place.host):
+        err.print(t("venue.loopback_only"), style="yellow", highlight=False)
+    elif not holds(interfaces, place.host):
+        err.print(
+            t("cli.tokens.not_here", address=place.host),
+            style="yellow",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _token_plan(store, category: str | None, count: int | None) -> dict[str, int]:
@@ -147,19 +196,18 @@ def receipts(db_path: Path, out: Path) -> None:
 @cli.command(short_help="测评网页服务 · Run the ballot web service")
 @DB_OPTION
 @click.option(
+    "--address",
     "--host",
+    "host",
     default=None,
-    help="监听地址（默认：本机局域网地址） · address to listen on (default: the LAN address)",
+    help="监听地址（默认：测评纸条上的地址） · address to listen on (default: the slips')",
 )
-@click.option(
-    "--port",
-    default=net.DEFAULT_PORT,
-    show_default=True,
-    type=click.IntRange(1, 65535),
-    help="端口 · port",
-)
-def serve(db_path: Path, host: str | None, port: int) -> None:
-    """运行测评网页服务，手机扫码后在此提交测评票 · Serve the ballot form phones open."""
+@PORT_OPTION
+def serve(db_path: Path, host: str | None, port: int | None) -> None:
+    """运行测评网页服务，手机扫码后在此提交测评票。先检查本机是否持有纸条上的地址，
+    没有则说明原因和解决办法并退出。
+    · Serve the ballot form phones open; first check that this laptop holds the slips'
+    address, else say why and how to fix it, and exit."""
     from core.web.serve import serve as serve_ballots
 
     serve_ballots(
@@ -180,8 +228,12 @@ def poll(action: str, db_path: Path, reason: str) -> None:
     from core.meeting.store import MeetingStore
 
     store = MeetingStore(db_path, actor="organiser")
-    if action == "open":
-        store.set_poll(Poll.OPEN, reason)
+    if action == "open" and store.poll() != Poll.OPEN:
+        from core.venue.readiness import open_scoring, venue_allows_opening
+
+        store.check_writable()  # a read-only file: that first, before the network
+        # The slips' address is this laptop's now, or StoreError with the ways out.
+        open_scoring(store, venue_allows_opening(store), reason)
     elif action == "close":
         from core.ballots.results import close_scoring
 

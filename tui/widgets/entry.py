@@ -14,8 +14,33 @@ from core.i18n import t
 from tui.messages import EntrySubmitted
 
 
+async def own_binding(widget: Input | TextArea, event: events.Key) -> bool:
+    """Run the widget's own binding for `event` (Backspace, Ctrl+U, the arrows) in the
+    widget's queue. Textual looks such bindings up when the key comes back to the app,
+    from whatever has the focus *then*: in a burst that moves on (Ctrl+U, a name, Tab,
+    the comment), Ctrl+U would clear the box the focus moved to."""
+    for binding in widget._bindings.key_to_bindings.get(event.key, ()):
+        if binding.priority:
+            continue  # the app ran those when it read the key
+        if await widget.app.run_action(binding.action, widget):
+            event.prevent_default()
+            event.stop()
+            return True
+    return False
+
+
+class KeyedInput(Input):
+    """An Input whose editing keys act on it, whatever has the focus by then (the
+    clerk's name boxes, the attendance search)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not await own_binding(self, event):
+            await super()._on_key(event)
+
+
 class EntryArea(TextArea):
-    """A wrapping text box where Enter submits instead of starting a new line."""
+    """A wrapping text box where Enter submits instead of starting a new line; its
+    editing keys act on it, whatever has the focus by then."""
 
     DEFAULT_CSS = """
     EntryArea { height: auto; min-height: 3; max-height: 7; }
@@ -31,7 +56,8 @@ class EntryArea(TextArea):
             if self.text.strip():
                 self.post_message(EntrySubmitted(self.id or "", self.text.strip()))
             return
-        await super()._on_key(event)
+        if not await own_binding(self, event):
+            await super()._on_key(event)
 
 
 class EntryEditor(ModalScreen[tuple[str, str] | None]):

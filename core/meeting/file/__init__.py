@@ -28,6 +28,7 @@ from core.meeting.file.keys import KeysReader
 from core.meeting.file.people import PeopleReader
 from core.meeting.file.reports import ReportsReader
 from core.meeting.file.scoring import ScoringReader
+from core.meeting.file.venue import VenueReader
 from core.meeting.model import Meeting
 from core.text import cells
 
@@ -120,7 +121,13 @@ def syntax_problem(text: str, exc: tomllib.TOMLDecodeError) -> Problem:
 
 
 class MeetingReader(
-    PeopleReader, AgendaReader, ScoringReader, ReportsReader, KeysReader, DocumentsReader
+    PeopleReader,
+    AgendaReader,
+    ScoringReader,
+    ReportsReader,
+    KeysReader,
+    DocumentsReader,
+    VenueReader,
 ):
     """The whole file: the [meeting] head and every section."""
 
@@ -144,6 +151,7 @@ class MeetingReader(
                 "documents",
                 "roles",
                 "attendees",
+                "venue",
             ),
         )
         head = self.section(
@@ -176,6 +184,7 @@ class MeetingReader(
         documents = self.documents(top.get("documents", {}))
         roles = self.roles(top.get("roles", {}))
         attendees = self.attendees(top)
+        network = self.venue_network(top.get("venue", {}))
 
         if self.problems or title is None or date is None:  # each None was a problem
             return None
@@ -203,4 +212,5 @@ class MeetingReader(
             documents=documents,
             roles=roles,
             attendees=attendees,
+            network=network,
         )

@@ -10,7 +10,7 @@ results = "t"                    # 显示结果
 Each value is a key name or a list of them, written as a person names the key
 ("PageDown", "PgDn", "→", ".", "F5", "Shift+F5", "Esc") or as Textual names it
 ("pagedown", "full_stop"); it is stored in Textual's spelling. A key used for two
-things, or one the podium keeps for itself (Space, q, +, -, r, F1, ?), is refused
+things, or one the podium keeps for itself (Space, q, +, -, r, c, F1, ?), is refused
 with the clash named.
 """
 
@@ -38,6 +38,7 @@ PODIUM_FIXED: dict[str, tuple[str, ...]] = {
     "add_time": ("plus", "equals_sign"),
     "remove_time": ("minus", "underscore"),
     "reset_timer": ("r",),
+    "connection_test": ("c",),  # 连通测试, before scoring opens (#18)
 }
 
 NAMED = {
@@ -182,5 +183,6 @@ def _title(owner: str) -> str:
         "add_time": t("key.plus"),
         "remove_time": t("key.minus"),
         "reset_timer": t("key.reset"),
+        "connection_test": t("key.connection_test"),
     }
     return titles.get(owner, owner)
