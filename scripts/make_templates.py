@@ -634,8 +634,10 @@ def signature_block(b: Builder) -> None:
 
 
 def colophon(b: Builder, words: dict[str, str]) -> None:
-    """版记: 抄送, then 印发机关 and 印发日期, between black lines."""
-    b.p("", "KeepWithNext")
+    """版记: 抄送, then 印发机关 and 印发日期, between black lines. The line above it
+    holds the 附注 (GB/T 9704: under the 成文日期, two characters in): the fingerprint
+    of the result the document reports, which `sanshu tally --check` reads back."""
+    b.p(words["fingerprint"], "KeepWithNext")
     b.tag("if 抄送")
     cc = b.p(words["cc"] + "{{ 抄送 }}", "Colophon")
     border(cc, top=8, bottom=6)
@@ -662,7 +664,7 @@ def opening(b: Builder, title: str, addressee: str) -> None:
 
 
 def closing(b: Builder, lang: str) -> None:
-    """An official document's end: 署名, 成文日期, 版记."""
+    """An official document's end: 署名, 成文日期, 附注 (the result's fingerprint), 版记."""
     signature_block(b)
     colophon(b, WORDS[lang]["colophon"])
 

@@ -9,7 +9,11 @@ Chinese in both languages: an office edits them in its own template.
 from __future__ import annotations
 
 ZH = {
-    "colophon": {"cc": "抄送：", "printed": "印发"},
+    "colophon": {
+        "cc": "抄送：",
+        "printed": "印发",
+        "fingerprint": "　　（结果校验码：{{ 结果校验码 }}）",
+    },
     "letter": {
         "name": "书面反馈",
         "colon": "：",
@@ -145,7 +149,11 @@ ZH = {
 }
 
 EN = {
-    "colophon": {"cc": "Copies to: ", "printed": " issued"},
+    "colophon": {
+        "cc": "Copies to: ",
+        "printed": " issued",
+        "fingerprint": "(Result check code: {{ 结果校验码 }})",
+    },
     "letter": {
         "name": "Feedback",
         "colon": ": ",

@@ -167,11 +167,11 @@ async def test_closing_scoring_rewrites_the_file_while_the_podium_answers(
     rewriters: list[str] = []
     rewrite = MeetingStore.forget_history
 
-    def slow_rewrite(self: MeetingStore) -> None:
+    def slow_rewrite(self: MeetingStore, **kwargs) -> bool:
         rewriters.append(threading.current_thread().name)
         rewriting.set()
         release.wait(10)
-        rewrite(self)
+        return rewrite(self, **kwargs)
 
     monkeypatch.setattr(MeetingStore, "forget_history", slow_rewrite)
     app = HostApp(demo_db, clock=clock, manage_service=False)

@@ -139,7 +139,7 @@ def test_a_daily_score_with_three_decimals_is_refused_with_its_cell(
     assert "第 2 行 B 列：得分应为 0 到 100 之间、最多两位小数的数字，实为 “85.123”" in err
     assert store.db.execute("SELECT count(*) FROM daily_scores").fetchone()[0] == 0
     path.write_text("述职对象,日常考核得分\n法工委,85.1\n人事室,85.12\n", encoding="utf-8")
-    assert run(["daily", "import", "--db", str(demo_db), str(path)]) == 0
+    assert run(["daily", "import", "--db", str(demo_db), str(path), "--partial"]) == 0
 
 
 def test_the_entry_template_prints_whole_subjects_per_page(demo_db, store, tmp_path):

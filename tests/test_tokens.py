@@ -86,7 +86,17 @@ def test_status_json_is_the_stable_contract(demo_db, capsys):
     MeetingStore(demo_db).toggle_timer()  # on the real clock, as the podium would
     assert run(["status", "--db", str(demo_db), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"subject", "phase", "remaining_s", "running", "poll", "turnout"}
+    # Fields are only ever added: history_erased (#20) is null until scoring closes.
+    assert set(data) == {
+        "subject",
+        "phase",
+        "remaining_s",
+        "running",
+        "poll",
+        "turnout",
+        "history_erased",
+    }
+    assert data["history_erased"] is None
     assert (data["subject"], data["phase"], data["running"], data["poll"]) == (
         "法工委",
         "report",

@@ -39,6 +39,8 @@ from tui.widgets.results import ResultsView
 from tui.widgets.turnout import turnout_text
 
 TICK_S = 0.1  # timer redraw; the time itself comes from stored instants
+FORGET_WAIT_MS = 1_000  # closing waits this long for another program's reader, then says so
+FORGET_RETRY_S = 2.0  # and tries again this often until the history is erased
 # A projector terminal wider than this has letters too small for the back row.
 SMALL_PRINT_COLUMNS = 100
 
@@ -65,6 +67,16 @@ def queue_focus(questions: list[Question]) -> int | None:
 
 
 HOST_ACTIONS = frozenset(key.action for key in HOST)
+
+
+def results_note(counts: Counts) -> Text:
+    """Under the ranking: what the host must know about this result (more returned than
+    expected, recomputed after a reopening), then its fingerprint, as the papers print it."""
+    note = Text()
+    for line in counts.notes:
+        note.append(f"⚠ {line}\n", style="bold yellow")
+    note.append(t("fingerprint.line", code=counts.fingerprint))  # plain: "dim" blends late
+    return note
 
 
 def step_title(step: AgendaStep) -> str:
@@ -110,6 +122,7 @@ class HostApp(VenueAtPodium, SanshuApp):
             yield agenda
             with Horizontal(id="main"):
                 yield ResultsView(id="results")
+                yield Static(id="results-note")  # warnings, recomputations, the fingerprint
                 with Vertical(id="stage"):
                     yield Static(id="phase")
                     yield Static(id="subject")
@@ -244,6 +257,7 @@ class HostApp(VenueAtPodium, SanshuApp):
             )
         if counts.tally is not None and state.results_visible(self.meeting):
             self.query_one(ResultsView).show(counts.tally)
+            self.show_text("#results-note", results_note(counts))
             self.refresh_footer()  # the tally decides the pages: what PgDn/PgUp say
 
     def show_panels(self, *, record_changed: bool = False) -> None:
@@ -321,9 +335,22 @@ class HostApp(VenueAtPodium, SanshuApp):
 
     def _forget_history(self) -> None:
         """In a thread: closing rewrites the whole file (seconds at 100k ballots), and
-        the podium keeps answering its keys meanwhile."""
+        the podium keeps answering its keys meanwhile. Closing is said done only once the
+        voting history is erased; while another program's reader keeps it, the podium
+        says so in one line and tries again until it is done (#20 §4)."""
+        pending = False
         with MeetingStore(self.db_path, actor="host") as store:  # this thread's own connection
-            store.forget_history()
+            while store.poll() == Poll.CLOSED and not store.finish_forgetting(FORGET_WAIT_MS):
+                if not self.is_running:
+                    return  # the next program to open the file finishes it
+                if not pending:
+                    pending = True
+                    self.call_from_thread(self.say, t("host.history_pending"))
+                time.sleep(FORGET_RETRY_S)
+            erased = store.poll() == Poll.CLOSED
+        if erased and self.is_running:
+            done = t("host.history_erased_later") if pending else t("host.closed_erased")
+            self.call_from_thread(self.notify, done)
 
     def tick(self) -> None:
         timer = self.timer_widget
@@ -454,15 +481,17 @@ class HostApp(VenueAtPodium, SanshuApp):
             self.notify(t("poll.opened"))
 
         def closed(state: MeetingState) -> None:
-            self.apply(state)
-            self.notify(t("poll.closed_now"))
+            self.apply(state)  # phones are refused from now; "已结束" once the history is gone
             self.run_worker(self._forget_history, thread=True, group="forget", exit_on_error=False)
 
         def toggle() -> None:
             if self.state.poll == Poll.NOT_OPEN:
                 self.open_after_check(opened)  # the slips' address is this laptop's
             elif self.state.poll == Poll.OPEN:
-                self.write(lambda: self.store.set_poll(Poll.CLOSED, forget_now=False), then=closed)
+                # The tally's code loads with the first close, not with the podium (#14 §2).
+                from core.ballots.results import close_scoring
+
+                self.write(lambda: close_scoring(self.store), then=closed)
 
         self.guarded("toggle_poll", toggle)
 

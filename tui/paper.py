@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, ListItem, ListView, Select, Static
 
@@ -17,6 +19,7 @@ from core.ballots.validity import ballot_problems
 from core.i18n import t, tn
 from core.meeting.store import MeetingStore
 from core.store import StoreBusy, StoreError
+from core.web.form import COMMENT_LIMIT  # as on the phone form
 from tui.widgets.confirm import Confirm
 
 
@@ -28,10 +31,33 @@ def grade_keys(labels: list[str], abstain: str | None) -> dict[str, str]:
     return keys
 
 
-class BallotGrid(DataTable):
-    """Subjects down, criteria across; a digit fills a cell and moves on."""
+COMMENT = "comment"  # the grid's last column: the voter's 意见建议 on that subject
+COMMENT_PREVIEW = 10  # characters of a comment the grid shows
 
-    BINDINGS = [Binding("backspace", "clear_back", show=False)]
+
+def comment_preview(text: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        return "·"
+    return text if len(text) <= COMMENT_PREVIEW else text[:COMMENT_PREVIEW] + "…"
+
+
+class BallotGrid(DataTable):
+    """Subjects down, criteria across, then the subject's comment (意见建议), in the
+    paper form's order; a digit fills a cell and moves on (over the comment column),
+    Enter writes the comment of the selected subject."""
+
+    BINDINGS = [
+        Binding("backspace", "clear_back", show=False),
+        Binding("enter", "comment", show=False),
+    ]
+
+    class CommentWanted(Message):
+        """Enter (or a click on a comment): write this subject's comment."""
+
+        def __init__(self, subject: str) -> None:
+            super().__init__()
+            self.subject = subject
 
     def __init__(self, store: MeetingStore, **kwargs) -> None:
         super().__init__(cursor_type="cell", zebra_stripes=True, **kwargs)
@@ -40,27 +66,51 @@ class BallotGrid(DataTable):
         self.subjects = [s.name for s in (*self.meeting.onsite, *self.meeting.written)]
         self.keys = grade_keys(choice_labels(self.meeting), self.meeting.abstain)
         self.grades: dict[Item, str | None] = {}
+        self.comments: dict[str, str] = {}
 
     def on_mount(self) -> None:
         for column in self.columns_:
             self.add_column(column, key=column)
+        self.add_column(t("paper.comment_column"), key=COMMENT, width=COMMENT_PREVIEW * 2 + 1)
         for subject in self.subjects:
-            self.add_row(*["·"] * len(self.columns_), key=subject, label=subject)
+            self.add_row(*["·"] * (len(self.columns_) + 1), key=subject, label=subject)
 
-    def set_entry(self, grades: dict[Item, str | None]) -> None:
+    def set_entry(self, grades: dict[Item, str | None], comments: dict[str, str]) -> None:
         self.grades = dict(grades)
         for (subject, column), grade in self.grades.items():
             self.update_cell(subject, column, grade or "·")
+        for subject in set(self.comments) | set(comments):
+            self.set_comment(subject, comments.get(subject, ""))
+
+    def set_comment(self, subject: str, text: str) -> None:
+        text = text.strip()
+        if text:
+            self.comments[subject] = text
+        else:
+            self.comments.pop(subject, None)
+        self.update_cell(subject, COMMENT, comment_preview(text))
 
     def reset(self) -> None:
-        self.set_entry(dict.fromkeys(self.grades, None))
+        self.set_entry(dict.fromkeys(self.grades, None), {})
         self.grades = {}
         self.move_cursor(row=0, column=0)
+
+    def action_comment(self) -> None:
+        if not self.disabled:
+            self.post_message(self.CommentWanted(self.subjects[self.cursor_coordinate.row]))
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        """A click on a comment cell writes that subject's comment."""
+        event.stop()
+        if event.cell_key.column_key == COMMENT:
+            self.post_message(self.CommentWanted(self.subjects[event.coordinate.row]))
 
     def on_key(self, event) -> None:
         if event.character in self.keys:
             event.stop()
             row, column = self.cursor_coordinate
+            if column >= len(self.columns_):  # on the comment: a digit grades nothing
+                return
             item = (self.subjects[row], self.columns_[column])
             self.grades[item] = self.keys[event.character]
             self.update_cell(item[0], item[1], self.keys[event.character])
@@ -69,6 +119,8 @@ class BallotGrid(DataTable):
     def action_clear_back(self) -> None:
         """Undo the last entry: the previous cell, or this one at the very end."""
         row, column = self.cursor_coordinate
+        column = min(column, len(self.columns_) - 1)  # from the comment: its row's last grade
+        self.move_cursor(row=row, column=column)
         at_end = (row, column) == (len(self.subjects) - 1, len(self.columns_) - 1)
         if not (at_end and self.grades.get((self.subjects[row], self.columns_[column]))):
             self._step(-1)
@@ -142,30 +194,44 @@ class PaperPane(Vertical):
         if not ballots:
             view.append(ListItem(Label(t("paper.none_pending")), disabled=True))
 
+    @on(BallotGrid.CommentWanted)
+    def write_comment(self, event: BallotGrid.CommentWanted) -> None:
+        """The comment box for one subject; Enter keeps it in the grid, Esc leaves it."""
+        grid = self.query_one(BallotGrid)
+        subject = event.subject
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                grid.set_comment(subject, text)
+            grid.focus()
+
+        self.app.push_screen(CommentBox(subject, grid.comments.get(subject, "")), done)
+
     def action_save(self) -> None:
         grid = self.query_one(BallotGrid)
         grades = {(s, c): grid.grades.get((s, c)) for s in grid.subjects for c in grid.columns_}
+        entry = BallotEntry(grades, dict(grid.comments))
         blanks = sum(1 for g in grades.values() if not g)
         if blanks == len(grades):  # a whole blank form: an explicit choice, never a double key
             self.app.push_screen(
                 Confirm(t("paper.all_blank"), t("paper.all_blank_yes")),
-                lambda yes: self.store_ballot(grades) if yes else None,
+                lambda yes: self.store_ballot(entry) if yes else None,
             )
             return
         if blanks and not self._warned_incomplete:
             self._warned_incomplete = True
             self.notify(tn("paper.incomplete", blanks), severity="warning")
             return
-        self.store_ballot(grades)
+        self.store_ballot(entry)
 
-    def store_ballot(self, grades: dict[Item, str | None]) -> None:
-        problems = ballot_problems(self.store.meeting, grades, on_screen=False)
+    def store_ballot(self, entry: BallotEntry) -> None:
+        problems = ballot_problems(self.store.meeting, entry.grades, on_screen=False)
         category = str(self.query_one("#paper-category", Select).value)
         entered_by = self.query_one("#paper-by", Input).value.strip() or self.clerk
 
         def enter() -> Stored | None:
             try:
-                return enter_paper_ballot(self.store, category, BallotEntry(grades), entered_by)
+                return enter_paper_ballot(self.store, category, entry, entered_by)
             except BallotRefused:
                 return None
 
@@ -234,7 +300,8 @@ class ConfirmPaper(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         grid = self.query_one(BallotGrid)
-        grid.set_entry(ballot_grades(self.store, self.ballot_id).grades)
+        entry = ballot_grades(self.store, self.ballot_id)
+        grid.set_entry(entry.grades, entry.comments)  # the comments are checked too
         grid.disabled = True  # look, don't touch
         self.query_one("#confirmer", Input).focus()
 
@@ -270,6 +337,42 @@ class ConfirmPaper(ModalScreen[str | None]):
             box.focus()
 
         self.app.write(confirm, then=done)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CommentBox(ModalScreen[str | None]):
+    """One subject's comment from the paper form, typed as it is written (up to the
+    phone form's limit); Enter keeps it, Esc leaves the grid as it was."""
+
+    DEFAULT_CSS = """
+    CommentBox { align: center middle; }
+    CommentBox > Vertical {
+        width: 90%; height: auto; padding: 1 2; border: thick $primary; background: $surface;
+    }
+    CommentBox Input { width: 100%; }
+    CommentBox .hint { color: $text-muted; }
+    """
+    BINDINGS = [Binding("escape", "cancel", show=False)]
+
+    def __init__(self, subject: str, text: str) -> None:
+        super().__init__()
+        self.subject, self.text = subject, text
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            title = Text(t("paper.comment_title", subject=self.subject), style="bold")
+            yield Label(title)  # a subject's name is text, never markup
+            yield Input(self.text, max_length=COMMENT_LIMIT, id="paper-comment")
+            yield Static(t("paper.comment_hint", limit=COMMENT_LIMIT), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

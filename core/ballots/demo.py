@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from core.ballots.items import Item, form_items
 from core.ballots.paper import confirm_paper_ballot, enter_paper_ballot
+from core.ballots.results import close_scoring
 from core.ballots.storing import BallotEntry, store_ballot
 from core.ballots.tokens import issue_tokens
 from core.meeting.model import Poll
@@ -52,7 +53,8 @@ def fill_demo_ballots(
         confirm_paper_ballot(store, stored.ballot_id, "李核对")
         count += 1
     voting()
-    store.set_poll(Poll.CLOSED)
+    close_scoring(store)
+    store.forget_history()  # as `poll close` does: the history goes with the close
     return count
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.ballots.counts import count_stored_ballot
+from core.ballots.lifecycle import ensure_changeable
 from core.ballots.storing import BallotEntry, Stored, add_ballots
 from core.ballots.tally import BallotSource
 from core.errors import StoreError
@@ -51,6 +52,7 @@ def confirm_paper_ballot(store: MeetingStore, ballot_id: int, confirmer: str) ->
             return False
         if not confirmer.strip() or confirmer.strip() == (row[1] or "").strip():
             raise StoreError(t("paper.same_person"))
+        ensure_changeable(store, t("change.confirm"))
         store.conn.execute("UPDATE ballots SET counted = 1 WHERE id = ?", [ballot_id])
         count_stored_ballot(store, ballot_id)
         store.record("ballot.confirmed", {"ballot": ballot_id, "confirmer": confirmer})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.ballots.turnout import turnout
+from core.i18n import t
 from core.meeting.model import Phase, Poll
 from core.meeting.store import MeetingStore
 
@@ -18,6 +19,7 @@ class Status:
     poll: Poll
     submitted: int
     expected: int
+    history_erased: bool | None  # once scoring closed: is the voting history gone yet
 
     def as_json(self) -> dict[str, object]:
         """The stable contract of `sanshu status --json`."""
@@ -28,6 +30,7 @@ class Status:
             "running": self.running,
             "poll": self.poll,
             "turnout": {"submitted": self.submitted, "expected": self.expected},
+            "history_erased": self.history_erased,
         }
 
 
@@ -44,4 +47,10 @@ def meeting_status(store: MeetingStore) -> Status:
         poll=state.poll,
         submitted=sum(n for n, _ in turnout(store).values()),
         expected=store.meeting.expected_voters,
+        history_erased=store.history_erased() if state.poll == Poll.CLOSED else None,
     )
+
+
+def history_label(erased: bool) -> str:
+    """投票记录已清除 / 尚未清除: what `sanshu status` and `poll status` say once closed."""
+    return t("history.erased_status") if erased else t("history.pending_status")

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 
 from core.ballots.counts import count_stored_ballot, counting
 from core.ballots.items import Item, criterion_ids_of, criterion_names_of
+from core.ballots.lifecycle import ensure_changeable
 from core.ballots.tally import BallotSource
 from core.ballots.tokens import BallotRefused, Refusal, check_token, new_code, pretty_code
+from core.i18n import t
 from core.meeting.model import Poll
 from core.meeting.store import MeetingStore
 from core.store import insert_rows, random_keys
@@ -78,8 +80,8 @@ def add_ballots(
     """Ballots that arrive without a slip (paper, imported), all in one transaction:
     every one is stored, or none is. They take no token: "issued" counts printed slips.
 
-    Paper ballots need scoring open; imported ones may come in later. Returns what
-    was stored for each ballot, in the order given.
+    Paper ballots need scoring open; imported ones may come in before it opens, not
+    once it closed. Returns what was stored for each ballot, in the order given.
     """
     source = BallotSource(source)
     known = {c.name for c in store.meeting.categories}
@@ -90,6 +92,7 @@ def add_ballots(
         poll = store.poll()
         if source == BallotSource.PAPER and poll != Poll.OPEN:
             raise BallotRefused(Refusal.CLOSED if poll == Poll.CLOSED else Refusal.NOT_OPEN)
+        ensure_changeable(store, t("change.import"))  # imported: refused once closed
         ids = _insert_ballots(store, ballots, source, entered_by)
         if source == BallotSource.PAPER:
             # A paper ballot is named in its events: the two-person check is audited,

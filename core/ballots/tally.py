@@ -286,6 +286,15 @@ def compute_tally(
     """The whole tally, ballot by ballot: the reference the stored counts are checked
     against. `daily` replaces a subject's score components from the meeting file (e.g.
     imported daily-assessment scores)."""
+    counts, counted = count_ballots(meeting, ballots, issued=issued)
+    return tally_from_counts(meeting, counts, counted, daily=daily, overrides=overrides)
+
+
+def count_ballots(
+    meeting: Meeting, ballots: Sequence[Ballot], *, issued: int
+) -> tuple[BallotCounts, dict[str, SubjectCounts]]:
+    """What the tally reads, counted ballot by ballot (the store keeps the same counts
+    up to date: core/ballots/counts.py)."""
     valid: list[Ballot] = []
     reasons: dict[ProblemKind, int] = {}
     for ballot in ballots:
@@ -304,13 +313,7 @@ def compute_tally(
         imported=sum(b.source == BallotSource.IMPORT for b in ballots),
         invalid_reasons=reasons,
     )
-    return tally_from_counts(
-        meeting,
-        counts,
-        {s.name: count_subject(meeting, s.name, valid) for s in meeting.subjects},
-        daily=daily,
-        overrides=overrides,
-    )
+    return counts, {s.name: count_subject(meeting, s.name, valid) for s in meeting.subjects}
 
 
 def tally_from_counts(

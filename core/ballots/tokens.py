@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.ballots.lifecycle import ensure_changeable
 from core.errors import StoreError
 from core.i18n import t
 from core.meeting.model import Poll
@@ -112,6 +113,7 @@ def issue_tokens(
             Slip(new_token(), new_code(), category) for _ in range(min(chunk, count - len(slips)))
         ]
         with store.transaction():
+            ensure_changeable(store, t("change.tokens"))  # 发出 is part of the result
             store.conn.executemany(
                 "INSERT INTO tokens (hash, code_hash, category, issued_at, batch) "
                 "VALUES (?, ?, ?, ?, ?)",

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from core.i18n import t
 from core.meeting.store import MeetingStore
 
 if TYPE_CHECKING:
     from core.ballots.tally import Tally
 
 # Audit events that never change a count: the agenda, timers, the clerk's record.
-_NOT_COUNTS = ("agenda.", "timer.", "question.", "commentary.", "projector.")
+_NOT_COUNTS = ("agenda.", "timer.", "question.", "commentary.", "projector.", "history.")
 
 
 def turnout(store: MeetingStore) -> dict[str, tuple[int, int]]:
@@ -28,6 +29,21 @@ def turnout(store: MeetingStore) -> dict[str, tuple[int, int]]:
         ).fetchall()
     )
     return {c.name: (counted.get(c.name, 0), c.expected) for c in store.meeting.categories}
+
+
+def over_expected(per_category: dict[str, tuple[int, int]]) -> list[str]:
+    """A warning for each category that returned more ballots than it has voters."""
+    return [
+        t(
+            "tally.warn.over_expected",
+            category=name,
+            returned=returned,
+            expected=expected,
+            share=f"{returned / expected:.0%}",
+        )
+        for name, (returned, expected) in per_category.items()
+        if expected and returned > expected
+    ]
 
 
 def pending_paper(store: MeetingStore) -> int:
@@ -59,6 +75,8 @@ class Counts:
     turnout: dict[str, tuple[int, int]]  # category → (counted, expected)
     pending_paper: int
     tally: Tally | None  # only when asked for (the results are showing)
+    fingerprint: str = ""  # the tally's (结果校验码), with it
+    notes: tuple[str, ...] = ()  # with it: more returned than expected, recomputations
 
     @property
     def submitted(self) -> int:
@@ -67,12 +85,17 @@ class Counts:
 
 def count(store: MeetingStore, *, with_tally: bool) -> Counts:
     # Loaded in the counting worker, after the console's first frame (#14 §2).
-    from core.ballots.results import load_tally
+    from core.ballots.lifecycle import recomputed_lines
+    from core.ballots.results import load_computed
 
     signature = ballot_signature(store)
+    per_category = turnout(store)
+    computed = load_computed(store) if with_tally else None
     return Counts(
         signature=signature,
-        turnout=turnout(store),
+        turnout=per_category,
         pending_paper=pending_paper(store),
-        tally=load_tally(store) if with_tally else None,
+        tally=computed.tally if computed else None,
+        fingerprint=computed.fingerprint if computed else "",
+        notes=(*over_expected(per_category), *recomputed_lines(store)) if computed else (),
     )

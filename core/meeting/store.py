@@ -20,7 +20,7 @@ from core.meeting.definition import write_definition
 from core.meeting.file import parse_meeting
 from core.meeting.model import Meeting, Phase, Poll
 from core.meeting.timer import Timer
-from core.store import Clock, Store, prepare_new_file
+from core.store import HISTORY_PENDING, Clock, Store, prepare_new_file
 
 
 class MeetingStore(Store):
@@ -40,6 +40,7 @@ class MeetingStore(Store):
             self.close()
             raise StoreError(t("db.not_sanshu", path=self.path))
         self.meeting: Meeting = parse_meeting(row[0], row[1])
+        self.meeting_source: str = row[0]  # the rules as written: part of a result's fingerprint
         self._ids: dict[str, dict[str, int]] = {}
 
     @classmethod
@@ -191,8 +192,9 @@ class MeetingStore(Store):
 
         Closing erases every link from a slip to a ballot (the schema's trigger
         empties `revision_links` in the same transaction) and rewrites the file
-        (`forget_history`), which takes seconds on a very large database: a console
-        passes `forget_now=False` and calls it off its screen thread."""
+        (`forget_history`), which takes seconds on a very large database and waits for
+        other programs' readers: a console passes `forget_now=False` and calls it off
+        its screen thread; whoever says scoring is closed asks `history_erased()`."""
         poll = Poll(poll)
         with self.transaction():
             before = self.poll()
@@ -204,6 +206,9 @@ class MeetingStore(Store):
                 "UPDATE state SET poll = ?, poll_changed_at = ? WHERE id = 1", [poll, self.clock()]
             )
             self.record(f"poll.{poll}", {"from": before, "reason": reason})
+            # Closing promises the voting history is erased (`forget_history` clears the
+            # mark once it is); reopening takes the promise back until the next close.
+            self.set_meta(HISTORY_PENDING, "1" if poll == Poll.CLOSED else None)
             if poll == Poll.CLOSED:
                 self._stop_scoring_timers()
             else:

@@ -17,7 +17,7 @@ from core.errors import StoreError
 from core.i18n import t
 from core.meeting.model import BulletinOrder, Combination, Meeting, Mode, Publish
 from core.office import templates
-from core.office.data import OfficeResults
+from core.office.data import OfficeResults, fingerprint_line
 from core.office.heads import atoms, convener, head_fields, sentence
 from core.office.letters import figure
 
@@ -101,6 +101,7 @@ def bulletin_context(results: OfficeResults) -> dict[str, Any]:
             "收回票数": str(tally.ballots.returned),
             "有效票数": str(tally.ballots.valid),
             "票数构成": ballots_parts(tally),
+            templates.FINGERPRINT_FIELD: results.fingerprint,
             "计分方法": method_text(meeting),
             "公布得分": rules.publish == Publish.SCORES,
             "排列说明": (
@@ -173,6 +174,7 @@ def ranking_notes(results: OfficeResults) -> list[str]:
     notes += [f"⚠ {line}" for line in results.warnings]
     if results.provisional:
         notes.append("⚠ " + t("tally.provisional"))
+    notes.append(fingerprint_line(results))
     return notes
 
 
@@ -192,7 +194,13 @@ def ranking_rows(results: OfficeResults) -> list[dict[str, str]]:
 def ranking_context(results: OfficeResults) -> dict[str, Any]:
     meeting = results.tally.meeting
     context: dict[str, Any] = head_fields(meeting, results.made_on)
-    context.update({"排名": ranking_rows(results), "说明": ranking_notes(results)})
+    context.update(
+        {
+            "排名": ranking_rows(results),
+            "说明": ranking_notes(results),
+            templates.FINGERPRINT_FIELD: results.fingerprint,
+        }
+    )
     return context
 
 

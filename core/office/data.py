@@ -17,11 +17,11 @@ from fractions import Fraction
 
 from core.ballots.items import form_columns
 from core.ballots.labels import invalid_reason_label
+from core.ballots.lifecycle import recomputed_lines
 from core.ballots.points import category_weights, label_mean
-from core.ballots.results import load_tally_and_counts
-from core.ballots.storing import comments_by_subject
+from core.ballots.results import load_computed
 from core.ballots.tally import SubjectCounts, Tally
-from core.ballots.turnout import turnout
+from core.ballots.turnout import over_expected, turnout
 from core.i18n import t, tn
 from core.meeting.labels import poll_label
 from core.meeting.model import Poll
@@ -60,6 +60,7 @@ class OfficeResults:
     comments: dict[str, list[str]]  # subject → comments, sorted (no order that follows voters)
     warnings: tuple[str, ...]
     made_on: dt.date
+    fingerprint: str  # of what the tally was computed from (结果校验码)
 
     @property
     def title(self) -> str:
@@ -79,16 +80,19 @@ def load_office_results(
     hidden = still_open and meeting.poll.hide_results_until_close
     if hidden and not provisional:
         raise ResultsHidden(t("tally.hidden", poll=poll_label(state.poll)))
-    tally, counted = load_tally_and_counts(store)  # counts, not every ballot again
+    computed = load_computed(store)  # counts, not every ballot again
+    tally = computed.tally
     per_category = turnout(store)
     return OfficeResults(
         tally=tally,
         provisional=still_open,
         turnout=per_category,
-        details=tuple(detail_rows(tally, counted)),
-        comments=comments_by_subject(store),
-        warnings=tuple(warnings(tally, per_category)),
+        details=tuple(detail_rows(tally, computed.counted)),
+        comments=computed.comments,
+        # A reader must also know that the result was recomputed after a reopening.
+        warnings=(*warnings(tally, per_category), *recomputed_lines(store)),
         made_on=today or dt.date.fromtimestamp(store.clock()),
+        fingerprint=computed.fingerprint,
     )
 
 
@@ -138,6 +142,7 @@ def warnings(tally: Tally, per_category: dict[str, tuple[int, int]]) -> list[str
     for category, (returned, expected) in per_category.items():
         if returned == 0 and expected:
             out.append(t("tally.warn.no_ballots", category=category))
+    out += over_expected(per_category)
     expected_total = meeting.expected_voters
     returned_total = sum(returned for returned, _ in per_category.values())
     quorum = meeting.quorum
@@ -198,8 +203,14 @@ def turnout_line(results: OfficeResults) -> str:
 
 
 def made_by_line(results: OfficeResults) -> str:
-    return t(
+    """制表单位, 制表日期 and the result's fingerprint: the last line of every table."""
+    made_by = t(
         "tally.made_by",
         unit=results.tally.meeting.organiser or "—",
         date=chinese_date(results.made_on),
     )
+    return f"{made_by}　　{fingerprint_line(results)}"
+
+
+def fingerprint_line(results: OfficeResults) -> str:
+    return t("fingerprint.line", code=results.fingerprint)

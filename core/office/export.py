@@ -118,4 +118,5 @@ def to_json_text(results: OfficeResults) -> str:
         name: {"returned": r, "expected": e} for name, (r, e) in results.turnout.items()
     }
     data["comments"] = results.comments
+    data["fingerprint"] = results.fingerprint  # 结果校验码: `sanshu tally --check` reads it
     return json.dumps(data, ensure_ascii=False, indent=2)

@@ -115,6 +115,7 @@ def letter_context(
             "计算等次": result.computed_grade or "—",
             "最终等次": result.final_grade or "—",
             "名次": "—" if result.rank is None else str(result.rank),
+            templates.FINGERPRINT_FIELD: results.fingerprint,
             "对象总数": str(len(tally.subjects)),
             "调整理由": sentence(result.override_reason or ""),
             "需约谈": needs_warning(meeting, result),

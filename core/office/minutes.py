@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core.ballots.lifecycle import recomputed_lines
 from core.ballots.paper import paper_entrant
-from core.ballots.results import load_tally, overrides
+from core.ballots.results import Computed, load_computed, overrides
+from core.ballots.tally import Tally
 from core.ballots.turnout import turnout
 from core.i18n import t
 from core.meeting.labels import phase_label
@@ -105,6 +107,7 @@ class MinutesData:
     written: list[str]
     scoring: list[str]
     overrides: list[OverrideLine]
+    fingerprint: str  # of the result the scoring lines report
 
 
 def clock_text(instant: float | None) -> str:
@@ -219,26 +222,30 @@ def _attendance(store: MeetingStore) -> AttendanceLines:
     return AttendanceLines(summary, note, present, named(Mark.LEAVE), named(Mark.ABSENT))
 
 
-def _overrides(store: MeetingStore) -> list[OverrideLine]:
+def _overrides(store: MeetingStore, tally: Tally) -> list[OverrideLine]:
     decided = overrides(store)
     if not decided:
         return []
-    computed = {s.name: s.computed_grade or "—" for s in load_tally(store).subjects}
+    computed = {s.name: s.computed_grade or "—" for s in tally.subjects}
     return [
         OverrideLine(name, computed.get(name, "—"), o.grade, o.reason)
         for name, o in decided.items()
     ]
 
 
-def _scoring(store: MeetingStore) -> list[str]:
+def _scoring(store: MeetingStore, computed: Computed) -> list[str]:
+    """Ballots, turnout, each recomputation after a reopening (结果于 15:42 因……重新计算)
+    and the fingerprint of the result (结果校验码)."""
     state = store.state()
     if state.poll == Poll.NOT_OPEN and not store.events("poll.open"):
         return [t("minutes.scoring_not_held")]
-    lines = ballots_caption(load_tally(store))
+    lines = ballots_caption(computed.tally)
     parts = "；".join(f"{name} {r}/{e}" for name, (r, e) in turnout(store).items())
     lines.append(t("minutes.turnout", parts=parts))
+    lines += recomputed_lines(store)
     if state.poll != Poll.CLOSED:
         lines.append(t("minutes.scoring_open"))
+    lines.append(t("fingerprint.line", code=computed.fingerprint))
     return lines
 
 
@@ -258,6 +265,7 @@ def gather(store: MeetingStore) -> MinutesData:
         for i, s in enumerate(subjects, 1)
     ]
     agenda.append(t("minutes.agenda_scoring", order=len(subjects) + 1))
+    computed = load_computed(store)
     return MinutesData(
         title=t("minutes.title", title=meeting.title),
         meeting_name=meeting.title,
@@ -269,8 +277,9 @@ def gather(store: MeetingStore) -> MinutesData:
         agenda=agenda,
         subjects=subjects,
         written=written,
-        scoring=_scoring(store),
-        overrides=_overrides(store),
+        scoring=_scoring(store, computed),
+        overrides=_overrides(store, computed.tally),
+        fingerprint=computed.fingerprint,
     )
 
 
@@ -411,6 +420,7 @@ def minutes_context(store: MeetingStore, data: MinutesData | None = None) -> dic
             ],
             "书面述职": t("minutes.written_subjects", names="、".join(data.written)),
             "测评情况": data.scoring,
+            templates.FINGERPRINT_FIELD: data.fingerprint,
             "等次调整": [
                 {
                     "述职对象": o.subject,

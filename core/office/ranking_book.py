@@ -18,7 +18,14 @@ def write_ranking_xlsx(results: OfficeResults, path: Path) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from core.office.xlsx import FONT, fit_row_heights, page_setup, write_lines, write_table
+    from core.office.xlsx import (
+        FONT,
+        fit_row_heights,
+        mark_fingerprint,
+        page_setup,
+        write_lines,
+        write_table,
+    )
 
     tally = results.tally
     meeting = tally.meeting
@@ -78,4 +85,5 @@ def write_ranking_xlsx(results: OfficeResults, path: Path) -> None:
     for row in range(top + 2, end):
         sheet.row_dimensions[row].height = 20
     fit_row_heights(sheet)
+    mark_fingerprint(book, results.fingerprint)
     book.save(str(path))

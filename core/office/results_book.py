@@ -35,6 +35,7 @@ from core.office.xlsx import (
     FONT,
     WARN_FONT,
     fit_row_heights,
+    mark_fingerprint,
     page_setup,
     text_width,
     write_lines,
@@ -57,6 +58,7 @@ def to_xlsx(results: OfficeResults, path: Path) -> None:
         last_column = max(sheet.max_column, 12 if sheet is chart else 1)  # the chart beside
         last_row = max(sheet.max_row, 36 if sheet is chart else 1)
         sheet.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
+    mark_fingerprint(book, results.fingerprint)
     book.save(str(path))
 
 

@@ -25,7 +25,15 @@ def write_summary_book(results: OfficeResults, path: Path) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from core.office.xlsx import BOX, FONT, HEAD_FILL, cell_value, fit_row_heights, page_setup
+    from core.office.xlsx import (
+        BOX,
+        FONT,
+        HEAD_FILL,
+        cell_value,
+        fit_row_heights,
+        mark_fingerprint,
+        page_setup,
+    )
 
     tally = results.tally
     meeting = tally.meeting
@@ -63,6 +71,7 @@ def write_summary_book(results: OfficeResults, path: Path) -> None:
             (t("summary_book.final_score"), report(result.final_score, digits)),
             (t("summary_book.grade"), _grade_text(result, convener(meeting))),
             (t("summary_book.rank", count=len(tally.subjects)), result.rank),
+            (t("fingerprint.label"), results.fingerprint),
         ]
         row = 3
         for label, value in facts:
@@ -121,6 +130,7 @@ def write_summary_book(results: OfficeResults, path: Path) -> None:
             sheet.column_dimensions[get_column_letter(column)].width = 9
         sheet.print_area = f"A1:{get_column_letter(width)}{row - 1}"
         fit_row_heights(sheet)
+    mark_fingerprint(book, results.fingerprint)
     book.save(str(path))
 
 

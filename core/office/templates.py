@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from docx.document import Document
     from lxml.etree import _Element
 
+# The field that prints the fingerprint of the result a document reports (docs/templates.md).
+FINGERPRINT_FIELD = "结果校验码"
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024  # a template with the office's emblem as a picture
 MAX_TEMPLATE_INFLATED = 60 * 1024 * 1024
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -105,6 +107,9 @@ def render(template: Template, context: Mapping[str, Any], atoms: Iterable[str] 
     fit_table_grids(document)
     break_titles(document, atoms)
     _check_nothing_left(document, template.name)
+    if code := context.get(FINGERPRINT_FIELD):
+        # Also in the file's properties (标记): an office's own template may not print it.
+        document.core_properties.keywords = t("fingerprint.line", code=code)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -19,6 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from core.i18n import t
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
+
     from core.office.data import CellValue
 
 THIN = Side(style="thin", color="808080")
@@ -55,6 +57,12 @@ def page_setup(sheet: Worksheet, landscape: bool = True, *, one_page: bool = Fal
     footer = sheet.oddFooter
     assert footer is not None  # a new sheet has every header and footer
     footer.center.text = t("xlsx.footer")  # &P this page, &N the number of pages
+
+
+def mark_fingerprint(book: Workbook, code: str) -> None:
+    """The result's fingerprint in the workbook's properties (标记) as well as on its
+    sheets: `sanshu tally --check` finds it even after the sheets were edited."""
+    book.properties.keywords = t("fingerprint.line", code=code)
 
 
 def write_lines(sheet: Worksheet, top: int, width: int, lines: list[tuple[str, Font]]) -> int:

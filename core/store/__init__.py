@@ -5,12 +5,21 @@ the queries on its own tables.
 """
 
 from core.errors import StoreBusy, StoreError
-from core.store.database import APP_ID, BUSY_TIMEOUT_MS, Clock, Event, Store, prepare_new_file
+from core.store.database import (
+    APP_ID,
+    BUSY_TIMEOUT_MS,
+    HISTORY_PENDING,
+    Clock,
+    Event,
+    Store,
+    prepare_new_file,
+)
 from core.store.rows import insert_rows, random_keys
 
 __all__ = [
     "APP_ID",
     "BUSY_TIMEOUT_MS",
+    "HISTORY_PENDING",
     "Clock",
     "Event",
     "Store",

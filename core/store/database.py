@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from core.errors import StoreError
+from core.errors import StoreBusy, StoreError
 from core.files import checked_file
 from core.i18n import t
 from core.store.migrations import (
@@ -37,6 +37,10 @@ if TYPE_CHECKING:
 
 APP_ID = "sanshu"
 BUSY_TIMEOUT_MS = 10_000
+# Set while scoring closed but its voting history is still in the file (a reader kept
+# the write-ahead log from being emptied): `forget_history` clears it once done.
+HISTORY_PENDING = "history_pending"
+FINISH_WAIT_MS = 1_000  # how long opening the file waits to finish that erasure
 
 Clock = Callable[[], float]
 
@@ -127,6 +131,8 @@ class Store:
         except StoreError:
             self.close()
             raise
+        if not new:
+            self.finish_forgetting()  # every program that opens the file finishes the job
 
     def _check_file(self) -> None:
         """Is it a Sanshu database this program can open? Asked through a read-only
@@ -286,11 +292,50 @@ class Store:
                     [key, value],
                 )
 
-    def forget_history(self) -> None:
-        """Rewrite the file in key order and empty the write-ahead log, so neither the
-        byte order of rows in a page nor the log's frames tell the order in which
-        rows were written. Best effort: a reader holding the file open only delays
-        it until the next close."""
-        with contextlib.suppress(sqlite3.DatabaseError):
-            self.conn.execute("VACUUM")
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    # -- erasing the order of writing ----------------------------------------------
+
+    def forget_history(self, *, wait_ms: int | None = None) -> bool:
+        """Rewrite the file in key order, empty the write-ahead log and leave no free
+        page, so neither the byte order of rows in a page, nor the log's frames, nor a
+        freed page tells the order in which rows were written. True once done; False
+        when another program's open read transaction keeps the log from being emptied
+        (waited for up to `wait_ms`, default the store's busy timeout) or a writer
+        holds the file: the pending mark (`HISTORY_PENDING`, set by whoever promised
+        the erasure) stays, and the next program to open the file tries again."""
+        conn = self.conn
+        if conn.in_transaction:
+            return False
+        wait = self.busy_timeout_ms if wait_ms is None else wait_ms
+        conn.execute(f"PRAGMA busy_timeout = {int(wait)}")
+        try:
+            conn.execute("VACUUM")
+            if not self._log_emptied():
+                return False
+            if self.meta(HISTORY_PENDING) is not None:
+                with self.transaction():
+                    self.conn.execute("DELETE FROM meta WHERE key = ?", [HISTORY_PENDING])
+                    self.record("history.erased", {})
+                # What this wrote (the meta and events pages) tells nothing; empty the
+                # log once more all the same, if nobody started reading meanwhile.
+                self._log_emptied()
+            return True
+        except (sqlite3.DatabaseError, StoreBusy):  # busy or locked: tried again later
+            return False
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+
+    def _log_emptied(self) -> bool:
+        """Checkpoint every frame of the write-ahead log into the file and truncate the
+        log to nothing; False when a reader still needs a frame (the log stays)."""
+        busy, _log, _done = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return not busy and self.conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+
+    def history_erased(self) -> bool:
+        """False while an erasure promised by closing scoring has not happened yet."""
+        return self.meta(HISTORY_PENDING) is None
+
+    def finish_forgetting(self, wait_ms: int = FINISH_WAIT_MS) -> bool:
+        """Finish an erasure a closing left pending (a reader held the file then)."""
+        if self.history_erased():
+            return True
+        return self.forget_history(wait_ms=min(wait_ms, self.busy_timeout_ms))

@@ -25,9 +25,19 @@ from tui.cli.root import cli
     type=click.Path(dir_okay=False, path_type=Path),
     help="改写过的反馈模板（.docx） · an edited letter template (.docx, see `templates export`)",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="文件夹中已有按另一结果写的反馈时不询问、直接覆盖 · write over papers of another result "
+    "without asking (scripts)",
+)
 @click.pass_context
 def feedback(
-    ctx: click.Context, db_path: Path | None, out: Path | None, template_path: Path | None
+    ctx: click.Context,
+    db_path: Path | None,
+    out: Path | None,
+    template_path: Path | None,
+    force: bool,
 ) -> None:
     """为每个述职对象写一份书面反馈（.docx，公文格式），并写出评议情况汇总表（.xlsx）。
     · Write one feedback letter per subject (.docx) and the summary workbook (.xlsx)."""
@@ -50,6 +60,8 @@ def feedback(
         # A missing or bad template stops before anything is written.
         template = templates.load_for("letter", store.meeting, db_path.parent, template_path)
         results = load_office_results(store)
+        if not force:
+            ask_before_writing_over(out, results.fingerprint)
         record = Record(store)
         count = len(results.tally.subjects)
         with Progress(
@@ -73,6 +85,26 @@ def feedback(
     warned = [r.name for r in results.tally.subjects if needs_warning(meeting, r)]
     if warned:
         err.print(t("feedback.warned", names="、".join(warned)), style="yellow", highlight=False)
+
+
+def ask_before_writing_over(folder: Path, current: str) -> None:
+    """Letters written from another result are not replaced without a yes: at a terminal
+    the clerk is asked; a script is refused and told about --force."""
+    import sys
+
+    from core.office.check import papers_with_other_results
+    from core.store import StoreError
+
+    others = papers_with_other_results(folder, current)
+    if not others:
+        return
+    codes = "、".join(sorted({code for _, code in others}))
+    question = tn("feedback.other_result", len(others), folder=folder, codes=codes, current=current)
+    if not sys.stdin.isatty():
+        raise StoreError(question + t("feedback.use_force"))
+    err.print(question, style="yellow", highlight=False)
+    if not click.confirm(t("feedback.overwrite"), default=False, err=True):
+        raise click.Abort
 
 
 @feedback.command("template", short_help="写出可改写的反馈模板 · Write the letter template")

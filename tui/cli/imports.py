@@ -53,9 +53,11 @@ def ballots_import(db_path: Path, file: Path, again: bool) -> None:
     """导入测评票（.xlsx / .csv）；文件有任何问题则全部不导入。
     · Import ballots; nothing is imported unless the whole file is clean."""
     from core.ballots.importing import import_ballots
+    from core.ballots.lifecycle import ensure_changeable
     from core.meeting.store import MeetingStore
 
     with MeetingStore(db_path, actor="organiser") as store:
+        ensure_changeable(store, t("change.import"))  # before reading a large file
         count, invalid = import_ballots(store, file, again=again)
     screen.print(tn("import.done", count, invalid=invalid), style="green", highlight=False)
 
@@ -68,13 +70,30 @@ def daily() -> None:
 @daily.command("import", short_help="导入日常考核得分 · Import daily scores")
 @DB_OPTION
 @AGAIN_OPTION
+@click.option(
+    "--partial",
+    is_flag=True,
+    help="文件只有部分述职对象的得分时仍导入 · import a file that leaves subjects without a score",
+)
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def daily_import(db_path: Path, file: Path, again: bool) -> None:
-    """导入日常考核得分（.xlsx / .csv）：述职对象、日常考核得分两列；有任何问题则全部不导入。
-    · Import daily scores: subject name, then score; nothing is imported unless clean."""
-    from core.ballots.daily import import_daily
+def daily_import(db_path: Path, file: Path, again: bool, partial: bool) -> None:
+    """导入日常考核得分（.xlsx / .csv）：述职对象、日常考核得分两列；有任何问题则全部不导入；
+    缺少部分述职对象的得分时须加 --partial。
+    · Import daily scores: subject name, then score; nothing is imported unless clean;
+    a file that leaves subjects without a score needs --partial."""
+    from core.ballots.daily import import_daily, parse_daily_file
+    from core.ballots.lifecycle import ensure_changeable
+    from core.ballots.results import check_complete
     from core.meeting.store import MeetingStore
 
     with MeetingStore(db_path, actor="organiser") as store:
+        ensure_changeable(store, t("change.daily"))
+        scores, _ = parse_daily_file(store, file)
+        missing = check_complete(store, scores, file.name, partial=partial)
         count = import_daily(store, file, again=again)
     screen.print(tn("daily.done", count), style="green", highlight=False)
+    if missing:
+        names = "、".join(missing)
+        err.print(
+            tn("daily.left_without", len(missing), names=names), style="yellow", highlight=False
+        )

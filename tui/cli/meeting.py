@@ -190,7 +190,7 @@ def display(db_path: Path, web: bool) -> None:
 def status(db_path: Path, as_json: bool) -> None:
     """显示当前述职对象、环节、剩余时间、测评状态 · Show the subject, phase, time left and
     scoring state."""
-    from core.ballots.status import meeting_status
+    from core.ballots.status import history_label, meeting_status
     from core.meeting.store import MeetingStore
     from core.meeting.timer import format_seconds
 
@@ -212,4 +212,6 @@ def status(db_path: Path, as_json: bool) -> None:
     table.add_row(t("status.running"), t("status.yes") if now.running else t("status.no"))
     table.add_row(t("status.poll"), poll_label(now.poll))
     table.add_row(t("status.turnout"), f"{now.submitted}/{now.expected}")
+    if now.history_erased is not None:
+        table.add_row(t("status.history"), history_label(now.history_erased))
     screen.print(table)

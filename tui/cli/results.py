@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from core.i18n import t
-from tui.cli.common import DB_OPTION, GROUP_DB_OPTION, err, screen
+from tui.cli.common import DB_OPTION, GROUP_DB_OPTION, done_line, err, screen
 from tui.cli.root import cli
 
 FORMATS = ["table", "json", "csv", "xlsx"]
@@ -33,9 +33,21 @@ FORMATS = ["table", "json", "csv", "xlsx"]
     is_flag=True,
     help="测评未结束时输出临时结果（标明“临时结果”） · provisional results while scoring is open",
 )
+@click.option(
+    "--check",
+    "check_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="核对文件（.xlsx/.csv/.json/.docx/.md）是否与会议当前结果一致（结果校验码）"
+    " · does a results file still match the meeting (its fingerprint)",
+)
 @click.pass_context
 def tally(
-    ctx: click.Context, db_path: Path | None, fmt: str, out: Path | None, provisional: bool
+    ctx: click.Context,
+    db_path: Path | None,
+    fmt: str,
+    out: Path | None,
+    provisional: bool,
+    check_path: Path | None,
 ) -> None:
     """计算并输出测评结果：排名、各等次票数与占比、得分、等次。
     · Compute the tally: ranks, grade counts and shares, scores, grades."""
@@ -43,12 +55,15 @@ def tally(
         return
     if db_path is None:
         raise click.UsageError("--db")
+    if check_path is not None:
+        check_file(db_path, check_path)
+        return
     if fmt == "xlsx" and out is None:
         raise click.UsageError(t("tally.need_out"))
     from rich.console import Console
 
     from core.meeting.store import MeetingStore
-    from core.office.data import load_office_results
+    from core.office.data import fingerprint_line, load_office_results
     from core.office.export import to_csv, to_json_text
     from core.office.results_book import to_xlsx
     from tui.tally_view import tally_table
@@ -70,6 +85,7 @@ def tally(
                     notes=results.warnings,
                 )
             )
+            console.print(fingerprint_line(results), highlight=False)
         finally:
             if handle is not None:
                 handle.close()
@@ -83,6 +99,32 @@ def tally(
             click.echo(text)
     if out:
         err.print(t("tally.written", path=out), style="green", highlight=False)
+
+
+def check_file(db_path: Path, path: Path) -> None:
+    """`tally --check FILE`: one line when the file matches; when it does not, what it was
+    computed from and what changed since, and exit code 1."""
+    from core.ballots.lifecycle import moment_text
+    from core.meeting.store import MeetingStore
+    from core.office.check import check_paper, read_fingerprint
+    from core.store import StoreError
+
+    code = read_fingerprint(path)
+    if code is None:
+        raise StoreError(t("check.none", file=path.name))
+    with MeetingStore(db_path, actor="organiser") as store:
+        found = check_paper(store, code)
+        when = None if found.recorded is None else moment_text(store, found.recorded.at)
+    if found.matches:
+        done_line(t("check.matches", file=path.name, code=code))
+        return
+    lines = [t("check.outdated", file=path.name, code=code, current=found.current)]
+    if when is None:
+        lines.append(t("check.unknown"))
+    else:
+        lines.append(t("check.stood", time=when))
+        lines += [f"  {line}" for line in found.since]
+    raise StoreError("\n".join(lines))
 
 
 def grades_heading(meeting) -> str:

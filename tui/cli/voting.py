@@ -11,6 +11,8 @@ from tui.cli.common import DB_OPTION, GROUP_DB_OPTION, done_line, err, screen
 from tui.cli.network import ADDRESS_OPTION, PORT_OPTION
 from tui.cli.root import cli
 
+CLOSE_WAIT_MS = 2_000  # how long `poll close` waits for another program's reader
+
 
 @cli.group(
     invoke_without_command=True,
@@ -220,7 +222,7 @@ def serve(db_path: Path, host: str | None, port: int | None) -> None:
 def poll(action: str, db_path: Path, reason: str) -> None:
     """开始、结束测评或查看状态；结束后重新开放须说明理由。
     · Open, close or show scoring; reopening a closed poll needs --reason."""
-    from core.ballots.status import meeting_status
+    from core.ballots.status import history_label, meeting_status
     from core.meeting.labels import poll_label
     from core.meeting.model import Poll
     from core.meeting.store import MeetingStore
@@ -232,9 +234,14 @@ def poll(action: str, db_path: Path, reason: str) -> None:
         store.check_writable()  # a read-only file: that first, before the network
         # The slips' address is this laptop's now, or StoreError with the ways out.
         open_scoring(store, venue_allows_opening(store), reason)
-    elif action != "status":
-        store.set_poll(Poll.OPEN if action == "open" else Poll.CLOSED, reason)
+    elif action == "close":
+        from core.ballots.results import close_scoring
+
+        close_scoring(store)
+        # Not reported done until the voting history is erased (#20 §4).
+        store.forget_history(wait_ms=CLOSE_WAIT_MS)
     now = meeting_status(store)
+    store.close()
     screen.print(
         t(
             "cli.poll.state",
@@ -244,4 +251,14 @@ def poll(action: str, db_path: Path, reason: str) -> None:
         ),
         highlight=False,
     )
-    store.close()
+    if now.history_erased is None:
+        return
+    if action != "close":
+        screen.print(history_label(now.history_erased), highlight=False)
+    elif now.history_erased:
+        done_line(t("history.erased"))
+    else:  # a reader holds the file: said in one line, and tried again until done
+        from core.store.forgetting import keep_trying_in_background
+
+        keep_trying_in_background(db_path)
+        err.print(t("history.pending_background"), style="yellow", highlight=False)
