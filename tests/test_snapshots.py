@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import settle
+from tests.conftest import settle, wait_until
 from tui.host import HostApp
+from tui.widgets.results import ResultsView
 
 SIZES = [(80, 24), (160, 48)]
 
@@ -59,7 +60,13 @@ def test_results_on_the_podium(snap_compare, demo_db, clock, store, size):
     app = HostApp(demo_db, clock=clock, manage_service=False)
 
     async def run_before(pilot):
-        await pilot.press("t", "down", "down")  # t: scoring is closed, so the results show
+        await pilot.press("t")  # scoring is closed, so the results show
+        # The tally arrives from the counting worker: a key before it would be lost.
+        ranking = app.query_one("#ranking")
+        await wait_until(pilot, lambda: ranking.row_count and app.focused is ranking)
+        view = app.query_one(ResultsView)
+        await pilot.press("down", "down")  # quick: the second is not lost to a refill
+        await wait_until(pilot, lambda: view.selected == 2)
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -218,6 +218,8 @@ class ResultsView(Vertical):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if self._filling or self.tally is None:
             return
+        if event.cursor_row != event.data_table.cursor_row:
+            return  # stale: from a refill, overtaken by a key pressed since (a ↓ lost)
         row = self.page.first + event.cursor_row
         if row != self.selected:
             self.selected = row
