@@ -146,3 +146,23 @@ async def test_the_room_never_sees_the_score_of_a_category_under_three_ballots(
         rows = {line.split()[0]: line.split()[1:] for line in shown.splitlines() if line.strip()}
         assert rows["驻机关纪检监察组"][0] == "3" and rows["党组成员"][0] == "3"
         assert rows["党组成员"][1] != "—"
+
+
+def test_the_out_files_extension_chooses_the_format(demo_db, store, tmp_path, capsys):
+    """`tally --out 结果.xlsx` writes a workbook (it wrote a text table named .xlsx,
+    which Excel and `tally --check` then called damaged); a clashing --format is refused."""
+    from openpyxl import load_workbook
+
+    store.set_poll("open")
+    vote(store, "党员代表", "较好", 2)
+    store.set_poll("closed")
+    book = tmp_path / "结果.xlsx"
+    assert run(["tally", "--db", str(demo_db), "--out", str(book)]) == 0
+    assert load_workbook(book).sheetnames  # a text file named .xlsx does not load
+    assert run(["tally", "--db", str(demo_db), "--check", str(book)]) == 0
+    data = tmp_path / "结果.json"
+    assert run(["tally", "--db", str(demo_db), "--out", str(data)]) == 0
+    assert data.read_text(encoding="utf-8").lstrip().startswith("{")
+    capsys.readouterr()
+    assert run(["tally", "--db", str(demo_db), "--format", "csv", "--out", str(book)]) == 2
+    assert "扩展名不一致" in capsys.readouterr().err

@@ -11,6 +11,18 @@ from tui.cli.common import DB_OPTION, GROUP_DB_OPTION, done_line, err, screen
 from tui.cli.root import cli
 
 FORMATS = ["table", "json", "csv", "xlsx"]
+SUFFIX_FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json"}
+
+
+def output_format(fmt: str | None, out: Path | None) -> str:
+    """The format asked for, or the one `--out`'s extension names (a clerk writes
+    `--out 结果.xlsx` and expects a workbook, not a text table named .xlsx)."""
+    named = SUFFIX_FORMATS.get(out.suffix.lower()) if out is not None else None
+    if fmt is None:
+        return named or "table"
+    if named is not None and named != fmt:
+        raise click.UsageError(t("tally.format_clash", fmt=fmt, file=out.name if out else ""))
+    return fmt
 
 
 @cli.group(invoke_without_command=True, short_help="测评结果 · The final tally")
@@ -19,9 +31,9 @@ FORMATS = ["table", "json", "csv", "xlsx"]
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="输出格式 · output format",
+    default=None,
+    help="输出格式（默认按 --out 的扩展名，否则 table） · output format (default: from"
+    " --out's extension, else table)",
 )
 @click.option(
     "--out",
@@ -44,7 +56,7 @@ FORMATS = ["table", "json", "csv", "xlsx"]
 def tally(
     ctx: click.Context,
     db_path: Path | None,
-    fmt: str,
+    fmt: str | None,
     out: Path | None,
     provisional: bool,
     check_path: Path | None,
@@ -58,6 +70,7 @@ def tally(
     if check_path is not None:
         check_file(db_path, check_path)
         return
+    fmt = output_format(fmt, out)
     if fmt == "xlsx" and out is None:
         raise click.UsageError(t("tally.need_out"))
     from rich.console import Console
