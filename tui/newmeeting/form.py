@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option
 from core.i18n import t, tn
 from core.meeting.file import Problem
 from core.meeting.file.document import MeetingDocument, path_text, shown
-from core.meeting.file.fields import _decimal_text, _to_fraction
+from core.meeting.file.values import _decimal_text, _to_fraction
 from tui.base import THEME
 from tui.keys import NEW_MEETING, bindings
 from tui.newmeeting.steps import PRESETS, STEPS, Field, Rows, Step, step_of, typed

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.i18n import t
-from core.meeting.file.fields import FieldReader, _join, _shown, _to_seconds, seconds_text
+from core.meeting.file.fields import FieldReader, _join
+from core.meeting.file.values import _shown, _to_seconds, seconds_text
 from core.meeting.model import TIMED_PHASES, Phase, PhaseTiming
 
 

@@ -20,8 +20,8 @@ from tomlkit.items import AoT, Array, InlineTable, Item
 from tomlkit.toml_document import TOMLDocument
 
 from core.meeting.file import Reading, read_meeting, syntax_problem
-from core.meeting.file.fields import (
-    MeetingFileError,
+from core.meeting.file.fields import MeetingFileError
+from core.meeting.file.values import (
     _to_count,
     _to_date,
     _to_fraction,

@@ -36,7 +36,8 @@ import string
 from typing import Any
 
 from core.i18n import t
-from core.meeting.file.fields import FieldReader, _join, _shown
+from core.meeting.file.fields import FieldReader, _join
+from core.meeting.file.values import _shown
 from core.meeting.model import (
     BULLETIN_ORDERS,
     DOCUMENT_KINDS,

@@ -20,7 +20,8 @@ import re
 from typing import Any
 
 from core.i18n import t
-from core.meeting.file.fields import FieldReader, _join, _shown
+from core.meeting.file.fields import FieldReader, _join
+from core.meeting.file.values import _shown
 
 # The clicker's actions, their defaults (Textual key names, first is the main one).
 CLICKER_DEFAULTS: dict[str, tuple[str, ...]] = {

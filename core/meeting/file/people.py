@@ -7,7 +7,8 @@ from typing import Any
 
 from core.i18n import t
 from core.meeting.file.agenda import AgendaReader
-from core.meeting.file.fields import _MISSING, MAX_VOTERS_PER_CATEGORY, _decimal_text, _join, _shown
+from core.meeting.file.fields import _MISSING, _join
+from core.meeting.file.values import MAX_VOTERS_PER_CATEGORY, _decimal_text, _shown
 from core.meeting.model import MODE_SPELLINGS, MODES, Category, Mode, Phase, PhaseTiming, Subject
 
 VOTER_UNITS = "人名"  # expected = "4人"

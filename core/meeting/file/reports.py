@@ -17,7 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.i18n import t
-from core.meeting.file.fields import FieldReader, _join, _shown
+from core.meeting.file.fields import FieldReader, _join
+from core.meeting.file.values import _shown
 from core.meeting.model import FeedbackRules, ReportRules, ReportSection
 
 MAX_CHARS = 1_000_000

@@ -7,7 +7,8 @@ from fractions import Fraction
 from typing import Any
 
 from core.i18n import t
-from core.meeting.file.fields import FieldReader, _join, _shown
+from core.meeting.file.fields import FieldReader, _join
+from core.meeting.file.values import _shown
 from core.meeting.model import (
     BLANK_POLICIES,
     COMBINATION_METHODS,

@@ -18,7 +18,8 @@ import ipaddress
 from typing import Any
 
 from core.i18n import t
-from core.meeting.file.fields import FieldReader, _join, _shown
+from core.meeting.file.fields import FieldReader, _join
+from core.meeting.file.values import _shown
 from core.meeting.model import VenueNetwork
 
 SECURITIES = ("WPA", "WEP", "nopass")
