@@ -144,7 +144,7 @@ def test_the_demos_roles_keep_todays_wording(tmp_path):
 
 def test_english_papers_without_roles_say_it_in_english(tmp_path):
     from core.meeting.store import MeetingStore
-    from core.office.minutes import gather
+    from core.office.minutes_data import gather
 
     text = DEMO_TEXT.replace(
         DEMO_TEXT[DEMO_TEXT.index("[roles]") : DEMO_TEXT.index("# 环节时长")], ""

@@ -157,7 +157,7 @@ def test_minutes_on_the_meetings_own_day_carry_just_the_date_and_times(held, tmp
 
 
 def test_recorder_from_the_meeting_file_wins_and_blank_when_unknown(tmp_path, clock):
-    from core.office.minutes import recorder_name
+    from core.office.minutes_data import recorder_name
 
     text = DEMO_TEXT.replace('organiser = "', 'recorder = "赵文书"\norganiser = "', 1)
     db = tmp_path / "r.db"
