@@ -6,7 +6,7 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
-from core.ballots.importing import already_imported
+from core.ballots.imported_before import already_imported
 from core.ballots.results import set_components
 from core.ballots.table import (
     Problems,

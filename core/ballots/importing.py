@@ -24,9 +24,7 @@ unless `--again`.
 from __future__ import annotations
 
 import hashlib
-import json
 from array import array
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -34,6 +32,7 @@ from pathlib import Path
 from typing import overload
 
 from core.ballots.counts import invalid_count
+from core.ballots.imported_before import already_imported, remember, repeated_rows, repeats_line
 from core.ballots.items import Item, choice_labels, form_items
 from core.ballots.storing import BallotEntry, add_ballots
 from core.ballots.table import (
@@ -49,7 +48,7 @@ from core.ballots.table import (
 from core.ballots.tally import BallotSource
 from core.ballots.xlsx import Row
 from core.errors import ImportProblems
-from core.i18n import t, tn
+from core.i18n import t
 from core.meeting.model import Layout, Meeting
 from core.meeting.store import MeetingStore
 from core.text import clean_text
@@ -58,7 +57,6 @@ CATEGORY = "类别"
 COMMENT = "意见建议"
 COMMENT_LIMIT = 500  # characters, as on the phone form
 HEADER_SEARCH_ROWS = 50  # a title typed above the header is allowed, within these rows
-ROWS_NAMED = 20  # repeated rows named in a refusal; the count says how many in all
 
 
 def header(store: MeetingStore) -> list[str]:
@@ -359,47 +357,6 @@ def _getter(columns: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
     return lambda cells: tuple(cells[c] for c in columns)
 
 
-def already_imported(store: MeetingStore, kind: str, digest: str) -> str | None:
-    """The file name under which this content was imported before, if it was."""
-    for event in store.events(kind):
-        if event.payload.get("sha256") == digest:
-            return str(event.payload.get("file", ""))
-    return None
-
-
-def repeated_rows(store: MeetingStore, parsed: Parsed) -> list[int]:
-    """The sheet rows whose ballots were imported before (as many of each content as were
-    imported before), in sheet order."""
-    wanted = Counter(parsed.digests)
-    before: dict[bytes, int] = {}
-    keys = [d.hex() for d in wanted]
-    for start in range(0, len(keys), 50_000):
-        for digest, count in store.conn.execute(
-            "SELECT r.digest, r.n FROM json_each(?) AS j JOIN import_rows AS r "
-            "ON r.digest = j.value",
-            [json.dumps(keys[start : start + 50_000])],
-        ):
-            before[bytes.fromhex(digest)] = count
-    if not before:
-        return []
-    out = []
-    for digest, row in zip(parsed.digests, parsed.rows, strict=True):
-        if before.get(digest, 0) > 0:
-            before[digest] -= 1
-            out.append(row)
-    return out
-
-
-def _remember(store: MeetingStore, parsed: Parsed) -> None:
-    """Count each row's content as imported, in the digest's order (not the file's)."""
-    counts = Counter(parsed.digests)
-    store.conn.executemany(
-        "INSERT INTO import_rows (digest, n) VALUES (?, ?) "
-        "ON CONFLICT (digest) DO UPDATE SET n = n + excluded.n",
-        sorted((digest.hex(), n) for digest, n in counts.items()),
-    )
-
-
 def import_ballots(store: MeetingStore, path: Path, *, again: bool = False) -> tuple[int, int]:
     """Import every row as a ballot of its category; returns (imported, invalid)."""
     parsed, table = parse_ballot_file(store, path)
@@ -411,12 +368,12 @@ def import_ballots(store: MeetingStore, path: Path, *, again: bool = False) -> t
             before = already_imported(store, "import.ballots", table.digest)
             if before is not None:
                 raise ImportProblems([t("import.again", file=path.name, before=before)])
-            repeats = repeated_rows(store, parsed)
+            repeats = repeated_rows(store, parsed.digests, parsed.rows)
             if repeats:
-                raise ImportProblems([_repeats_line(store, path.name, repeats)])
+                raise ImportProblems([repeats_line(store, path.name, repeats)])
         invalid_before = invalid_count(store, BallotSource.IMPORT)
         add_ballots(store, parsed, source=BallotSource.IMPORT)
-        _remember(store, parsed)
+        remember(store, parsed.digests)
         # Invalid ballots are kept and counted as invalid by the tally, not dropped; how
         # many is read from the counts add_ballots just wrote (validity decided once).
         invalid = invalid_count(store, BallotSource.IMPORT) - invalid_before
@@ -425,14 +382,6 @@ def import_ballots(store: MeetingStore, path: Path, *, again: bool = False) -> t
             {"file": path.name, "sha256": table.digest, "count": len(parsed), "again": again},
         )
     return len(parsed), invalid
-
-
-def _repeats_line(store: MeetingStore, file: str, rows: list[int]) -> str:
-    named = "、".join(map(str, rows[:ROWS_NAMED])) + ("…" if len(rows) > ROWS_NAMED else "")
-    files = "、".join(
-        dict.fromkeys(str(e.payload.get("file", "")) for e in store.events("import.ballots"))
-    )
-    return tn("import.repeats", len(rows), file=file, rows=named, before=files or "—")
 
 
 __all__ = ["CATEGORY", "COMMENT", "Parsed", "column_letter", "header", "import_ballots"]
