@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -33,6 +34,20 @@ def grade_keys(labels: list[str], abstain: str | None) -> dict[str, str]:
 
 COMMENT = "comment"  # the grid's last column: the voter's 意见建议 on that subject
 COMMENT_PREVIEW = 10  # characters of a comment the grid shows
+
+
+HEADING_WIDTH = 8  # cells of a criterion's column: four Chinese characters, 不了解 fits
+
+
+def wrap_heading(text: str, width: int) -> list[str]:
+    """A heading in lines of at most `width` cells (a Chinese character is two)."""
+    lines, line = [], ""
+    for char in text:
+        if cell_len(line + char) > width:
+            lines.append(line)
+            line = ""
+        line += char
+    return [*lines, line] if line else lines or [""]
 
 
 def comment_preview(text: str) -> str:
@@ -69,8 +84,14 @@ class BallotGrid(DataTable):
         self.comments: dict[str, str] = {}
 
     def on_mount(self) -> None:
-        for column in self.columns_:
-            self.add_column(column, key=column)
+        # Criteria are long (履行管党治党政治责任): their headings wrap over a few lines
+        # so the grid fits 80 columns whole, in the entry screen and in the check dialog
+        # (which cannot scroll).
+        width = max(HEADING_WIDTH, *map(cell_len, choice_labels(self.meeting)))
+        labels = [wrap_heading(column, width) for column in self.columns_]
+        self.header_height = max(len(label) for label in labels)
+        for column, label in zip(self.columns_, labels, strict=True):
+            self.add_column(Text("\n".join(label)), key=column, width=width)
         self.add_column(t("paper.comment_column"), key=COMMENT, width=COMMENT_PREVIEW * 2 + 1)
         for subject in self.subjects:
             self.add_row(*["·"] * (len(self.columns_) + 1), key=subject, label=subject)
