@@ -408,16 +408,23 @@ async def test_commentary_refusal_keeps_the_focus_and_nothing_typed_is_lost(demo
     assert (entry.commenter, entry.text) == ("王建国", remark)
 
 
-async def test_the_paper_grid_fits_80_columns_with_every_criterion_named_whole(demo_db, clock):
+async def test_the_paper_check_fits_80_columns_with_every_criterion_named_whole(
+    demo_db, clock, store
+):
     """The check dialog's grid cannot scroll: long criteria (履行管党治党政治责任) wrap in
     their headings instead of the last one being cut ("执行廉洁自")."""
+    from core.ballots.items import form_items
+    from core.ballots.paper import enter_paper_ballot
+    from core.ballots.storing import BallotEntry
+
+    store.set_poll("open")
+    grades = {item: "较好" for item in form_items(store.meeting)}
+    stored = enter_paper_ballot(store, "党员代表", BallotEntry(grades), "王记录")
     app = ClerkApp(demo_db, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f4")
-        grid = await wait_until(
-            pilot, lambda: app.query_one(BallotGrid).row_count and app.query_one(BallotGrid)
-        )
-        await wait_until(pilot, lambda: grid.size.width > 0)
+        app.push_screen(ConfirmPaper(app.store, stored.ballot_id, "党员代表"))
+        grid = await wait_until(pilot, lambda: app.screen.query_one("#confirm-grid", BallotGrid))
+        await wait_until(pilot, lambda: grid.row_count and grid.size.width > 0)
         assert grid.virtual_size.width <= grid.size.width, (grid.virtual_size, grid.size)
         headings = ["".join(str(c.label).split("\n")) for c in grid.columns.values()]
         assert set(app.store.meeting.criteria) <= set(headings)

@@ -74,8 +74,12 @@ class BallotGrid(DataTable):
             super().__init__()
             self.subject = subject
 
-    def __init__(self, store: MeetingStore, **kwargs) -> None:
+    def __init__(self, store: MeetingStore, *, wrap_headings: bool = False, **kwargs) -> None:
+        """`wrap_headings`: long criteria over a few lines, so the whole grid is seen
+        without scrolling (the check dialog); the entry screen keeps one heading line
+        for more rows and scrolls sideways with the cursor."""
         super().__init__(cursor_type="cell", zebra_stripes=True, **kwargs)
+        self.wrap_headings = wrap_headings
         self.meeting = store.meeting
         self.columns_ = form_columns(self.meeting)
         self.subjects = [s.name for s in (*self.meeting.onsite, *self.meeting.written)]
@@ -84,14 +88,17 @@ class BallotGrid(DataTable):
         self.comments: dict[str, str] = {}
 
     def on_mount(self) -> None:
-        # Criteria are long (履行管党治党政治责任): their headings wrap over a few lines
-        # so the grid fits 80 columns whole, in the entry screen and in the check dialog
-        # (which cannot scroll).
-        width = max(HEADING_WIDTH, *map(cell_len, choice_labels(self.meeting)))
-        labels = [wrap_heading(column, width) for column in self.columns_]
-        self.header_height = max(len(label) for label in labels)
-        for column, label in zip(self.columns_, labels, strict=True):
-            self.add_column(Text("\n".join(label)), key=column, width=width)
+        if self.wrap_headings:
+            # Criteria are long (履行管党治党政治责任): over a few lines, so the grid fits
+            # 80 columns whole in the check dialog, which cannot scroll.
+            width = max(HEADING_WIDTH, *map(cell_len, choice_labels(self.meeting)))
+            labels = [wrap_heading(column, width) for column in self.columns_]
+            self.header_height = max(len(label) for label in labels)
+            for column, label in zip(self.columns_, labels, strict=True):
+                self.add_column(Text("\n".join(label)), key=column, width=width)
+        else:
+            for column in self.columns_:
+                self.add_column(column, key=column)
         self.add_column(t("paper.comment_column"), key=COMMENT, width=COMMENT_PREVIEW * 2 + 1)
         for subject in self.subjects:
             self.add_row(*["·"] * (len(self.columns_) + 1), key=subject, label=subject)
@@ -295,7 +302,7 @@ class ConfirmPaper(ModalScreen[str | None]):
     DEFAULT_CSS = """
     ConfirmPaper { align: center middle; }
     ConfirmPaper > Vertical {
-        width: 90%; height: 90%; padding: 1 2; border: thick $warning; background: $surface;
+        width: 96%; height: 90%; padding: 1 2; border: thick $warning; background: $surface;
     }
     ConfirmPaper BallotGrid { height: 1fr; }
     ConfirmPaper Horizontal { height: auto; margin-top: 1; }
@@ -312,7 +319,7 @@ class ConfirmPaper(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("[b]" + t("paper.confirm_title", id=self.ballot_id, category=self.category))
-            yield BallotGrid(self.store, id="confirm-grid")
+            yield BallotGrid(self.store, id="confirm-grid", wrap_headings=True)
             yield Static("", id="confirm-problem")
             with Horizontal():
                 yield Input(placeholder=t("paper.confirmer"), id="confirmer")
