@@ -477,3 +477,53 @@ async def test_the_phone_count_is_only_for_the_meeting_and_the_laptop_is_not_cou
             assert refused.status == 404 and "phones_tested" not in await refused.text()
         count = await (await client.get(f"/test/count?meeting={uid}")).json()
         assert count["phones_tested"] == 0  # this laptop's own visit
+
+
+async def test_a_rehearsals_service_left_on_the_port_keeps_scoring_closed(demo_db, tmp_path, clock):
+    """A rehearsal's podium quit and left its ballot service on the port: the real
+    meeting's `v` would have opened scoring onto it (every slip 测评码无效). It says
+    whose service it is and how to stop it, scoring stays closed; a reopening in the
+    office, away from the venue, still works for the record."""
+    import shutil
+    import urllib.request
+
+    from core.meeting.model import Poll
+    from core.venue.addresses import Where, keep
+    from core.web.serve import start_service
+    from tests.conftest import free_port, wait_for
+    from tui.host import HostApp
+    from tui.venue import VenueProblem
+
+    port = free_port()
+    rehearsal = tmp_path / "rehearsal.db"
+    shutil.copy(demo_db, rehearsal)
+    with MeetingStore(rehearsal) as other:
+        other.set_meta("meeting_uid", "rehearsal")
+    with MeetingStore(demo_db) as store:
+        keep(store, Where("127.0.0.1", port, Source.SLIPS), "test")
+        store.move(12)  # 测评
+    left = start_service(rehearsal, port)
+    try:
+        url = f"http://127.0.0.1:{port}/health"
+        wait_for(lambda: urllib.request.urlopen(url, timeout=1).read() == b"ok")
+        app = HostApp(demo_db, clock=clock)  # runs its own service: looks at the port
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("v")
+            dialog = await wait_until(
+                pilot, lambda: isinstance(app.screen, VenueProblem) and app.screen
+            )
+            said = "\n".join(dialog.readiness.blockers)
+            assert f"端口 {port} 正被另一场会议的测评服务占用" in said and "pkill" in said
+            assert app.store.poll() == Poll.NOT_OPEN
+        with MeetingStore(demo_db) as store:
+            store.set_poll(Poll.OPEN)
+            store.set_poll(Poll.CLOSED)
+            keep(store, Where("10.42.0.1", port, Source.SLIPS), "test")  # not this laptop
+        done = sanshu("poll", "open", "--db", str(demo_db), "--reason", "补录纸质票")
+        assert done.returncode == 0, done.stderr
+        assert "手机无法提交" in done.stderr
+        with MeetingStore(demo_db) as store:
+            assert store.poll() == Poll.OPEN
+    finally:
+        left.terminate()
+        left.wait(timeout=20)

@@ -232,7 +232,10 @@ class VenueAtPodium:
     venue_check: Callable[[MeetingStore], Readiness] | None = None
 
     def venue_readiness(self) -> Readiness:
-        check = self.venue_check or (lambda store: check_venue(store, ask_service=False))
+        # The port too when this podium runs the service: another meeting's service left
+        # on it (a rehearsal's) would answer every slip with 测评码无效.
+        asks = bool(getattr(self, "manage_service", False))
+        check = self.venue_check or (lambda store: check_venue(store, ask_service=asks))
         return check(self.store)
 
     def open_after_check(self, then: Callable[[MeetingState], None], reason: str = "") -> None:

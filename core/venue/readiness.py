@@ -98,6 +98,22 @@ def phones_tested_at(port: int, uid: str) -> int | None:
     return count if isinstance(count, int) else None
 
 
+def port_taken_message(port: int) -> str:
+    """Why scoring cannot open on `port`, and how to free it: another meeting's ballot
+    service (a rehearsal's, left running: it answers phones with 测评码无效) is named as
+    such; anything else is another program."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://{LOOPBACK}:{port}/health", timeout=0.5) as reply:
+            sanshu = reply.read(16) == b"ok"
+    except (OSError, ValueError):
+        sanshu = False
+    if sanshu:
+        return t("venue.port_other_meeting", port=port)
+    return t("venue.port_taken", port=port)
+
+
 def port_free(host: str, port: int) -> bool:
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -150,7 +166,7 @@ def check_venue(
             held and place.host is not None and not port_free(place.host, place.port)
         ):
             state = PortState.TAKEN
-            blockers.append(t("venue.port_taken", port=place.port))
+            blockers.append(port_taken_message(place.port))
     reasons = list(blockers)
     if not blockers:
         if place.host is None or is_loopback(place.host):
@@ -172,13 +188,13 @@ def check_venue(
     )
 
 
-def firewall_hint(platform: str = sys.platform) -> str:
-    """How to let phones through this laptop's firewall, for its system."""
+def firewall_hint(port: int, platform: str = sys.platform) -> str:
+    """How to let phones through this laptop's firewall to `port`, for its system."""
     if platform.startswith("win"):
         return t("venue.firewall.windows")
     if platform == "darwin":
         return t("venue.firewall.macos")
-    return t("venue.firewall.linux")
+    return t("venue.firewall.linux", port=port)
 
 
 def venue_allows_opening(

@@ -21,7 +21,7 @@ from core.errors import StoreError
 from core.i18n import t
 from core.meeting.store import MeetingStore
 from core.venue.addresses import LOOPBACK, is_address, listen_addresses, service_port, url_for
-from core.venue.readiness import check_venue, port_free, service_reply
+from core.venue.readiness import check_venue, port_free, port_taken_message, service_reply
 
 
 def service_answers(store: MeetingStore, timeout: float = 0.5) -> bool:
@@ -57,7 +57,7 @@ def ensure_service(store: MeetingStore, db_path: str | Path) -> bool:
         return True
     port = service_port(store)
     if not port_free(LOOPBACK, port):
-        raise StoreError(t("venue.port_taken", port=port))
+        raise StoreError(port_taken_message(port))
     start_service(db_path, port)
     return False
 

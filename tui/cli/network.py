@@ -112,7 +112,7 @@ def show(title: str, readiness) -> None:
     else:
         out.append(t("network.phones", count=tested) + "\n", style="green" if tested else "yellow")
     out.append(t("network.test_page", url=f"{place.url}/test") + "\n")
-    out.append(firewall_hint() + "\n\n", style="dim")
+    out.append(firewall_hint(place.port) + "\n\n", style="dim")
     for warning in readiness.warnings:
         out.append(warning + "\n", style="yellow")
     if readiness.ready:

@@ -229,11 +229,21 @@ def poll(action: str, db_path: Path, reason: str) -> None:
 
     store = MeetingStore(db_path, actor="organiser")
     if action == "open" and store.poll() != Poll.OPEN:
-        from core.venue.readiness import open_scoring, venue_allows_opening
+        from core.venue.readiness import check_venue, open_scoring, venue_allows_opening
 
         store.check_writable()  # a read-only file: that first, before the network
-        # The slips' address is this laptop's now, or StoreError with the ways out.
-        open_scoring(store, venue_allows_opening(store), reason)
+        if store.poll() == Poll.CLOSED and reason.strip():
+            # A reopening corrects the record (imports, paper ballots, daily scores),
+            # often in the office the day after: the phones' reach is said, not required.
+            readiness = check_venue(store)
+            if readiness.blockers:
+                store.set_poll(Poll.OPEN, reason)
+                err.print(t("poll.reopened_off_venue"), style="yellow", highlight=False)
+            else:
+                open_scoring(store, readiness, reason)
+        else:
+            # The slips' address is this laptop's now, or StoreError with the ways out.
+            open_scoring(store, venue_allows_opening(store), reason)
     elif action == "close":
         from core.ballots.results import close_scoring
 
