@@ -395,7 +395,11 @@ async def test_the_podium_runs_the_connection_test_and_the_projector_follows(wif
         codes = [c.data for c in app.screen.codes]
         assert codes == [WIFI_TEXT, "http://192.168.1.23:8700/test"]
         note = str(app.screen.query_one("#test-note").render())
-        assert "连接成功" in note and "保持连接" in note
+        assert "连接成功" in note and "保持连接" in note and "扫描上面的二维码" in note
+        await pilot.resize_terminal(80, 24)  # the codes no longer fit: spelled out
+        await wait_until(pilot, lambda: not app.screen.query_one("#test-codes").display)
+        note = str(app.screen.query_one("#test-note").render())
+        assert "扫描投影上的二维码" in note and "上面" not in note.split("（")[0]
         await pilot.press("escape")
         await settle(pilot)
         with MeetingStore(wifi_db) as store:

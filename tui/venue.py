@@ -209,6 +209,9 @@ class ConnectionTest(ModalScreen[None]):
         )
         self.query_one("#test-codes").display = fits
         self.query_one("#test-spelled").display = not fits
+        # Without the codes here, "scan the codes above" would send people looking.
+        note = t("venue.test_note") if fits else t("venue.test_note_projector")
+        self.query_one("#test-note", Static).update(note)
 
     def show_count(self, count: int | None) -> None:
         """The count as it arrives; one that comes before the panel is composed is what
