@@ -278,3 +278,19 @@ def test_letters_of_another_result_are_not_written_over_without_a_yes(
     assert letter.stat().st_mtime_ns == written
     assert run(["feedback", "--db", db, "--out", str(out), "--force"]) == 0
     assert run(["tally", "--db", db, "--check", str(letter)]) == 0
+
+
+def test_a_recount_is_dated_with_its_year_when_that_is_not_the_meetings(store):
+    """The minutes of a meeting of 2024年1月30日 reopened in December 2026 must not say
+    12月7日 as if it were 2024."""
+    import time as clock_time
+
+    from core.ballots.lifecycle import moment_text
+
+    def at(year: int, month: int, day: int) -> float:
+        return clock_time.mktime((year, month, day, 15, 42, 0, 0, 0, -1))
+
+    assert store.meeting.date.isoformat() == "2024-01-30"
+    assert moment_text(store, at(2024, 1, 30)) == "15:42"
+    assert moment_text(store, at(2024, 2, 5)) == "2月5日 15:42"
+    assert moment_text(store, at(2026, 12, 7)) == "2026年12月7日 15:42"

@@ -101,7 +101,9 @@ def ensure_changeable(store: MeetingStore, change: str) -> None:
 
 
 def moment_text(store: MeetingStore, instant: float | None) -> str:
-    """15:42 on the meeting's day; 2月5日 10:12 on any other."""
+    """15:42 on the meeting's day; 2月5日 10:12 on another day of its year; with the
+    year (2026年12月7日 02:02) in another year, so no paper dated 2024 seems to say a
+    recount of 2024 happened on 12月7日."""
     if instant is None:
         return "—"
     local = time.localtime(instant)
@@ -109,6 +111,8 @@ def moment_text(store: MeetingStore, instant: float | None) -> str:
     day = dt.date(local.tm_year, local.tm_mon, local.tm_mday)
     if day == store.meeting.date:
         return clock
+    if day.year != store.meeting.date.year:
+        return t("results.date_and_time", year=day.year, month=day.month, day=day.day, time=clock)
     return t("results.day_and_time", month=day.month, day=day.day, time=clock)
 
 
