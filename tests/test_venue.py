@@ -215,6 +215,16 @@ def test_slips_carry_the_wifi_code_and_the_two_steps_only_with_a_venue_wifi(tmp_
     assert "① 连接会场无线网络" in with_wifi and "② 扫码测评" in with_wifi
     assert "保持连接此网络" in with_wifi and with_wifi.count("<svg") == 2
     assert "会议室;A,B:&#34;C&#34;\\D" in with_wifi  # the name, escaped for HTML only
+    assert "密码" not in with_wifi  # an open network: no password line
+    with_password, _ = slips_html(
+        "会议",
+        "http://192.168.137.1:8700",
+        slips,
+        wifi=WIFI_TEXT,
+        wifi_name=NAME,
+        wifi_password="ab;c",
+    )
+    assert "密码：ab;c" in with_password  # typed by hand on a phone that cannot scan it
 
 
 def sanshu(*args: str) -> subprocess.CompletedProcess[str]:

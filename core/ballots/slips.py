@@ -54,6 +54,7 @@ def slips_html(
     progress: Callable[[int], None] | None = None,
     wifi: str | None = None,
     wifi_name: str = "",
+    wifi_password: str = "",
 ) -> tuple[str, int]:
     """The HTML sheet and its number of pages.
 
@@ -93,5 +94,6 @@ def slips_html(
         pages=pages,
         wifi_qr=qr_svg(wifi) if wifi else None,  # the same on every slip: drawn once
         wifi_name=wifi_name,
+        wifi_password=wifi_password,  # for a phone that cannot scan a Wi-Fi code
     )
     return html, len(pages)

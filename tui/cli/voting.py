@@ -96,6 +96,7 @@ def tokens(
                 progress=lambda n: progress.advance(task, n),
                 wifi=wifi_qr_text(network),
                 wifi_name=network.wifi_name,
+                wifi_password=network.wifi_password or "",
             )
             out.write_text(html, encoding="utf-8")
     keep(store, place, "tokens")
