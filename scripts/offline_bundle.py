@@ -88,6 +88,8 @@ macOS）。需要 Python 3.11、3.12 或 3.13（Windows 从 python.org 安装时
   Windows：sanshu-env\\Scripts\\sanshu demo
   Linux / macOS：sanshu-env/bin/sanshu demo
 
+会场网络、纸条、连通测试的准备步骤见 docs/venue.md（本包内 docs 文件夹）。
+
 包内版本：{version}；依赖版本与 requirements.lock 完全一致。
 包含平台：{platforms}；Python：{pythons}。
 """
@@ -186,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         for tags in tag_sets:
             for python in pythons:
                 download(wheels, wheel, target, tags, python)
+    # The guides the program's messages cite ("详见 docs/venue.md"), beside it offline.
+    shutil.copytree(ROOT / "docs", out / "docs", ignore=shutil.ignore_patterns("*.svg"))
     (out / "install.sh").write_text(INSTALL_SH, "utf-8", newline="\n")
     (out / "install.bat").write_text(INSTALL_BAT, "utf-8", newline="\r\n")
     version = re.search(r"sanshu-([^-]+)-", wheel.name)

@@ -69,6 +69,7 @@ def test_the_offline_bundle_installs_with_no_network(tmp_path):
     assert (bundle / "install.bat").read_bytes().count(b"\r\n") > 5  # Windows line ends
     assert "--no-index" in (bundle / "install.sh").read_text("utf-8")
     assert "安装说明" in "".join(p.name for p in bundle.iterdir())
+    assert (bundle / "docs" / "venue.md").is_file()  # the guide the messages cite
     offline = {
         **os.environ,
         "PIP_CONFIG_FILE": os.devnull,  # no index of this machine's pip configuration
