@@ -541,3 +541,10 @@ async def test_a_rehearsals_service_left_on_the_port_keeps_scoring_closed(demo_d
     finally:
         left.terminate()
         left.wait(timeout=20)
+
+
+def test_with_no_address_at_all_the_reprint_suggests_this_systems_hotspot():
+    from core.venue.readiness import hotspot_address
+
+    assert hotspot_address("linux") == "10.42.0.1"  # NetworkManager: 统信UOS, 麒麟 too
+    assert hotspot_address("win32") == "192.168.137.1"  # Windows Mobile Hotspot

@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING
 
 from core.i18n import t
 from core.venue.addresses import LOOPBACK, Source, Where, is_loopback, where
-from core.venue.interfaces import Interface, addresses_text, choose, holds, read_interfaces
+from core.venue.interfaces import (
+    NETWORKMANAGER_HOTSPOT,
+    WINDOWS_HOTSPOT,
+    Interface,
+    addresses_text,
+    choose,
+    holds,
+    read_interfaces,
+)
 
 if TYPE_CHECKING:
     from core.meeting.agenda import MeetingState
@@ -149,7 +157,7 @@ def check_venue(
                 address=place.host,
                 addresses=listed or t("venue.no_addresses"),
                 port=place.port,
-                other=candidates[0].address if candidates else "192.168.137.1",
+                other=candidates[0].address if candidates else hotspot_address(),
                 db=store.path,
             )
         )
@@ -186,6 +194,12 @@ def check_venue(
         warnings=tuple(warnings),
         reasons=tuple(reasons),
     )
+
+
+def hotspot_address(platform: str = sys.platform) -> str:
+    """The fixed address of this system's own hotspot: Windows Mobile Hotspot's, or
+    NetworkManager's (Linux, 统信UOS, 麒麟). macOS has none fixed: Windows' is shown."""
+    return NETWORKMANAGER_HOTSPOT if platform.startswith("linux") else WINDOWS_HOTSPOT
 
 
 def firewall_hint(port: int, platform: str = sys.platform) -> str:
