@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from core.errors import StoreError
 from core.i18n import t
 from core.meeting.agenda import MeetingState
 from core.meeting.model import Poll, VenueNetwork
@@ -227,23 +228,45 @@ class ConnectionTest(ModalScreen[None]):
 class VenueAtPodium:
     """The podium's part (mixed into HostApp): scoring opens only once the venue passed
     (`v`), and `c` runs the connection test. The check is the one `sanshu serve`,
-    `sanshu poll open` and `sanshu network` make (`core.venue.readiness`); it reads
-    this laptop's interfaces (milliseconds), so it runs on the key; whether the port
-    is free is seen where the service is started, in a worker."""
+    `sanshu poll open` and `sanshu network` make (`core.venue.readiness`). It runs in a
+    worker: besides this laptop's interfaces it asks the port (whether another
+    meeting's service holds it), which may wait up to a second on a screen that must
+    keep answering keys."""
 
     # The seam: tests pass their own interface lists through this.
     venue_check: Callable[[MeetingStore], Readiness] | None = None
 
-    def venue_readiness(self) -> Readiness:
+    def with_readiness(self, then: Callable[[Readiness], None]) -> None:
+        """The venue checked in a worker (its own connection), `then` on the screen's
+        thread; a key pressed again while one check runs starts no second one."""
+        if getattr(self, "_venue_checking", False):
+            return
+        self._venue_checking = True
         # The port too when this podium runs the service: another meeting's service left
         # on it (a rehearsal's) would answer every slip with 测评码无效.
         asks = bool(getattr(self, "manage_service", False))
         check = self.venue_check or (lambda store: check_venue(store, ask_service=asks))
-        return check(self.store)
+
+        def work() -> None:
+            try:
+                with MeetingStore(self.db_path, actor="host") as store:
+                    readiness = check(store)
+            except StoreError as exc:  # a database another program holds: said, no more
+                self.call_from_thread(self.say, str(exc), severity="error")
+                return
+            finally:
+                self._venue_checking = False
+            self.call_from_thread(then, readiness)
+
+        self.run_worker(work, thread=True, group="venue", exit_on_error=False)
 
     def open_after_check(self, then: Callable[[MeetingState], None], reason: str = "") -> None:
         """Open scoring if phones can reach this laptop; else the dialog, scoring closed."""
-        readiness = self.venue_readiness()
+        self.with_readiness(lambda readiness: self._open_if_ready(readiness, then, reason))
+
+    def _open_if_ready(
+        self, readiness: Readiness, then: Callable[[MeetingState], None], reason: str
+    ) -> None:
         if readiness.blockers:
             self.push_screen(
                 VenueProblem(readiness), lambda answer: self._venue_answer(answer, then, reason)
@@ -268,7 +291,9 @@ class VenueAtPodium:
         if self.state.poll == Poll.OPEN:
             self.say(t("venue.test_while_open"))
             return
-        readiness = self.venue_readiness()
+        self.with_readiness(self._start_test)
+
+    def _start_test(self, readiness: Readiness) -> None:
         if readiness.blockers:
             self.push_screen(VenueProblem(readiness), self._test_answer)
             return
