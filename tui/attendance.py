@@ -34,7 +34,6 @@ from tui.widgets.entry import KeyedInput
 POLL_S = 0.2  # how often it looks for marks written elsewhere
 RETRY_S = 1.0  # how often a kept mark is written again
 BUSY_TIMEOUT_MS = 150  # a busy database answers within a key press, never freezes the screen
-KEYS = {"1": Mark.PRESENT, "2": Mark.LEAVE, "3": Mark.ABSENT}
 STYLES = {Mark.PRESENT: "green", Mark.LEAVE: "yellow", Mark.ABSENT: "bold red", None: "dim"}
 
 

@@ -39,16 +39,20 @@ class Key:
 HELP = Key("help", ",".join(PODIUM_FIXED["help"]), lambda: t("key.help"), display="?")
 
 
+# The meeting file's clicker actions (its [keys] fields) and the podium's actions.
+CLICKER_ACTIONS = {
+    "next": "next_phase",
+    "previous": "previous_phase",
+    "blank": "toggle_blank",
+    "scoring": "toggle_poll",
+    "results": "show_results",
+}
+
+
 def _podium(action: str) -> str:
     """The podium's keys are the meeting file's defaults (core.meeting.file.keys), so
     the file's checks know every key the podium uses."""
-    names = {
-        "next_phase": "next",
-        "previous_phase": "previous",
-        "toggle_blank": "blank",
-        "toggle_poll": "scoring",
-        "show_results": "results",
-    }
+    names = {act: name for name, act in CLICKER_ACTIONS.items()}
     keys = CLICKER_DEFAULTS[names[action]] if action in names else PODIUM_FIXED[action]
     return ",".join(keys)
 
@@ -115,14 +119,6 @@ NEW_MEETING = (
 )
 
 # The meeting file's [keys] section: its names for the clicker's actions.
-CLICKER_ACTIONS = {
-    "next": "next_phase",
-    "previous": "previous_phase",
-    "blank": "toggle_blank",
-    "scoring": "toggle_poll",
-    "results": "show_results",
-}
-
 # Keys of the phase clock: hidden (and inert) in a phase that has none.
 TIMER_ACTIONS = frozenset({"toggle_timer", "add_time", "remove_time", "reset_timer"})
 # Keys that turn the ranking's pages on the results screen before they move a step.
@@ -146,11 +142,6 @@ def bindings(keys: Iterable[Key], *, priority: bool = False) -> list[Binding]:
         )
         for key in keys
     ]
-
-
-def label(keys: Iterable[Key], action: str) -> str:
-    """What `action` does, in the current language."""
-    return next((key.label() for key in keys if key.action == action), "")
 
 
 def keymap(clicker: dict[str, tuple[str, ...]]) -> dict[str, str]:

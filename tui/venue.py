@@ -269,22 +269,22 @@ class VenueAtPodium:
     ) -> None:
         if readiness.blockers:
             self.push_screen(
-                VenueProblem(readiness), lambda answer: self._venue_answer(answer, then, reason)
+                VenueProblem(readiness),
+                lambda answer: self._venue_answer(
+                    answer, lambda: self.open_after_check(then, reason)
+                ),
             )
             return
         self.write(lambda: open_scoring(self.store, readiness, reason), then=then)
 
-    def _venue_answer(
-        self, answer: str | None, then: Callable[[MeetingState], None], reason: str
-    ) -> None:
+    def _venue_answer(self, answer: str | None, again: Callable[[], None]) -> None:
+        """The dialog's answer: check again, or keep the address chosen and check again;
+        None: back, and scoring stays closed."""
         if answer == "retry":
-            self.open_after_check(then, reason)
+            again()
         elif answer and answer.startswith("choose:"):
-            address = answer.split(":", 1)[1]
-            place = Where(address, service_port(self.store), Source.SLIPS)
-            chosen = lambda _: self.open_after_check(then, reason)  # noqa: E731
-            self.write(lambda: keep(self.store, place, "podium"), then=chosen)
-        # None: back, and scoring stays closed
+            place = Where(answer.split(":", 1)[1], service_port(self.store), Source.SLIPS)
+            self.write(lambda: keep(self.store, place, "podium"), then=lambda _: again())
 
     def action_connection_test(self) -> None:
         """`c`: the connection test, before scoring opens (the projector shows its code)."""
@@ -295,21 +295,14 @@ class VenueAtPodium:
 
     def _start_test(self, readiness: Readiness) -> None:
         if readiness.blockers:
-            self.push_screen(VenueProblem(readiness), self._test_answer)
+            self.push_screen(
+                VenueProblem(readiness),
+                lambda answer: self._venue_answer(answer, self.action_connection_test),
+            )
             return
         place = readiness.where
         test = venue_codes(self.meeting.network, f"{place.url}/test")
         self.write(lambda: set_testing(self.store, True), then=lambda _: self._testing(test))
-
-    def _test_answer(self, answer: str | None) -> None:
-        if answer == "retry":
-            self.action_connection_test()
-        elif answer and answer.startswith("choose:"):
-            place = Where(answer.split(":", 1)[1], service_port(self.store), Source.SLIPS)
-            self.write(
-                lambda: keep(self.store, place, "podium"),
-                then=lambda _: self.action_connection_test(),
-            )
 
     def _testing(self, codes: tuple[Code, ...]) -> None:
         self.keep_service_running()
