@@ -62,6 +62,7 @@ class DisplayApp(SanshuApp):
         self._laid_out_for: tuple[object, ...] | None = None
         self._testing = False  # the podium's 连通测试 is on (#18)
         self._code_shown = 0  # which of the codes shown in turn is on screen
+        self._codes: tuple[Code, ...] = ()  # those codes, read with the meeting's state
 
     def compose(self) -> ComposeResult:
         yield Static(self.meeting.title, id="title-bar")
@@ -94,7 +95,7 @@ class DisplayApp(SanshuApp):
         timer = self.timer_widget
         if self.is_running and timer.is_mounted:
             timer.refresh_time(self.clock())
-            if self.shows_codes and self.code_index() != self._code_shown:
+            if self._codes and self.code_index() != self._code_shown:
                 self.show_qr()  # the Wi-Fi's code and the address's, in turn
 
     def meeting_changed(self) -> None:
@@ -120,14 +121,19 @@ class DisplayApp(SanshuApp):
         return self.scoring_open or self.testing_now
 
     def codes(self) -> tuple[Code, ...]:
-        """What the code column shows (in turn when there are two: ① the Wi-Fi)."""
+        """What the code column shows (in turn when there are two: ① the Wi-Fi), as
+        read when the meeting's state last changed: the clock's tick, ten times a
+        second, reads neither the database nor the interfaces."""
+        return self._codes
+
+    def read_codes(self) -> tuple[Code, ...]:
         url = ballot_address(self.store)
         if self.testing_now:
             return venue_codes(self.meeting.network, f"{url}/test")
         return venue_codes(self.meeting.network, url)
 
     def code_index(self) -> int:
-        return int(self.clock() // CODE_SECONDS) % len(self.codes())
+        return int(self.clock() // CODE_SECONDS) % max(1, len(self._codes))
 
     def show_phones(self) -> None:
         if self.testing_now:
@@ -149,6 +155,7 @@ class DisplayApp(SanshuApp):
         # The QR code only while phones can vote: before, 测评尚未开始; after, 测评已结束
         # with the turnout (#19 §6).
         self._testing = testing(self.store)
+        self._codes = self.read_codes() if self.shows_codes else ()
         self.screen.set_class(self.shows_codes, "-scoring")
         if self.shows_codes:
             self.show_qr()
