@@ -122,14 +122,19 @@ def port_taken_message(port: int) -> str:
     return t("venue.port_taken", port=port)
 
 
-def port_free(host: str, port: int) -> bool:
+def bind_error(host: str, port: int) -> OSError | None:
+    """Why a service could not listen on (host, port) now; None when it could."""
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
-        except OSError:
-            return False
-    return True
+        except OSError as exc:
+            return exc
+    return None
+
+
+def port_free(host: str, port: int) -> bool:
+    return bind_error(host, port) is None
 
 
 def check_venue(

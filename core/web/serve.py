@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -21,7 +20,13 @@ from core.errors import StoreError
 from core.i18n import t
 from core.meeting.store import MeetingStore
 from core.venue.addresses import LOOPBACK, is_address, listen_addresses, service_port, url_for
-from core.venue.readiness import check_venue, port_free, port_taken_message, service_reply
+from core.venue.readiness import (
+    bind_error,
+    check_venue,
+    port_free,
+    port_taken_message,
+    service_reply,
+)
 
 
 def service_answers(store: MeetingStore, timeout: float = 0.5) -> bool:
@@ -64,14 +69,11 @@ def ensure_service(store: MeetingStore, db_path: str | Path) -> bool:
 
 def check_port_free(host: str, port: int) -> None:
     """Say so before starting, instead of failing inside aiohttp's startup."""
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRNOTAVAIL:
-                raise StoreError(t("web.address_not_here", address=host)) from None
-            raise StoreError(t("web.port_busy", port=port)) from None
+    error = bind_error(host, port)
+    if error is not None and error.errno == errno.EADDRNOTAVAIL:
+        raise StoreError(t("web.address_not_here", address=host))
+    if error is not None:
+        raise StoreError(t("web.port_busy", port=port))
 
 
 def run(
