@@ -66,7 +66,7 @@ class DisplayApp(SanshuApp):
 
     def compose(self) -> ComposeResult:
         yield Static(self.meeting.title, id="title-bar")
-        yield ResultsView(id="results", page_hint=False, spread=True)
+        yield ResultsView(id="results", spread=True)
         with Horizontal(id="body"):
             with Vertical(id="qr-column"):
                 yield Static(id="qr")

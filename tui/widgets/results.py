@@ -98,12 +98,11 @@ class ResultsView(Vertical):
             super().__init__()
             self.row = row
 
-    def __init__(self, *, page_hint: bool = True, spread: bool = False, **kwargs) -> None:
+    def __init__(self, *, spread: bool = False, **kwargs) -> None:
         """`spread`: rows grow taller to fill the height (the projector, #19 §5)."""
         super().__init__(**kwargs)
         self.tally: Tally | None = None
         self.selected = 0
-        self.page_hint = page_hint
         self.spread = spread
         self._shown: tuple | None = None
         self._filling = False
@@ -209,9 +208,9 @@ class ResultsView(Vertical):
         table.move_cursor(row=self.selected - page.first, animate=False)
         self._filling = False
         self.query_one("#legend", Static).update(legend(tally) if show_bar else "")
+        # The keys that turn it are the footer's (named as the meeting binds them, 下一页
+        # or 上一步 as the page allows): a hint here said PgUp 翻页 on the first page.
         mark = t("results.page", page=page.number + 1, pages=page.count) if page.count > 1 else ""
-        if mark and self.page_hint:
-            mark += "  " + t("results.page_keys")
         self.query_one("#page-mark", Static).update(mark)
         self.show_breakdown(self.selected)
 
